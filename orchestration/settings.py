@@ -1,0 +1,183 @@
+"""Every setting of CX Warehouse, read from the environment in one place.
+
+Nothing here runs at import time: call :func:`load_settings`. KPI thresholds and
+survey scales have their defaults in ``dbt_project/dbt_project.yml`` (``vars:``);
+the ``CXW_*`` variables below override them and :meth:`Settings.dbt_vars` hands
+the effective values back to dbt, so every layer computes with the same numbers.
+
+=============================  ==========================================  =====================================
+variable                       meaning                                     default
+=============================  ==========================================  =====================================
+CXW_LANDING_DIR                landing zone, one sub-directory per source  ``data/landing``
+CXW_WAREHOUSE_PATH             the published warehouse (BI reads this)     ``data/warehouse.duckdb``
+CXW_BUILD_PATH                 the build database (never read by BI)       ``data/build/cxw_build.duckdb``
+CXW_SOURCE_TIMEZONES           zone of naive timestamps, per source        every source ``UTC``
+                               e.g. ``calls=America/New_York,tickets=UTC``
+CXW_SURVEY_SCALES              survey scale overrides, e.g. ``csat=1..10``  dbt var ``survey_scales``
+CXW_MIN_ANONYMITY_N            smallest group of employee responses shown  dbt var ``min_anonymity_n`` (5)
+CXW_DUCKDB_MEMORY_LIMIT        DuckDB ``memory_limit`` of every connection ``2GB``
+CXW_DUCKDB_THREADS             DuckDB ``threads``                          ``2``
+=============================  ==========================================  =====================================
+
+Relative paths are resolved against the current working directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from orchestration.landing.contract import SOURCES
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+class SettingsError(ValueError):
+    """A setting has a value CX Warehouse cannot use; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class SurveyScale:
+    min_score: int
+    max_score: int
+    higher_is_better: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse_path: Path
+    build_path: Path
+    source_timezones: Mapping[str, str]
+    survey_scales: Mapping[str, SurveyScale]
+    min_anonymity_n: int
+    duckdb_memory_limit: str = "2GB"
+    duckdb_threads: int = 2
+    dbt_project_dir: Path = DBT_PROJECT_DIR
+    kpi_vars: Mapping[str, Any] = field(default_factory=dict)
+
+    def timezone_of(self, source: str) -> str:
+        return self.source_timezones.get(source, "UTC")
+
+    def dbt_vars(self) -> dict[str, Any]:
+        """The effective dbt vars: dbt_project.yml defaults with the CXW_* overrides applied."""
+        out = dict(self.kpi_vars)
+        out["survey_scales"] = {
+            name: {
+                "min_score": s.min_score,
+                "max_score": s.max_score,
+                "higher_is_better": s.higher_is_better,
+            }
+            for name, s in self.survey_scales.items()
+        }
+        out["min_anonymity_n"] = self.min_anonymity_n
+        return out
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for a dbt subprocess: absolute database path and settings."""
+        return {"CXW_BUILD_PATH": str(self.build_path)}
+
+    def duckdb_config(self) -> dict[str, Any]:
+        return {"memory_limit": self.duckdb_memory_limit, "threads": self.duckdb_threads}
+
+
+@cache
+def dbt_project_vars(dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict[str, Any]:
+    """The ``vars:`` block of dbt_project.yml: the defaults of every KPI threshold."""
+    with open(dbt_project_dir / "dbt_project.yml", encoding="utf-8") as fh:
+        return dict(yaml.safe_load(fh).get("vars") or {})
+
+
+def _path(env: Mapping[str, str], name: str, default: str) -> Path:
+    raw = env.get(name, "").strip() or default
+    return Path(raw).expanduser().resolve()
+
+
+def _check_timezone(setting: str, tz: str) -> str:
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"{setting}: unknown IANA time zone {tz!r}") from None
+    return tz
+
+
+def _pairs(setting: str, raw: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in filter(None, (p.strip() for p in raw.split(","))):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise SettingsError(f"{setting}: expected name=value items, got {item!r}")
+        pairs.append((name.strip().lower(), value.strip()))
+    return pairs
+
+
+def _source_timezones(env: Mapping[str, str]) -> dict[str, str]:
+    setting = "CXW_SOURCE_TIMEZONES"
+    out: dict[str, str] = {}
+    for source, tz in _pairs(setting, env.get(setting, "")):
+        if source not in SOURCES:
+            raise SettingsError(f"{setting}: unknown source {source!r} (known: {', '.join(SOURCES)})")
+        out[source] = _check_timezone(setting, tz)
+    return out
+
+
+def _survey_scales(env: Mapping[str, str], defaults: Mapping[str, Any]) -> dict[str, SurveyScale]:
+    setting = "CXW_SURVEY_SCALES"
+    scales = {
+        name: SurveyScale(int(v["min_score"]), int(v["max_score"]), bool(v["higher_is_better"]))
+        for name, v in defaults.items()
+    }
+    for name, value in _pairs(setting, env.get(setting, "")):
+        if name not in scales:
+            raise SettingsError(f"{setting}: unknown survey {name!r} (known: {', '.join(scales)})")
+        match = re.fullmatch(r"(-?\d+)\.\.(-?\d+)", value)
+        if not match or int(match[1]) >= int(match[2]):
+            raise SettingsError(f"{setting}: {name} needs a range like 1..5, got {value!r}")
+        scales[name] = SurveyScale(int(match[1]), int(match[2]), scales[name].higher_is_better)
+    return scales
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+def _memory_limit(env: Mapping[str, str]) -> str:
+    name = "CXW_DUCKDB_MEMORY_LIMIT"
+    raw = env.get(name, "").strip() or "2GB"
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", raw, re.IGNORECASE):
+        raise SettingsError(f"{name} must be a size such as 2GB or 512MiB, got {raw!r}")
+    return raw
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read every setting; raise :class:`SettingsError` naming the first bad one."""
+    env = os.environ if environ is None else environ
+    kpi_vars = dbt_project_vars()
+    settings = Settings(
+        landing_dir=_path(env, "CXW_LANDING_DIR", "data/landing"),
+        warehouse_path=_path(env, "CXW_WAREHOUSE_PATH", "data/warehouse.duckdb"),
+        build_path=_path(env, "CXW_BUILD_PATH", "data/build/cxw_build.duckdb"),
+        source_timezones=_source_timezones(env),
+        survey_scales=_survey_scales(env, kpi_vars["survey_scales"]),
+        min_anonymity_n=_positive_int(env, "CXW_MIN_ANONYMITY_N", int(kpi_vars["min_anonymity_n"])),
+        duckdb_memory_limit=_memory_limit(env),
+        duckdb_threads=_positive_int(env, "CXW_DUCKDB_THREADS", 2),
+        kpi_vars=kpi_vars,
+    )
+    if settings.build_path == settings.warehouse_path:
+        raise SettingsError("CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH")
+    return settings
