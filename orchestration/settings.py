@@ -84,7 +84,11 @@ class Settings:
 
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt subprocess: absolute database path and settings."""
-        return {"CXW_BUILD_PATH": str(self.build_path)}
+        return {
+            "CXW_BUILD_PATH": str(self.build_path),
+            "CXW_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+            "CXW_DUCKDB_THREADS": str(self.duckdb_threads),
+        }
 
     def duckdb_config(self) -> dict[str, Any]:
         return {"memory_limit": self.duckdb_memory_limit, "threads": self.duckdb_threads}

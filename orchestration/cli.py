@@ -1,0 +1,110 @@
+"""``cxw``: generate sample exports, run the nightly job in-process, run the demo."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from orchestration.settings import SettingsError, load_settings
+
+DEFAULT_START = dt.date(2026, 1, 1)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return int(text)
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 0.5:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 0.5, got {text!r}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cxw", description="CX Warehouse: contact-center exports -> DuckDB KPI warehouse."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="write realistic sample exports")
+    generate.add_argument("--out", type=Path, help="landing dir to write (default: CXW_LANDING_DIR)")
+    generate.add_argument("--start", type=_date, default=DEFAULT_START, help="first export day")
+    generate.add_argument("--days", type=_positive, default=90, help="number of export days")
+    generate.add_argument("--agents", type=_positive, default=60, help="number of agents")
+    generate.add_argument("--seed", type=int, default=42, help="random seed (deterministic)")
+    generate.add_argument("--clients", type=_positive, default=3)
+    generate.add_argument("--sites", type=_positive, default=3)
+    generate.add_argument("--clean", action="store_true", help="write no bad input")
+    generate.add_argument("--bad-share", type=_share, default=0.005, help="share of bad rows")
+
+    run = commands.add_parser("run", help="run the nightly job now, in this process")
+    run.add_argument("--full-refresh", action="store_true", help="rebuild every model from raw")
+
+    commands.add_parser("demo", help="sample exports (if none) -> warehouse -> KPI summary")
+    return parser
+
+
+def _generate(args: argparse.Namespace, landing_dir: Path) -> int:
+    from orchestration.sample_exports import generate_sample_exports
+
+    out = (args.out or landing_dir).resolve()
+    summary = generate_sample_exports(
+        out,
+        start=args.start,
+        days=args.days,
+        agents=args.agents,
+        seed=args.seed,
+        clients=args.clients,
+        sites=args.sites,
+        clean=args.clean,
+        bad_share=args.bad_share,
+    )
+    print(f"wrote {len(summary.files)} files to {out}")
+    for source, rows in sorted(summary.rows_by_source.items()):
+        print(f"  {source:<18} {rows:>10,} rows")
+    if summary.bad_rows_by_reason:
+        bad = ", ".join(f"{k} {v}" for k, v in sorted(summary.bad_rows_by_reason.items()))
+        print(f"  bad input on purpose: {bad}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"cxw: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "generate":
+        return _generate(args, settings.landing_dir)
+
+    from orchestration.nightly import run_nightly
+
+    if args.command == "demo":
+        landing_empty = not settings.landing_dir.exists() or not any(settings.landing_dir.iterdir())
+        if landing_empty:
+            demo_args = _parser().parse_args(["generate"])
+            _generate(demo_args, settings.landing_dir)
+        else:
+            print(f"using the exports already in {settings.landing_dir}")
+        return run_nightly(settings, full_refresh=False)
+    return run_nightly(settings, full_refresh=args.full_refresh)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

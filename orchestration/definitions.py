@@ -1,0 +1,20 @@
+"""The Dagster code location of CX Warehouse: assembles definitions, does nothing else."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.ingestion import build_ingestion_assets
+from orchestration.jobs import build_nightly_job
+from orchestration.transform import build_dbt_project, build_dbt_resource, build_transform_assets
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    project = build_dbt_project()
+    project.prepare_if_dev()
+    return dg.Definitions(
+        assets=[*build_ingestion_assets(), build_transform_assets(project)],
+        jobs=[build_nightly_job()],
+        resources={"dbt": build_dbt_resource(project)},
+    )

@@ -1,0 +1,117 @@
+"""Ingestion assets: one per landing source, landing files -> ``raw.<source>`` in the build DB.
+
+Asset keys equal the dbt source names (``raw/calls``), so the asset graph reads as one
+line from the landing zone to the marts.
+"""
+
+
+import dagster as dg
+
+from orchestration.landing.contract import RAW_SCHEMA, SOURCES, SourceSpec
+from orchestration.landing.loader import LOADED, MANIFEST_TABLE, ingest_source, reconcile
+from orchestration.settings import load_settings
+from orchestration.warehouse import connect
+
+RAW_GROUP = "raw"
+BUILD_DB_POOL = "duckdb_build"  # every writer of the build database runs in this pool
+
+ROWS_RECONCILE_CHECK = "rows_reconcile"
+REJECTED_FILES_CHECK = "no_rejected_files"
+
+
+def raw_asset_key(source: str) -> dg.AssetKey:
+    return dg.AssetKey([RAW_SCHEMA, source])
+
+
+def _rejected_files(con, source: str) -> list[tuple[str, str]]:
+    """Files of the source whose current version is rejected whole, with the error."""
+    return con.execute(
+        f"select file_path, error from {MANIFEST_TABLE} "
+        "where source = ? and status <> ? order by file_path",
+        [source, LOADED],
+    ).fetchall()
+
+
+def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
+    key = raw_asset_key(spec.name)
+
+    @dg.asset(
+        key=key,
+        group_name=RAW_GROUP,
+        pool=BUILD_DB_POOL,
+        kinds={"duckdb", "polars"},
+        description=(
+            f"{spec.description} Landing files of `{spec.name}/` loaded into "
+            f"`{RAW_SCHEMA}.{spec.name}` (append log; key {', '.join(spec.key)})."
+        ),
+        check_specs=[
+            dg.AssetCheckSpec(
+                ROWS_RECONCILE_CHECK,
+                asset=key,
+                blocking=True,
+                description="For every file: rows read = loaded + rejected, and the raw and "
+                "rejects tables hold exactly those rows.",
+            ),
+            dg.AssetCheckSpec(
+                REJECTED_FILES_CHECK,
+                asset=key,
+                description="No landing file of this source is rejected whole "
+                "(missing required column, unreadable).",
+            ),
+        ],
+    )
+    def _ingest(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        settings = load_settings()
+        with connect(settings.build_path, settings) as con:
+            report = ingest_source(
+                con,
+                spec,
+                settings.landing_dir,
+                timezone=settings.timezone_of(spec.name),
+                run_id=context.run.run_id,
+                log=context.log,
+            )
+            problems = reconcile(con, spec.name)
+            rejected = _rejected_files(con, spec.name)
+            raw_rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{spec.name}").fetchall()[0][0]
+        return dg.MaterializeResult(
+            metadata={
+                "files_seen": report.files_seen,
+                "files_loaded": len(report.files_loaded),
+                "files_unchanged": report.files_unchanged,
+                "files_rejected": len(report.files_rejected),
+                "rows_read": report.rows_read,
+                "rows_loaded": report.rows_loaded,
+                "rows_rejected": report.rows_rejected,
+                "rejects_by_reason": dg.MetadataValue.json(report.rejects_by_reason),
+                "loaded_files": dg.MetadataValue.json(
+                    [
+                        {"file": r.file_path, "read": r.rows_read, "loaded": r.rows_loaded,
+                         "rejected": r.rows_rejected}
+                        for r in report.files_loaded
+                    ]
+                ),
+                "rejected_files": dg.MetadataValue.json([r.error for r in report.files_rejected]),
+                "ignored_files": dg.MetadataValue.json(report.ignored_files),
+                "raw_table_rows": raw_rows,
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name=ROWS_RECONCILE_CHECK,
+                    passed=not problems,
+                    metadata={"problems": dg.MetadataValue.json(problems[:50])},
+                ),
+                dg.AssetCheckResult(
+                    check_name=REJECTED_FILES_CHECK,
+                    passed=not rejected,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    metadata={"rejected_files": dg.MetadataValue.json([e for _, e in rejected])},
+                ),
+            ],
+        )
+
+    return _ingest
+
+
+def build_ingestion_assets() -> list[dg.AssetsDefinition]:
+    return [build_raw_asset(spec) for spec in SOURCES.values()]

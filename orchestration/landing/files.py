@@ -1,0 +1,186 @@
+"""Landing files: which files belong to a source, their checksum, and reading them as text.
+
+The directory says what a file is (its source); the name's ending only says its format.
+Every reader returns a polars frame whose columns are all text, named as delivered.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+
+CSV, JSON_LINES, PARQUET = "csv", "jsonl", "parquet"
+
+_FORMATS: tuple[tuple[str, str, bool], ...] = (
+    # (name ending, format, gzip-compressed)
+    (".csv.gz", CSV, True),
+    (".jsonl.gz", JSON_LINES, True),
+    (".ndjson.gz", JSON_LINES, True),
+    (".csv", CSV, False),
+    (".jsonl", JSON_LINES, False),
+    (".ndjson", JSON_LINES, False),
+    (".parquet", PARQUET, False),
+)
+
+
+class UnreadableFileError(ValueError):
+    """The file as a whole cannot be read (corrupt gzip, broken Parquet, malformed CSV)."""
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    source: str
+    path: Path  # absolute
+    relative_path: str  # relative to the landing dir, '/'-separated; the file's identity
+    format: str
+    compressed: bool
+    size_bytes: int
+    modified_ns: int
+
+
+def file_format(name: str) -> tuple[str, bool] | None:
+    """(format, compressed) for an accepted landing file name, ``None`` for any other file."""
+    lower = name.lower()
+    if lower.startswith(".") or lower.endswith((".tmp", ".part")):
+        return None
+    for ending, fmt, compressed in _FORMATS:
+        if lower.endswith(ending):
+            return fmt, compressed
+    return None
+
+
+def discover_files(landing_dir: Path, source: str) -> tuple[list[LandingFile], list[str]]:
+    """Accepted files of a source in lexical order of their path, and the ignored ones."""
+    source_dir = landing_dir / source
+    accepted: list[LandingFile] = []
+    ignored: list[str] = []
+    if not source_dir.is_dir():
+        return accepted, ignored
+    for path in source_dir.rglob("*"):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(landing_dir).as_posix()
+        kind = file_format(path.name)
+        if kind is None:
+            ignored.append(relative)
+            continue
+        stat = path.stat()
+        accepted.append(
+            LandingFile(source, path, relative, kind[0], kind[1], stat.st_size, stat.st_mtime_ns)
+        )
+    accepted.sort(key=lambda f: f.relative_path)
+    ignored.sort()
+    return accepted, ignored
+
+
+def checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _payload(file: LandingFile) -> bytes:
+    data = file.path.read_bytes()
+    if file.compressed:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise UnreadableFileError(f"not a readable gzip file: {exc}") from None
+    return data
+
+
+def _as_text_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column as text: timestamps as ISO 8601 (UTC ones with 'Z'), nested as JSON."""
+    columns = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.Datetime):
+            if dtype.time_zone is not None:
+                col = col.dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ")
+            else:
+                col = col.dt.strftime("%Y-%m-%dT%H:%M:%S%.f")
+        elif dtype == pl.Date:
+            col = col.dt.strftime("%Y-%m-%d")
+        elif isinstance(dtype, pl.Struct | pl.List | pl.Array):
+            col = col.struct.json_encode() if isinstance(dtype, pl.Struct) else col.cast(pl.String)
+        columns.append(col.cast(pl.String).alias(name))
+    return frame.select(columns)
+
+
+def _read_csv(data: bytes) -> pl.DataFrame:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.strip():
+        return pl.DataFrame()
+    try:
+        return pl.read_csv(
+            data,
+            infer_schema=False,
+            empty_string_is_null=False,
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        raise UnreadableFileError(f"not a readable CSV file: {str(exc).splitlines()[0]}") from None
+
+
+def _read_json_lines(data: bytes) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
+    """Rows of a JSON Lines file; a line that is not a JSON object is returned as a bad line.
+
+    The fast path hands the whole file to polars; only a file polars refuses (a broken
+    line, values of mixed types) is read line by line to isolate the bad rows.
+    """
+    try:
+        frame = pl.read_ndjson(data.removeprefix(b"\xef\xbb\xbf"), infer_schema_length=None)
+        return _as_text_frame(frame), []
+    except (pl.exceptions.PolarsError, ValueError):
+        pass
+    records: list[dict[str, object]] = []
+    bad: list[tuple[int, str, str]] = []  # (row number, reason, raw line)
+    row = 0
+    for line in io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="strict"):
+        if not line.strip():
+            continue
+        row += 1
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            record = None
+        if not isinstance(record, dict):
+            bad.append((row, "bad_json", line.strip()[:2000]))
+            records.append({})
+            continue
+        records.append(
+            {k: (json.dumps(v) if isinstance(v, dict | list) else v) for k, v in record.items()}
+        )
+    frame = pl.from_dicts(records, infer_schema_length=None) if records else pl.DataFrame()
+    return _as_text_frame(frame), bad
+
+
+def read_text_frame(file: LandingFile) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
+    """The file's rows with every column as text, and rows unreadable on their own.
+
+    Raises :class:`UnreadableFileError` when the file as a whole cannot be read.
+    """
+    if file.format == PARQUET:
+        try:
+            table = pq.read_table(file.path)
+        except Exception as exc:  # pyarrow raises several types for a broken file
+            raise UnreadableFileError(f"not a readable Parquet file: {exc}") from None
+        return _as_text_frame(pl.from_arrow(table)), []
+    data = _payload(file)
+    try:
+        if file.format == CSV:
+            return _as_text_frame(_read_csv(data)), []
+        return _read_json_lines(data)
+    except UnicodeDecodeError as exc:
+        raise UnreadableFileError(f"not UTF-8 text: {exc}") from None

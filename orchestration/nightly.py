@@ -1,0 +1,80 @@
+"""Running the nightly job in this process, as ``cxw run`` and the demo do.
+
+The schedule runs the same job; here it runs in-process with the run storage of
+``DAGSTER_HOME`` when that is set, and an ephemeral instance otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+
+import dagster as dg
+
+from orchestration.jobs import NIGHTLY_JOB_NAME
+from orchestration.settings import Settings
+from orchestration.transform import build_dbt_project
+
+
+class NightlyRunFailed(RuntimeError):
+    """The nightly run did not complete; the message is one line saying what failed."""
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), text.strip())
+
+
+def _failure_summary(result: dg.ExecuteInProcessResult) -> str | None:
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        message = error.message if error else "unknown error"
+        while error is not None and error.cause is not None and "dagster" in error.cls_name.lower():
+            error = error.cause
+            message = error.message
+        return f"step {event.step_key} failed: {_first_line(message)}"
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            return (
+                f"check {evaluation.check_name} on {evaluation.asset_key.to_user_string()} failed"
+            )
+    if not result.success:
+        return "the run did not succeed (see the Dagster log above)"
+    return None
+
+
+def prepare_dbt_manifest() -> None:
+    """Parse the dbt project so the Dagster definitions see every model (about 4 s)."""
+    project = build_dbt_project()
+    project.preparer.prepare(project)
+
+
+def execute_nightly_job(settings: Settings, *, full_refresh: bool = False) -> dg.ExecuteInProcessResult:
+    if full_refresh and settings.build_path.exists():
+        settings.build_path.unlink()
+        shutil.rmtree(settings.build_path.with_suffix(".duckdb.wal"), ignore_errors=True)
+    prepare_dbt_manifest()
+    from orchestration.definitions import defs
+
+    job = defs().resolve_job_def(NIGHTLY_JOB_NAME)
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    with instance:
+        return job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+
+
+def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
+    """Run the job; print a one-line verdict; return the process exit code."""
+    started = time.monotonic()
+    result = execute_nightly_job(settings, full_refresh=full_refresh)
+    failure = _failure_summary(result)
+    elapsed = time.monotonic() - started
+    if failure:
+        print(f"cxw run: FAILED after {elapsed:.0f}s: {failure}", file=sys.stderr)
+        return 1
+    print(f"cxw run: done in {elapsed:.0f}s; build database {settings.build_path}")
+    return 0

@@ -1,0 +1,68 @@
+"""Transform assets: the dbt project, every model an asset and every dbt test an asset check."""
+
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from orchestration.ingestion import BUILD_DB_POOL
+from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
+
+
+class LayeredDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by their layer folder (staging, intermediate, marts)."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn") or []
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "seeds"
+        return fqn[1] if len(fqn) > 2 else super().get_group_name(dbt_resource_props)
+
+
+def dbt_settings_args(settings: Settings) -> list[str]:
+    """dbt arguments carrying the effective KPI settings; sets dbt's environment.
+
+    dbt runs in a subprocess that inherits this environment, in ``dbt_project/``; the build
+    path is made absolute here so a relative CXW_BUILD_PATH means the same file to both.
+    Parse and build get the same vars and environment, so dbt's partial parsing holds.
+    """
+    os.environ.update(settings.dbt_env())
+    return ["--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
+
+
+def build_dbt_project() -> DbtProject:
+    return DbtProject(
+        project_dir=DBT_PROJECT_DIR,
+        profiles_dir=DBT_PROJECT_DIR,
+        prepare_project_cli_args=["parse", "--quiet", *dbt_settings_args(load_settings())],
+    )
+
+
+def dbt_build_args() -> list[str]:
+    return ["build", *dbt_settings_args(load_settings())]
+
+
+def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=LayeredDbtTranslator(),
+        pool=BUILD_DB_POOL,
+    )
+    def cx_warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(dbt_build_args(), context=context).stream()
+
+    return cx_warehouse_dbt
+
+
+def build_dbt_resource(project: DbtProject) -> DbtCliResource:
+    return DbtCliResource(project_dir=project, profiles_dir=str(DBT_PROJECT_DIR))
