@@ -1,0 +1,229 @@
+"""Loading landing files into raw tables of a real DuckDB file: formats, rejects, manifest."""
+
+import datetime as dt
+import gzip
+import json
+import os
+
+import duckdb
+import polars as pl
+import pytest
+
+from orchestration.landing.contract import SOURCES
+from orchestration.landing.loader import ingest_source, reconcile
+
+CALLS_HEADER = "call_id,client_id,direction,offered_at,ended_at,answered_at,agent_id,talk_seconds"
+GOOD_CALL = "c1,acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,2026-01-05T10:00:12Z,a1,280"
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "build.duckdb"))
+    yield connection
+    connection.close()
+
+
+def _write(landing, relative, text, *, compress=False):
+    path = landing / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    path.write_bytes(gzip.compress(data) if compress else data)
+    return path
+
+
+def _ingest(con, landing, source="calls", **kwargs):
+    return ingest_source(con, SOURCES[source], landing, **kwargs)
+
+
+def _rows(con, sql):
+    return con.execute(sql).fetchall()
+
+
+def test_every_accepted_format_loads_and_other_files_are_ignored(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/a.csv", "\ufeff" + CALLS_HEADER.upper() + "\n" + GOOD_CALL + "\n")
+    _write(landing, "calls/b.csv.gz", CALLS_HEADER + "\n" + GOOD_CALL.replace("c1", "c2") + "\n", compress=True)
+    record = dict(zip(CALLS_HEADER.split(","), GOOD_CALL.replace("c1", "c3").split(","), strict=True))
+    record["talk_seconds"] = 280  # a JSON number
+    _write(landing, "calls/c.jsonl", json.dumps(record) + "\n")
+    _write(landing, "calls/d.ndjson.gz", json.dumps({**record, "call_id": "c4"}) + "\n", compress=True)
+    frame = pl.DataFrame({**{k: [v] for k, v in record.items()}, "call_id": ["c5"]})
+    (landing / "calls").mkdir(exist_ok=True)
+    frame.write_parquet(landing / "calls/e.parquet")
+    for junk in ("calls/.DS_Store", "calls/README", "calls/f.csv.tmp", "calls/g.csv.part"):
+        _write(landing, junk, "junk")
+
+    report = _ingest(con, landing)
+
+    assert [r.file_path for r in report.results] == [
+        "calls/a.csv", "calls/b.csv.gz", "calls/c.jsonl", "calls/d.ndjson.gz", "calls/e.parquet",
+    ]
+    assert report.ignored_files == ["calls/.DS_Store", "calls/README", "calls/f.csv.tmp", "calls/g.csv.part"]
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 5, 0)
+    assert _rows(con, "select call_id, talk_seconds, offered_at, _file_row from raw.calls order by call_id") == [
+        (f"c{i}", 280.0, dt.datetime(2026, 1, 5, 10, 0), 1) for i in range(1, 6)
+    ]
+
+
+def test_column_names_are_trimmed_and_case_insensitive_and_extra_columns_ignored(con, tmp_path):
+    landing = tmp_path / "landing"
+    header = " Call_ID ,CLIENT_ID,Direction,offered_at,ended_at,answered_at,agent_id,talk_seconds,brand_new"
+    _write(landing, "calls/a.csv", header + "\n" + GOOD_CALL + ",whatever\n")
+    report = _ingest(con, landing)
+    assert report.rows_loaded == 1
+    assert _rows(con, "select extra_columns from raw.ingest_manifest") == [(["brand_new"],)]
+
+
+@pytest.mark.parametrize(
+    ("row", "reason", "column", "raw_value"),
+    [
+        (",acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,", "empty_key", "call_id", None),
+        ("c9,,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,", "missing_required_value", "client_id", None),
+        ("c9,acme,inbound,yesterday,2026-01-05T10:05:00Z,,,", "bad_timestamp", "offered_at", "yesterday"),
+        ("c9,acme,inbound,2026-13-45T25:00:00,2026-01-05T10:05:00Z,,,", "bad_timestamp", "offered_at", "2026-13-45T25:00:00"),
+        ("c9,acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,abc", "bad_number", "talk_seconds", "abc"),
+        ("c9,acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,-5", "negative_duration", "talk_seconds", "-5"),
+        ("c9,acme,sideways,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,", "unknown_enum", "direction", "sideways"),
+    ],
+)
+def test_a_bad_row_is_rejected_alone_with_its_reason(con, tmp_path, row, reason, column, raw_value):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/day.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n{row}\n")
+    report = _ingest(con, landing)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
+    rejected = _rows(con, "select source, file_path, file_row, reason, column_name, raw_value, raw_record from raw.rejected_rows")
+    assert len(rejected) == 1
+    source, path, file_row, got_reason, got_column, got_value, record = rejected[0]
+    assert (source, path, file_row, got_reason, got_column, got_value) == (
+        "calls", "calls/day.csv", 2, reason, column, raw_value,
+    )
+    assert json.loads(record)["direction"] == row.split(",")[2]  # the raw values are kept
+    assert _rows(con, "select call_id from raw.calls") == [("c1",)]
+
+
+@pytest.mark.parametrize(
+    ("source", "header", "row", "reason", "column"),
+    [
+        ("clients", "client_id,client_name,reporting_timezone", "k1,Acme,Mars/Olympus", "unknown_timezone", "reporting_timezone"),
+        ("sites", "site_id,site_name,country_code,timezone,sourcing,location_type", "s1,Manila,PHL,Asia/Manila,outsourced,offshore", "bad_country_code", "country_code"),
+        ("agent_roster", "as_of_date,agent_id,team_id,hire_date", "2026-02-30,a1,t1,2025-01-01", "bad_date", "as_of_date"),
+    ],
+)
+def test_dimension_rows_are_rejected_for_their_own_reasons(con, tmp_path, source, header, row, reason, column):
+    landing = tmp_path / "landing"
+    _write(landing, f"{source}/x.csv", f"{header}\n{row}\n")
+    report = _ingest(con, landing, source)
+    assert report.rejects_by_reason == {reason: 1}
+    assert _rows(con, "select reason, column_name from raw.rejected_rows") == [(reason, column)]
+
+
+def test_a_line_that_is_not_json_is_rejected_alone(con, tmp_path):
+    landing = tmp_path / "landing"
+    record = dict(zip(CALLS_HEADER.split(","), GOOD_CALL.split(","), strict=True))
+    _write(landing, "calls/a.jsonl", json.dumps(record) + "\n{not json\n")
+    report = _ingest(con, landing)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
+    assert _rows(con, "select file_row, reason, raw_record from raw.rejected_rows") == [(2, "bad_json", "{not json")]
+
+
+def test_file_without_a_required_column_is_rejected_whole_others_still_load(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/a.csv", "call_id,client_id,offered_at,ended_at\nc1,acme,2026-01-05T10:00:00Z,2026-01-05T10:01:00Z\n")
+    _write(landing, "calls/b.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n")
+    report = _ingest(con, landing)
+    rejected = report.files_rejected
+    assert [r.error for r in rejected] == ["calls/a.csv: missing required column 'direction'"]
+    assert (rejected[0].rows_read, rejected[0].rows_loaded, rejected[0].rows_rejected) == (1, 0, 1)
+    assert _rows(con, "select call_id from raw.calls") == [("c1",)]
+    assert _rows(con, "select file_path, status, error_reason from raw.ingest_manifest order by 1") == [
+        ("calls/a.csv", "rejected", "missing_required_column"),
+        ("calls/b.csv", "loaded", None),
+    ]
+    assert reconcile(con, "calls") == []
+
+
+def test_unreadable_and_ambiguous_files_are_rejected_whole(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/a.csv.gz", "this is not gzip")
+    _write(landing, "calls/b.parquet", "nor is this parquet")
+    _write(landing, "calls/c.csv", "call_id,CALL_ID\n1,2\n")
+    report = _ingest(con, landing)
+    errors = [r.error for r in report.files_rejected]
+    assert errors[0].startswith("calls/a.csv.gz: not a readable gzip file")
+    assert errors[1].startswith("calls/b.parquet: not a readable Parquet file")
+    assert errors[2] == "calls/c.csv: column 'call_id' appears more than once"
+
+
+def test_second_run_over_the_same_files_changes_nothing(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/a.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\nc2,acme,fax,x,y,,,\n")
+    _ingest(con, landing, now=dt.datetime(2026, 1, 6, 1, 0))
+    before = (
+        _rows(con, "select * from raw.calls order by all"),
+        _rows(con, "select * from raw.rejected_rows order by all"),
+        _rows(con, "select * from raw.ingest_manifest order by all"),
+    )
+    report = _ingest(con, landing, now=dt.datetime(2026, 1, 7, 1, 0))
+    assert (report.files_seen, report.files_unchanged, report.results) == (1, 1, [])
+    os.utime(landing / "calls/a.csv", ns=(1, 1))  # touched, same content: still not re-ingested
+    report = _ingest(con, landing, now=dt.datetime(2026, 1, 8, 1, 0))
+    assert report.results == []
+    after = (
+        _rows(con, "select * from raw.calls order by all"),
+        _rows(con, "select * from raw.rejected_rows order by all"),
+        _rows(con, "select * exclude (modified_ns) from raw.ingest_manifest order by all"),
+    )
+    assert after[:2] == before[:2]
+    assert after[2] == [tuple(v for i, v in enumerate(row) if i != 4) for row in before[2]]
+
+
+def test_changed_file_is_reingested_and_replaces_its_rows(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/a.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\nc2,acme,fax,x,y,,,\n")
+    _ingest(con, landing, now=dt.datetime(2026, 1, 6, 1, 0))
+    corrected = GOOD_CALL.replace(",280", ",300")
+    _write(landing, "calls/a.csv", f"{CALLS_HEADER}\n{corrected}\nc2,acme,inbound,2026-01-05T11:00:00Z,2026-01-05T11:00:03Z,,,\n")
+    report = _ingest(con, landing, now=dt.datetime(2026, 1, 7, 1, 0))
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 2, 0)
+    assert _rows(con, "select call_id, talk_seconds, _loaded_at from raw.calls order by 1") == [
+        ("c1", 300.0, dt.datetime(2026, 1, 7, 1, 0)),
+        ("c2", None, dt.datetime(2026, 1, 7, 1, 0)),
+    ]
+    assert _rows(con, "select count(*) from raw.rejected_rows") == [(0,)]
+    assert _rows(con, "select rows_read, rows_loaded, rows_rejected from raw.ingest_manifest") == [(2, 2, 0)]
+
+
+def test_redelivered_rows_are_kept_as_versions_in_file_order(con, tmp_path):
+    """raw is an append log: staging picks the greatest (_file_path, _file_row) per key."""
+    landing = tmp_path / "landing"
+    _write(landing, "calls/calls_2026-01-05.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n")
+    _ingest(con, landing)
+    _write(landing, "calls/calls_2026-01-05_correction.csv", f"{CALLS_HEADER}\n{GOOD_CALL.replace(',280', ',305')}\n")
+    report = _ingest(con, landing)
+    assert [r.file_path for r in report.results] == ["calls/calls_2026-01-05_correction.csv"]
+    assert _rows(con, "select _file_path, talk_seconds from raw.calls order by _file_path") == [
+        ("calls/calls_2026-01-05.csv", 280.0),
+        ("calls/calls_2026-01-05_correction.csv", 305.0),
+    ]
+
+
+def test_reconcile_reports_a_manifest_that_disagrees_with_the_tables(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/a.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n")
+    _ingest(con, landing)
+    assert reconcile(con, "calls") == []
+    con.execute("delete from raw.calls").fetchall()
+    assert reconcile(con, "calls") == ["calls/a.csv: manifest says 1 loaded / 0 rejected, tables hold 0 / 0"]
+
+
+def test_source_timezone_applies_to_naive_timestamps_only(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(
+        landing,
+        "calls/a.csv",
+        f"{CALLS_HEADER}\nc1,acme,inbound,2026-01-05T10:00:00,2026-01-05T10:05:00-05:00,,,\n",
+    )
+    _ingest(con, landing, timezone="America/New_York")
+    assert _rows(con, "select offered_at, ended_at from raw.calls") == [
+        (dt.datetime(2026, 1, 5, 15, 0), dt.datetime(2026, 1, 5, 15, 5))
+    ]

@@ -1,0 +1,60 @@
+"""Settings: defaults, overrides, and one-line errors naming the setting."""
+
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import SettingsError, SurveyScale, load_settings
+
+
+def test_defaults(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings({})
+    assert settings.landing_dir == tmp_path / "data/landing"
+    assert settings.warehouse_path == tmp_path / "data/warehouse.duckdb"
+    assert settings.build_path == tmp_path / "data/build/cxw_build.duckdb"
+    assert settings.timezone_of("calls") == "UTC"
+    assert settings.min_anonymity_n == 5
+    assert settings.survey_scales["csat"] == SurveyScale(1, 5, True)
+    assert settings.survey_scales["ces"] == SurveyScale(1, 5, False)
+    assert settings.survey_scales["nps"] == SurveyScale(0, 10, True)
+    assert settings.dbt_vars()["service_level_answer_seconds"] == 20
+
+
+def test_overrides_reach_the_dbt_vars():
+    settings = load_settings(
+        {
+            "CXW_LANDING_DIR": "/srv/landing",
+            "CXW_SOURCE_TIMEZONES": "calls=America/New_York, tickets=Europe/Paris",
+            "CXW_SURVEY_SCALES": "csat=1..10",
+            "CXW_MIN_ANONYMITY_N": "8",
+        }
+    )
+    assert settings.landing_dir == Path("/srv/landing")
+    assert settings.timezone_of("calls") == "America/New_York"
+    assert settings.timezone_of("tickets") == "Europe/Paris"
+    assert settings.timezone_of("surveys") == "UTC"
+    dbt_vars = settings.dbt_vars()
+    assert dbt_vars["survey_scales"]["csat"] == {"min_score": 1, "max_score": 10, "higher_is_better": True}
+    assert dbt_vars["min_anonymity_n"] == 8
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CXW_MIN_ANONYMITY_N": "five"}, "CXW_MIN_ANONYMITY_N must be a positive whole number, got 'five'"),
+        ({"CXW_MIN_ANONYMITY_N": "0"}, "CXW_MIN_ANONYMITY_N must be a positive whole number, got '0'"),
+        ({"CXW_SOURCE_TIMEZONES": "calls=Mars/Olympus"}, "CXW_SOURCE_TIMEZONES: unknown IANA time zone 'Mars/Olympus'"),
+        ({"CXW_SOURCE_TIMEZONES": "phone=UTC"}, "CXW_SOURCE_TIMEZONES: unknown source 'phone'"),
+        ({"CXW_SOURCE_TIMEZONES": "calls"}, "CXW_SOURCE_TIMEZONES: expected name=value items, got 'calls'"),
+        ({"CXW_SURVEY_SCALES": "csat=5..1"}, "CXW_SURVEY_SCALES: csat needs a range like 1..5, got '5..1'"),
+        ({"CXW_SURVEY_SCALES": "stars=1..5"}, "CXW_SURVEY_SCALES: unknown survey 'stars'"),
+        ({"CXW_DUCKDB_MEMORY_LIMIT": "lots"}, "CXW_DUCKDB_MEMORY_LIMIT must be a size such as 2GB or 512MiB, got 'lots'"),
+        ({"CXW_BUILD_PATH": "/x/w.duckdb", "CXW_WAREHOUSE_PATH": "/x/w.duckdb"}, "CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH"),
+    ],
+)
+def test_bad_configuration_names_the_setting(env, message):
+    with pytest.raises(SettingsError) as error:
+        load_settings(env)
+    assert str(error.value).startswith(message)
+    assert "\n" not in str(error.value)
