@@ -42,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     generate = commands.add_parser("generate", help="write realistic sample exports")
-    generate.add_argument("--out", type=Path, help="landing dir to write (default: CXW_LANDING_DIR)")
+    generate.add_argument(
+        "--out", type=Path, help="landing dir to write (default: CXW_LANDING_DIR)"
+    )
     generate.add_argument("--start", type=_date, default=DEFAULT_START, help="first export day")
     generate.add_argument("--days", type=_positive, default=90, help="number of export days")
     generate.add_argument("--agents", type=_positive, default=60, help="number of agents")

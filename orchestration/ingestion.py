@@ -4,7 +4,6 @@ Asset keys equal the dbt source names (``raw/calls``), so the asset graph reads 
 line from the landing zone to the marts.
 """
 
-
 import dagster as dg
 
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES, SourceSpec
@@ -73,7 +72,9 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             )
             problems = reconcile(con, spec.name)
             rejected = _rejected_files(con, spec.name)
-            raw_rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{spec.name}").fetchall()[0][0]
+            raw_rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{spec.name}").fetchall()[0][
+                0
+            ]
         return dg.MaterializeResult(
             metadata={
                 "files_seen": report.files_seen,
@@ -86,8 +87,12 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "rejects_by_reason": dg.MetadataValue.json(report.rejects_by_reason),
                 "loaded_files": dg.MetadataValue.json(
                     [
-                        {"file": r.file_path, "read": r.rows_read, "loaded": r.rows_loaded,
-                         "rejected": r.rows_rejected}
+                        {
+                            "file": r.file_path,
+                            "read": r.rows_read,
+                            "loaded": r.rows_loaded,
+                            "rejected": r.rows_rejected,
+                        }
                         for r in report.files_loaded
                     ]
                 ),

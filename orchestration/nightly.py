@@ -50,7 +50,9 @@ def prepare_dbt_manifest() -> None:
     project.preparer.prepare(project)
 
 
-def execute_nightly_job(settings: Settings, *, full_refresh: bool = False) -> dg.ExecuteInProcessResult:
+def execute_nightly_job(
+    settings: Settings, *, full_refresh: bool = False
+) -> dg.ExecuteInProcessResult:
     if full_refresh and settings.build_path.exists():
         settings.build_path.unlink()
         shutil.rmtree(settings.build_path.with_suffix(".duckdb.wal"), ignore_errors=True)
@@ -58,7 +60,11 @@ def execute_nightly_job(settings: Settings, *, full_refresh: bool = False) -> dg
     from orchestration.definitions import defs
 
     job = defs().resolve_job_def(NIGHTLY_JOB_NAME)
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    instance = (
+        dg.DagsterInstance.get()
+        if os.environ.get("DAGSTER_HOME")
+        else dg.DagsterInstance.ephemeral()
+    )
     with instance:
         return job.execute_in_process(
             instance=instance,

@@ -129,7 +129,9 @@ def _source_timezones(env: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for source, tz in _pairs(setting, env.get(setting, "")):
         if source not in SOURCES:
-            raise SettingsError(f"{setting}: unknown source {source!r} (known: {', '.join(SOURCES)})")
+            raise SettingsError(
+                f"{setting}: unknown source {source!r} (known: {', '.join(SOURCES)})"
+            )
         out[source] = _check_timezone(setting, tz)
     return out
 

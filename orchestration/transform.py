@@ -1,6 +1,5 @@
 """Transform assets: the dbt project, every model an asset and every dbt test an asset check."""
 
-
 import json
 import os
 from collections.abc import Mapping

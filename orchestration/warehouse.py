@@ -12,7 +12,9 @@ from orchestration.settings import Settings
 
 
 @contextmanager
-def connect(path: Path, settings: Settings, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: Path, settings: Settings, *, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A DuckDB connection with the configured memory limit and threads, UTC session time zone.
 
     Writers of the build database must run one at a time (Dagster pool ``duckdb_build``).

@@ -230,8 +230,14 @@ def _load_file(
         named = ", ".join(repr(c) for c in missing)
         plural = "s" if len(missing) > 1 else ""
         return _reject_file(
-            con, file, digest, text.height, MISSING_REQUIRED_COLUMN,
-            f"missing required column{plural} {named}", loaded_at, run_id,
+            con,
+            file,
+            digest,
+            text.height,
+            MISSING_REQUIRED_COLUMN,
+            f"missing required column{plural} {named}",
+            loaded_at,
+            run_id,
         )
     extra_columns = sorted(set(text.columns) - set(spec.column_names))
     rows_read = text.height
@@ -243,7 +249,11 @@ def _load_file(
     text = text.with_columns(
         pl.int_range(1, rows_read + 1, dtype=pl.Int64).alias(FILE_ROW_COLUMN),
         raw_record,
-        *(pl.lit(None, dtype=pl.String).alias(c) for c in spec.column_names if c not in text.columns),
+        *(
+            pl.lit(None, dtype=pl.String).alias(c)
+            for c in spec.column_names
+            if c not in text.columns
+        ),
     )
     bad_line_rows = [row for row, _, _ in bad_lines]
     if bad_line_rows:
@@ -279,8 +289,11 @@ def _load_file(
                     "raw_record": [line for _, _, line in bad_lines],
                 },
                 schema={
-                    "file_row": pl.Int64, "reason": pl.String, "column_name": pl.String,
-                    "raw_value": pl.String, "raw_record": pl.String,
+                    "file_row": pl.Int64,
+                    "reason": pl.String,
+                    "column_name": pl.String,
+                    "raw_value": pl.String,
+                    "raw_record": pl.String,
                 },
             ),
         ]
@@ -304,8 +317,12 @@ def _load_file(
             f"delete from {RAW_SCHEMA}.{spec.name} where {FILE_PATH_COLUMN} = ?",
             [file.relative_path],
         ).fetchall()
-        con.execute(f"delete from {REJECTS_TABLE} where file_path = ?", [file.relative_path]).fetchall()
-        con.execute(f"insert into {RAW_SCHEMA}.{spec.name} by name select * from good_rows").fetchall()
+        con.execute(
+            f"delete from {REJECTS_TABLE} where file_path = ?", [file.relative_path]
+        ).fetchall()
+        con.execute(
+            f"insert into {RAW_SCHEMA}.{spec.name} by name select * from good_rows"
+        ).fetchall()
         con.execute(f"insert into {REJECTS_TABLE} by name select * from reject_rows").fetchall()
         _record(con, file, digest, result, None, extra_columns, loaded_at, run_id)
         con.execute("commit").fetchall()
@@ -352,10 +369,21 @@ def _record(
     con.execute(
         f"insert or replace into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            file.source, file.relative_path, digest, file.size_bytes, file.modified_ns,
-            file.format + (".gz" if file.compressed else ""), result.status, error_reason,
-            result.error, result.rows_read, result.rows_loaded, result.rows_rejected,
-            extra_columns, loaded_at, run_id,
+            file.source,
+            file.relative_path,
+            digest,
+            file.size_bytes,
+            file.modified_ns,
+            file.format + (".gz" if file.compressed else ""),
+            result.status,
+            error_reason,
+            result.error,
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_rejected,
+            extra_columns,
+            loaded_at,
+            run_id,
         ],
     ).fetchall()
 

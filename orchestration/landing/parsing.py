@@ -69,8 +69,16 @@ def parse_timestamp(text: pl.Expr, timezone: str = "UTC") -> pl.Expr:
     seconds = parts.struct.field("4").fill_null("00")
     fraction = parts.struct.field("5").fill_null("")
     wall = pl.concat_str(
-        [parts.struct.field("1"), pl.lit("T"), parts.struct.field("2"), pl.lit(":"),
-         parts.struct.field("3"), pl.lit(":"), seconds, fraction]
+        [
+            parts.struct.field("1"),
+            pl.lit("T"),
+            parts.struct.field("2"),
+            pl.lit(":"),
+            parts.struct.field("3"),
+            pl.lit(":"),
+            seconds,
+            fraction,
+        ]
     ).str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S%.f", strict=False)
     offset = parts.struct.field("6").str.to_uppercase()
     offset_digits = offset.str.replace_all(":", "")
@@ -79,7 +87,9 @@ def parse_timestamp(text: pl.Expr, timezone: str = "UTC") -> pl.Expr:
         offset_digits.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
         + offset_digits.str.slice(3, 2).str.zfill(2).cast(pl.Int64, strict=False).fill_null(0)
     )
-    from_offset = wall - pl.duration(minutes=pl.when(offset == "Z").then(0).otherwise(offset_minutes))
+    from_offset = wall - pl.duration(
+        minutes=pl.when(offset == "Z").then(0).otherwise(offset_minutes)
+    )
     if timezone == "UTC":
         from_local = wall
     else:

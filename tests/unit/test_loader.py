@@ -42,11 +42,20 @@ def _rows(con, sql):
 def test_every_accepted_format_loads_and_other_files_are_ignored(con, tmp_path):
     landing = tmp_path / "landing"
     _write(landing, "calls/a.csv", "\ufeff" + CALLS_HEADER.upper() + "\n" + GOOD_CALL + "\n")
-    _write(landing, "calls/b.csv.gz", CALLS_HEADER + "\n" + GOOD_CALL.replace("c1", "c2") + "\n", compress=True)
-    record = dict(zip(CALLS_HEADER.split(","), GOOD_CALL.replace("c1", "c3").split(","), strict=True))
+    _write(
+        landing,
+        "calls/b.csv.gz",
+        CALLS_HEADER + "\n" + GOOD_CALL.replace("c1", "c2") + "\n",
+        compress=True,
+    )
+    record = dict(
+        zip(CALLS_HEADER.split(","), GOOD_CALL.replace("c1", "c3").split(","), strict=True)
+    )
     record["talk_seconds"] = 280  # a JSON number
     _write(landing, "calls/c.jsonl", json.dumps(record) + "\n")
-    _write(landing, "calls/d.ndjson.gz", json.dumps({**record, "call_id": "c4"}) + "\n", compress=True)
+    _write(
+        landing, "calls/d.ndjson.gz", json.dumps({**record, "call_id": "c4"}) + "\n", compress=True
+    )
     frame = pl.DataFrame({**{k: [v] for k, v in record.items()}, "call_id": ["c5"]})
     (landing / "calls").mkdir(exist_ok=True)
     frame.write_parquet(landing / "calls/e.parquet")
@@ -56,13 +65,22 @@ def test_every_accepted_format_loads_and_other_files_are_ignored(con, tmp_path):
     report = _ingest(con, landing)
 
     assert [r.file_path for r in report.results] == [
-        "calls/a.csv", "calls/b.csv.gz", "calls/c.jsonl", "calls/d.ndjson.gz", "calls/e.parquet",
+        "calls/a.csv",
+        "calls/b.csv.gz",
+        "calls/c.jsonl",
+        "calls/d.ndjson.gz",
+        "calls/e.parquet",
     ]
-    assert report.ignored_files == ["calls/.DS_Store", "calls/README", "calls/f.csv.tmp", "calls/g.csv.part"]
+    assert report.ignored_files == [
+        "calls/.DS_Store",
+        "calls/README",
+        "calls/f.csv.tmp",
+        "calls/g.csv.part",
+    ]
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (5, 5, 0)
-    assert _rows(con, "select call_id, talk_seconds, offered_at, _file_row from raw.calls order by call_id") == [
-        (f"c{i}", 280.0, dt.datetime(2026, 1, 5, 10, 0), 1) for i in range(1, 6)
-    ]
+    assert _rows(
+        con, "select call_id, talk_seconds, offered_at, _file_row from raw.calls order by call_id"
+    ) == [(f"c{i}", 280.0, dt.datetime(2026, 1, 5, 10, 0), 1) for i in range(1, 6)]
 
 
 def test_column_names_are_trimmed_and_case_insensitive_and_extra_columns_ignored(con, tmp_path):
@@ -77,13 +95,48 @@ def test_column_names_are_trimmed_and_case_insensitive_and_extra_columns_ignored
 @pytest.mark.parametrize(
     ("row", "reason", "column", "raw_value"),
     [
-        (",acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,", "empty_key", "call_id", None),
-        ("c9,,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,", "missing_required_value", "client_id", None),
-        ("c9,acme,inbound,yesterday,2026-01-05T10:05:00Z,,,", "bad_timestamp", "offered_at", "yesterday"),
-        ("c9,acme,inbound,2026-13-45T25:00:00,2026-01-05T10:05:00Z,,,", "bad_timestamp", "offered_at", "2026-13-45T25:00:00"),
-        ("c9,acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,abc", "bad_number", "talk_seconds", "abc"),
-        ("c9,acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,-5", "negative_duration", "talk_seconds", "-5"),
-        ("c9,acme,sideways,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,", "unknown_enum", "direction", "sideways"),
+        (
+            ",acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,",
+            "empty_key",
+            "call_id",
+            None,
+        ),
+        (
+            "c9,,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,",
+            "missing_required_value",
+            "client_id",
+            None,
+        ),
+        (
+            "c9,acme,inbound,yesterday,2026-01-05T10:05:00Z,,,",
+            "bad_timestamp",
+            "offered_at",
+            "yesterday",
+        ),
+        (
+            "c9,acme,inbound,2026-13-45T25:00:00,2026-01-05T10:05:00Z,,,",
+            "bad_timestamp",
+            "offered_at",
+            "2026-13-45T25:00:00",
+        ),
+        (
+            "c9,acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,abc",
+            "bad_number",
+            "talk_seconds",
+            "abc",
+        ),
+        (
+            "c9,acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,-5",
+            "negative_duration",
+            "talk_seconds",
+            "-5",
+        ),
+        (
+            "c9,acme,sideways,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,",
+            "unknown_enum",
+            "direction",
+            "sideways",
+        ),
     ],
 )
 def test_a_bad_row_is_rejected_alone_with_its_reason(con, tmp_path, row, reason, column, raw_value):
@@ -91,11 +144,19 @@ def test_a_bad_row_is_rejected_alone_with_its_reason(con, tmp_path, row, reason,
     _write(landing, "calls/day.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n{row}\n")
     report = _ingest(con, landing)
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
-    rejected = _rows(con, "select source, file_path, file_row, reason, column_name, raw_value, raw_record from raw.rejected_rows")
+    rejected = _rows(
+        con,
+        "select source, file_path, file_row, reason, column_name, raw_value, raw_record from raw.rejected_rows",
+    )
     assert len(rejected) == 1
     source, path, file_row, got_reason, got_column, got_value, record = rejected[0]
     assert (source, path, file_row, got_reason, got_column, got_value) == (
-        "calls", "calls/day.csv", 2, reason, column, raw_value,
+        "calls",
+        "calls/day.csv",
+        2,
+        reason,
+        column,
+        raw_value,
     )
     assert json.loads(record)["direction"] == row.split(",")[2]  # the raw values are kept
     assert _rows(con, "select call_id from raw.calls") == [("c1",)]
@@ -104,12 +165,32 @@ def test_a_bad_row_is_rejected_alone_with_its_reason(con, tmp_path, row, reason,
 @pytest.mark.parametrize(
     ("source", "header", "row", "reason", "column"),
     [
-        ("clients", "client_id,client_name,reporting_timezone", "k1,Acme,Mars/Olympus", "unknown_timezone", "reporting_timezone"),
-        ("sites", "site_id,site_name,country_code,timezone,sourcing,location_type", "s1,Manila,PHL,Asia/Manila,outsourced,offshore", "bad_country_code", "country_code"),
-        ("agent_roster", "as_of_date,agent_id,team_id,hire_date", "2026-02-30,a1,t1,2025-01-01", "bad_date", "as_of_date"),
+        (
+            "clients",
+            "client_id,client_name,reporting_timezone",
+            "k1,Acme,Mars/Olympus",
+            "unknown_timezone",
+            "reporting_timezone",
+        ),
+        (
+            "sites",
+            "site_id,site_name,country_code,timezone,sourcing,location_type",
+            "s1,Manila,PHL,Asia/Manila,outsourced,offshore",
+            "bad_country_code",
+            "country_code",
+        ),
+        (
+            "agent_roster",
+            "as_of_date,agent_id,team_id,hire_date",
+            "2026-02-30,a1,t1,2025-01-01",
+            "bad_date",
+            "as_of_date",
+        ),
     ],
 )
-def test_dimension_rows_are_rejected_for_their_own_reasons(con, tmp_path, source, header, row, reason, column):
+def test_dimension_rows_are_rejected_for_their_own_reasons(
+    con, tmp_path, source, header, row, reason, column
+):
     landing = tmp_path / "landing"
     _write(landing, f"{source}/x.csv", f"{header}\n{row}\n")
     report = _ingest(con, landing, source)
@@ -123,19 +204,27 @@ def test_a_line_that_is_not_json_is_rejected_alone(con, tmp_path):
     _write(landing, "calls/a.jsonl", json.dumps(record) + "\n{not json\n")
     report = _ingest(con, landing)
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
-    assert _rows(con, "select file_row, reason, raw_record from raw.rejected_rows") == [(2, "bad_json", "{not json")]
+    assert _rows(con, "select file_row, reason, raw_record from raw.rejected_rows") == [
+        (2, "bad_json", "{not json")
+    ]
 
 
 def test_file_without_a_required_column_is_rejected_whole_others_still_load(con, tmp_path):
     landing = tmp_path / "landing"
-    _write(landing, "calls/a.csv", "call_id,client_id,offered_at,ended_at\nc1,acme,2026-01-05T10:00:00Z,2026-01-05T10:01:00Z\n")
+    _write(
+        landing,
+        "calls/a.csv",
+        "call_id,client_id,offered_at,ended_at\nc1,acme,2026-01-05T10:00:00Z,2026-01-05T10:01:00Z\n",
+    )
     _write(landing, "calls/b.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n")
     report = _ingest(con, landing)
     rejected = report.files_rejected
     assert [r.error for r in rejected] == ["calls/a.csv: missing required column 'direction'"]
     assert (rejected[0].rows_read, rejected[0].rows_loaded, rejected[0].rows_rejected) == (1, 0, 1)
     assert _rows(con, "select call_id from raw.calls") == [("c1",)]
-    assert _rows(con, "select file_path, status, error_reason from raw.ingest_manifest order by 1") == [
+    assert _rows(
+        con, "select file_path, status, error_reason from raw.ingest_manifest order by 1"
+    ) == [
         ("calls/a.csv", "rejected", "missing_required_column"),
         ("calls/b.csv", "loaded", None),
     ]
@@ -182,7 +271,11 @@ def test_changed_file_is_reingested_and_replaces_its_rows(con, tmp_path):
     _write(landing, "calls/a.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\nc2,acme,fax,x,y,,,\n")
     _ingest(con, landing, now=dt.datetime(2026, 1, 6, 1, 0))
     corrected = GOOD_CALL.replace(",280", ",300")
-    _write(landing, "calls/a.csv", f"{CALLS_HEADER}\n{corrected}\nc2,acme,inbound,2026-01-05T11:00:00Z,2026-01-05T11:00:03Z,,,\n")
+    _write(
+        landing,
+        "calls/a.csv",
+        f"{CALLS_HEADER}\n{corrected}\nc2,acme,inbound,2026-01-05T11:00:00Z,2026-01-05T11:00:03Z,,,\n",
+    )
     report = _ingest(con, landing, now=dt.datetime(2026, 1, 7, 1, 0))
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 2, 0)
     assert _rows(con, "select call_id, talk_seconds, _loaded_at from raw.calls order by 1") == [
@@ -190,7 +283,9 @@ def test_changed_file_is_reingested_and_replaces_its_rows(con, tmp_path):
         ("c2", None, dt.datetime(2026, 1, 7, 1, 0)),
     ]
     assert _rows(con, "select count(*) from raw.rejected_rows") == [(0,)]
-    assert _rows(con, "select rows_read, rows_loaded, rows_rejected from raw.ingest_manifest") == [(2, 2, 0)]
+    assert _rows(con, "select rows_read, rows_loaded, rows_rejected from raw.ingest_manifest") == [
+        (2, 2, 0)
+    ]
 
 
 def test_redelivered_rows_are_kept_as_versions_in_file_order(con, tmp_path):
@@ -198,7 +293,11 @@ def test_redelivered_rows_are_kept_as_versions_in_file_order(con, tmp_path):
     landing = tmp_path / "landing"
     _write(landing, "calls/calls_2026-01-05.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n")
     _ingest(con, landing)
-    _write(landing, "calls/calls_2026-01-05_correction.csv", f"{CALLS_HEADER}\n{GOOD_CALL.replace(',280', ',305')}\n")
+    _write(
+        landing,
+        "calls/calls_2026-01-05_correction.csv",
+        f"{CALLS_HEADER}\n{GOOD_CALL.replace(',280', ',305')}\n",
+    )
     report = _ingest(con, landing)
     assert [r.file_path for r in report.results] == ["calls/calls_2026-01-05_correction.csv"]
     assert _rows(con, "select _file_path, talk_seconds from raw.calls order by _file_path") == [
@@ -213,7 +312,9 @@ def test_reconcile_reports_a_manifest_that_disagrees_with_the_tables(con, tmp_pa
     _ingest(con, landing)
     assert reconcile(con, "calls") == []
     con.execute("delete from raw.calls").fetchall()
-    assert reconcile(con, "calls") == ["calls/a.csv: manifest says 1 loaded / 0 rejected, tables hold 0 / 0"]
+    assert reconcile(con, "calls") == [
+        "calls/a.csv: manifest says 1 loaded / 0 rejected, tables hold 0 / 0"
+    ]
 
 
 def test_source_timezone_applies_to_naive_timestamps_only(con, tmp_path):

@@ -62,7 +62,8 @@ def test_naive_timestamp_in_dst_gap_is_unparseable_and_fold_takes_earlier_instan
 
 
 @pytest.mark.parametrize(
-    "text", ["yesterday", "2026-13-45T25:00:00", "2026-02-30T10:00:00", "05/01/2026 10:00", "2026-01-05"]
+    "text",
+    ["yesterday", "2026-13-45T25:00:00", "2026-02-30T10:00:00", "05/01/2026 10:00", "2026-01-05"],
 )
 def test_bad_timestamps_are_null(text):
     assert _apply(parse_timestamp, [text]) == [None]
@@ -80,7 +81,15 @@ def test_dates():
 
 def test_numbers():
     assert _apply(parse_number, ["12", "12.5", " 7 ", "-3", "1e2", "abc", "nan", "inf", "1,5"]) == [
-        12.0, 12.5, 7.0, -3.0, 100.0, None, None, None, None,
+        12.0,
+        12.5,
+        7.0,
+        -3.0,
+        100.0,
+        None,
+        None,
+        None,
+        None,
     ]
 
 
@@ -94,7 +103,10 @@ def test_enums_match_case_insensitively_after_trimming():
 
 
 def test_timezones_and_countries():
-    assert _apply(parse_timezone, ["America/New_York", "Mars/Olympus"]) == ["America/New_York", None]
+    assert _apply(parse_timezone, ["America/New_York", "Mars/Olympus"]) == [
+        "America/New_York",
+        None,
+    ]
     assert _apply(parse_country, ["ph", "USA", "U1"]) == ["PH", None, None]
 
 

@@ -35,22 +35,47 @@ def test_overrides_reach_the_dbt_vars():
     assert settings.timezone_of("tickets") == "Europe/Paris"
     assert settings.timezone_of("surveys") == "UTC"
     dbt_vars = settings.dbt_vars()
-    assert dbt_vars["survey_scales"]["csat"] == {"min_score": 1, "max_score": 10, "higher_is_better": True}
+    assert dbt_vars["survey_scales"]["csat"] == {
+        "min_score": 1,
+        "max_score": 10,
+        "higher_is_better": True,
+    }
     assert dbt_vars["min_anonymity_n"] == 8
 
 
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"CXW_MIN_ANONYMITY_N": "five"}, "CXW_MIN_ANONYMITY_N must be a positive whole number, got 'five'"),
-        ({"CXW_MIN_ANONYMITY_N": "0"}, "CXW_MIN_ANONYMITY_N must be a positive whole number, got '0'"),
-        ({"CXW_SOURCE_TIMEZONES": "calls=Mars/Olympus"}, "CXW_SOURCE_TIMEZONES: unknown IANA time zone 'Mars/Olympus'"),
+        (
+            {"CXW_MIN_ANONYMITY_N": "five"},
+            "CXW_MIN_ANONYMITY_N must be a positive whole number, got 'five'",
+        ),
+        (
+            {"CXW_MIN_ANONYMITY_N": "0"},
+            "CXW_MIN_ANONYMITY_N must be a positive whole number, got '0'",
+        ),
+        (
+            {"CXW_SOURCE_TIMEZONES": "calls=Mars/Olympus"},
+            "CXW_SOURCE_TIMEZONES: unknown IANA time zone 'Mars/Olympus'",
+        ),
         ({"CXW_SOURCE_TIMEZONES": "phone=UTC"}, "CXW_SOURCE_TIMEZONES: unknown source 'phone'"),
-        ({"CXW_SOURCE_TIMEZONES": "calls"}, "CXW_SOURCE_TIMEZONES: expected name=value items, got 'calls'"),
-        ({"CXW_SURVEY_SCALES": "csat=5..1"}, "CXW_SURVEY_SCALES: csat needs a range like 1..5, got '5..1'"),
+        (
+            {"CXW_SOURCE_TIMEZONES": "calls"},
+            "CXW_SOURCE_TIMEZONES: expected name=value items, got 'calls'",
+        ),
+        (
+            {"CXW_SURVEY_SCALES": "csat=5..1"},
+            "CXW_SURVEY_SCALES: csat needs a range like 1..5, got '5..1'",
+        ),
         ({"CXW_SURVEY_SCALES": "stars=1..5"}, "CXW_SURVEY_SCALES: unknown survey 'stars'"),
-        ({"CXW_DUCKDB_MEMORY_LIMIT": "lots"}, "CXW_DUCKDB_MEMORY_LIMIT must be a size such as 2GB or 512MiB, got 'lots'"),
-        ({"CXW_BUILD_PATH": "/x/w.duckdb", "CXW_WAREHOUSE_PATH": "/x/w.duckdb"}, "CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH"),
+        (
+            {"CXW_DUCKDB_MEMORY_LIMIT": "lots"},
+            "CXW_DUCKDB_MEMORY_LIMIT must be a size such as 2GB or 512MiB, got 'lots'",
+        ),
+        (
+            {"CXW_BUILD_PATH": "/x/w.duckdb", "CXW_WAREHOUSE_PATH": "/x/w.duckdb"},
+            "CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH",
+        ),
     ],
 )
 def test_bad_configuration_names_the_setting(env, message):

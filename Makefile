@@ -1,0 +1,49 @@
+# One command surface for developers, the README and CI.
+# Needs only python3 (>= 3.11) with pip: uv is installed on first use, everything
+# else comes from uv.lock.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+DBT := $(UV) run --frozen dbt
+export UV_PYTHON ?= $(PYTHON)
+
+.PHONY: help setup demo run test test-unit lint format dev dbt-docs bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup:  ## install uv, the locked environment and the dbt manifest
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
+	$(UV) sync --frozen
+	cd dbt_project && $(DBT) parse --quiet --profiles-dir .
+
+demo: setup  ## sample exports -> DuckDB warehouse -> KPI report
+	$(UV) run --frozen cxw demo
+
+run: setup  ## run the nightly job once on CXW_LANDING_DIR
+	$(UV) run --frozen cxw run
+
+lint: setup  ## ruff and sqlfluff
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	cd dbt_project && $(UV) run --frozen sqlfluff lint models
+
+test: lint  ## lint, then every test (unit and integration)
+	$(UV) run --frozen pytest
+
+test-unit: setup  ## the fast tests only
+	$(UV) run --frozen pytest -m "not integration"
+
+format:  ## apply ruff formatting and fixes
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+dev: setup  ## Dagster UI on http://localhost:3000 with workspace.yaml
+	$(UV) run --frozen dagster dev -w workspace.yaml
+
+dbt-docs: setup  ## generate dbt docs into dbt_project/target
+	cd dbt_project && $(DBT) docs generate --profiles-dir .
+
+clean:  ## remove generated files (keeps data/)
+	rm -rf dbt_project/target dbt_project/logs .pytest_cache .ruff_cache
