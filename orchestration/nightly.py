@@ -7,6 +7,7 @@ The schedule runs the same job; here it runs in-process with the run storage of
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import time
@@ -22,8 +23,21 @@ class NightlyRunFailed(RuntimeError):
     """The nightly run did not complete; the message is one line saying what failed."""
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_DBT_ERRORS_HEADER = "Errors parsed from dbt logs:"
+_DBT_ERROR_STARTS = ("Failure in", "Database Error", "Compilation Error", "Runtime Error")
+
+
 def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), text.strip())
+    """The line that says what failed: for dbt, its first error rather than the command."""
+    lines = [_ANSI.sub("", line).strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if _DBT_ERRORS_HEADER in lines:
+        dbt_lines = lines[lines.index(_DBT_ERRORS_HEADER) + 1 :]
+        named = [line for line in dbt_lines if line.startswith(_DBT_ERROR_STARTS)]
+        if named or dbt_lines:
+            return "dbt: " + (named or dbt_lines)[0]
+    return lines[0] if lines else text.strip()
 
 
 def _failure_summary(result: dg.ExecuteInProcessResult) -> str | None:

@@ -1,0 +1,407 @@
+"""``cxw generate``: a deterministic landing zone of realistic exports for every source.
+
+Layout (``out_dir/<source>/...``, one directory per ``contract.SOURCES`` name):
+
+================  =====================================  ======================================
+source            files                                  format / timestamps
+================  =====================================  ======================================
+clients           clients_<start>.csv                    CSV with UTF-8 BOM
+sites             sites_<start>.jsonl                    JSON Lines
+teams             teams_<start>.csv, teams_<day 8|last>  CSV; the re-export changes a supervisor
+agent_roster      agent_roster_<as_of>.csv every 7 days  CSV, Title_Case headers, full snapshots
+calls             calls_<day>.csv.gz                     gzip CSV, UTC ``...Z``
+                  calls_<last>_correction.csv            CSV, ``+00:00``: day-1 rows corrected
+tickets           tickets_<day>.jsonl                    JSON Lines, client-local ``-05:00``
+                                                         offsets, extra column ``tags``
+                  tickets_<day2>_backfill.jsonl          re-sent rows WITHOUT ``channel``
+                                                         (not with ``clean``)
+surveys           surveys_<day>.parquet                  Parquet, text columns, naive UTC
+                  surveys_<last>_correction.parquet      re-delivered answers with a new score
+customers         customers_<day>.parquet                Parquet, typed DATE columns; full
+                                                         export on day 1, then weekly changes
+employee_surveys  employee_surveys_<date>.ndjson.gz      gzip JSON Lines, integer scores; monthly
+================  =====================================  ======================================
+
+Facts of a day are those of each client's LOCAL day (its ``reporting_timezone``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from orchestration.landing.contract import SOURCES
+from orchestration.sample_exports import defects, facts, formats
+from orchestration.sample_exports.world import (
+    CLIENT_CATALOG,
+    SITE_CATALOG,
+    SNAPSHOT_EVERY_DAYS,
+    CustomerBase,
+    World,
+    build_customers,
+    build_workforce,
+    build_world,
+    customers_frame,
+    dimension_frames,
+    roster_snapshot,
+    snapshot_days,
+)
+
+
+@dataclass(frozen=True)
+class GenerationSummary:
+    out_dir: Path
+    files: tuple[Path, ...]  # every file written
+    rows_by_source: dict[
+        str, int
+    ]  # data rows per source (all files, bad and re-delivered rows too)
+    bad_rows_by_reason: dict[str, int]  # injected bad rows by reason code (empty when clean)
+
+
+# Independent random streams: one per purpose (and per day), so each part is reproducible.
+_WORKFORCE, _CUSTOMERS, _CALLS, _TICKETS, _SURVEYS, _PULSE, _DEFECTS, _CORRECTIONS = range(8)
+
+
+class _Landing:
+    """Writes files under ``out_dir`` and keeps the summary's bookkeeping."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.files: list[Path] = []
+        self.rows: Counter[str] = Counter()
+
+    def _path(self, source: str, name: str) -> Path:
+        return self.out_dir / source / name
+
+    def csv(
+        self, source: str, name: str, df: pl.DataFrame, *, bom: bool = False, gz: bool = False
+    ) -> None:
+        data = formats.csv_bytes(df, bom=bom)
+        self._bytes(source, name, formats.gzipped(data) if gz else data, df.height)
+
+    def jsonl(self, source: str, name: str, df: pl.DataFrame, *, gz: bool = False) -> None:
+        data = formats.jsonl_bytes(df)
+        self._bytes(source, name, formats.gzipped(data) if gz else data, df.height)
+
+    def parquet(self, source: str, name: str, df: pl.DataFrame) -> None:
+        path = self._path(source, name)
+        formats.write_parquet(df, path)
+        self._done(source, path, df.height)
+
+    def _bytes(self, source: str, name: str, data: bytes, rows: int) -> None:
+        path = self._path(source, name)
+        path.write_bytes(data)
+        self._done(source, path, rows)
+
+    def _done(self, source: str, path: Path, rows: int) -> None:
+        self.files.append(path)
+        self.rows[source] += rows
+
+
+def generate_sample_exports(
+    out_dir: Path,
+    *,
+    start: date,
+    days: int,
+    agents: int,
+    seed: int,
+    clients: int = 3,
+    sites: int = 3,
+    clean: bool = False,
+    bad_share: float = 0.005,
+) -> GenerationSummary:
+    """Write a landing zone of ``days`` days of exports from ``start``; same args, same bytes.
+
+    Raises ``ValueError`` for impossible arguments and ``FileExistsError`` when a source
+    directory under ``out_dir`` already holds files (a landing zone is never overwritten).
+    """
+    _check_args(days=days, agents=agents, clients=clients, sites=sites, bad_share=bad_share)
+    out_dir = Path(out_dir)
+    for source in SOURCES:
+        folder = out_dir / source
+        if folder.is_dir() and any(folder.iterdir()):
+            raise FileExistsError(f"{folder} already holds files; generate into an empty directory")
+    for source in SOURCES:
+        (out_dir / source).mkdir(parents=True, exist_ok=True)
+
+    def rng(*stream: int) -> np.random.Generator:
+        return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, *stream])))
+
+    world = build_world(start, days, clients, sites)
+    wf = build_workforce(world, agents, rng(_WORKFORCE))
+    customers = build_customers(world, agents, rng(_CUSTOMERS))
+    land = _Landing(out_dir)
+    bad: Counter[str] = Counter()
+
+    _write_dimensions(land, world)
+    for k, day in enumerate(snapshot_days(days)):
+        snap = roster_snapshot(world, wf, k)
+        land.csv(
+            "agent_roster",
+            f"agent_roster_{world.day(int(day))}.csv",
+            snap.rename({c: c.title() for c in snap.columns}),
+        )
+
+    agent_labels = wf.agent_ids
+    client_labels = np.array([c.client_id for c in world.clients], dtype=object)
+    zones = [c.reporting_timezone for c in world.clients]
+    first_day_calls = first_day_surveys = None
+    backfill_day = min(1, days - 1)
+    for day in range(days):
+        d = world.day(day)
+        calls = facts.calls_for_day(world, wf, customers, day, rng(_CALLS, day))
+        tickets = facts.tickets_for_day(world, wf, customers, day, rng(_TICKETS, day))
+        surveys = facts.surveys_for_day(world, wf, day, calls, tickets, rng(_SURVEYS, day))
+        drng = rng(_DEFECTS, day)
+        share = 0.0 if clean else bad_share
+        force = not clean and day == 0
+
+        counts = defects.defect_counts(
+            drng, calls.height, tuple(defects.ROW_DEFECTS["calls"]), share, force
+        )
+        calls_text = defects.add_bad_rows(
+            drng,
+            _calls_text(calls, client_labels, agent_labels, formats.utc_z),
+            "calls",
+            counts,
+            lambda k, n=calls.height, d=d: facts.sequential_ids(f"CL{d:%Y%m%d}", k, n + 1),
+        )
+        bad.update(counts)
+        land.csv("calls", f"calls_{d}.csv.gz", calls_text, gz=True)
+
+        n_reply = defects.defect_counts(drng, tickets.height, ("x",), share / 4, force)["x"]
+        tickets, n_reply = defects.reply_before_creation(drng, tickets, n_reply)
+        bad[defects.FIRST_RESPONSE_BEFORE_CREATION] += n_reply
+        counts = defects.defect_counts(
+            drng, tickets.height, tuple(defects.ROW_DEFECTS["tickets"]), share * 3 / 4, force
+        )
+        tickets_text = _tickets_text(tickets, client_labels, agent_labels, zones)
+        land.jsonl(
+            "tickets",
+            f"tickets_{d}.jsonl",
+            defects.add_bad_rows(
+                drng,
+                tickets_text,
+                "tickets",
+                counts,
+                lambda k, n=tickets.height, d=d: facts.sequential_ids(f"TK{d:%Y%m%d}", k, n + 1),
+            ),
+        )
+        bad.update(counts)
+        if not clean and day == backfill_day:
+            backfill = tickets_text[: max(3, tickets_text.height // 100)].drop("channel")
+            land.jsonl("tickets", f"tickets_{d}_backfill.jsonl", backfill)
+            bad[defects.MISSING_REQUIRED_COLUMN] += backfill.height
+
+        score_counts = defects.defect_counts(
+            drng, surveys.height, (defects.OFF_SCALE_SCORE, defects.EMPTY_SCORE), share * 0.4, force
+        )
+        surveys, n_off, n_empty = defects.break_scores(
+            drng, surveys, score_counts[defects.OFF_SCALE_SCORE], score_counts[defects.EMPTY_SCORE]
+        )
+        bad[defects.OFF_SCALE_SCORE] += n_off
+        bad[defects.EMPTY_SCORE] += n_empty
+        counts = defects.defect_counts(
+            drng, surveys.height, tuple(defects.ROW_DEFECTS["surveys"]), share * 0.6, force
+        )
+        surveys_text = _surveys_text(surveys, client_labels, agent_labels)
+        land.parquet(
+            "surveys",
+            f"surveys_{d}.parquet",
+            defects.add_bad_rows(
+                drng,
+                surveys_text,
+                "surveys",
+                counts,
+                lambda k, n=surveys.height, d=d: facts.sequential_ids(f"SV{d:%Y%m%d}", k, n + 1),
+            ),
+        )
+        bad.update(counts)
+        if day == 0:
+            first_day_calls, first_day_surveys = calls, surveys_text
+
+    _write_corrections(
+        land,
+        world,
+        first_day_calls,
+        first_day_surveys,
+        client_labels,
+        agent_labels,
+        rng(_CORRECTIONS),
+    )
+    _write_customers(land, world, customers)
+    for day in facts.pulse_days(world):
+        pulse = facts.employee_pulse(world, wf, day, rng(_PULSE, day))
+        land.jsonl(
+            "employee_surveys", f"employee_surveys_{world.day(day)}.ndjson.gz", pulse, gz=True
+        )
+
+    return GenerationSummary(
+        out_dir=out_dir,
+        files=tuple(sorted(land.files)),
+        rows_by_source={s: land.rows[s] for s in SOURCES},
+        bad_rows_by_reason={} if clean else {r: bad[r] for r in defects.REASONS},
+    )
+
+
+def _check_args(*, days: int, agents: int, clients: int, sites: int, bad_share: float) -> None:
+    if days < 1:
+        raise ValueError(f"days must be at least 1, got {days}")
+    if agents < 1:
+        raise ValueError(f"agents must be at least 1, got {agents}")
+    if not 1 <= clients <= len(CLIENT_CATALOG):
+        raise ValueError(f"clients must be between 1 and {len(CLIENT_CATALOG)}, got {clients}")
+    if not 1 <= sites <= len(SITE_CATALOG):
+        raise ValueError(f"sites must be between 1 and {len(SITE_CATALOG)}, got {sites}")
+    if not 0.0 <= bad_share <= 0.2:
+        raise ValueError(f"bad_share must be between 0 and 0.2, got {bad_share}")
+
+
+def _write_dimensions(land: _Landing, world: World) -> None:
+    dims = dimension_frames(world)
+    first = world.day(0)
+    land.csv("clients", f"clients_{first}.csv", dims["clients"], bom=True)
+    land.jsonl("sites", f"sites_{first}.jsonl", dims["sites"])
+    land.csv("teams", f"teams_{first}.csv", dims["teams"])
+    if world.days > 1:  # a later re-export: the first team got a new supervisor
+        again = min(SNAPSHOT_EVERY_DAYS, world.days - 1)
+        teams = dims["teams"].with_columns(
+            supervisor_name=pl.when(pl.int_range(pl.len()) == 0)
+            .then(pl.lit("Grace Okafor"))
+            .otherwise(pl.col("supervisor_name"))
+        )
+        land.csv("teams", f"teams_{world.day(again)}.csv", teams)
+
+
+def _calls_text(
+    calls: pl.DataFrame,
+    client_labels: np.ndarray,
+    agent_labels: np.ndarray,
+    ts: Callable[[str], pl.Expr],
+) -> pl.DataFrame:
+    return calls.select(
+        "call_id",
+        client_id=formats.lookup(calls["client_index"], client_labels),
+        direction="direction",
+        offered_at=ts("offered"),
+        ended_at=ts("ended"),
+        queue="queue",
+        customer_id="customer_id",
+        agent_id=formats.lookup(calls["agent"], agent_labels),
+        answered_at=ts("answered"),
+        talk_seconds=pl.col("talk").cast(pl.Utf8),
+        hold_seconds=pl.col("hold").cast(pl.Utf8),
+        acw_seconds=pl.col("acw").cast(pl.Utf8),
+        wrap_code="wrap_code",
+    )
+
+
+def _tickets_text(
+    tickets: pl.DataFrame, client_labels: np.ndarray, agent_labels: np.ndarray, zones: list[str]
+) -> pl.DataFrame:
+    def ts(col: str) -> pl.Expr:
+        return formats.local_offset(col, "client_index", zones)
+
+    return tickets.select(
+        "ticket_id",
+        client_id=formats.lookup(tickets["client_index"], client_labels),
+        channel="channel",
+        created_at=ts("created"),
+        customer_id="customer_id",
+        agent_id=formats.lookup(tickets["agent"], agent_labels),
+        priority="priority",
+        status="status",
+        first_response_at=ts("first_response"),
+        solved_at=ts("solved"),
+        tags="tags",
+    )
+
+
+def _surveys_text(
+    surveys: pl.DataFrame, client_labels: np.ndarray, agent_labels: np.ndarray
+) -> pl.DataFrame:
+    return surveys.select(
+        "survey_id",
+        "survey_type",
+        client_id=formats.lookup(surveys["client_index"], client_labels),
+        sent_at=formats.naive_utc("sent"),
+        customer_id="customer_id",
+        interaction_type="interaction_type",
+        interaction_id="interaction_id",
+        agent_id=formats.lookup(surveys["agent"], agent_labels),
+        responded_at=formats.naive_utc("responded"),
+        score="score",
+        comment="comment",
+    )
+
+
+def _write_corrections(
+    land: _Landing,
+    world: World,
+    calls: pl.DataFrame,
+    surveys_text: pl.DataFrame,
+    client_labels: np.ndarray,
+    agent_labels: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    """Re-deliveries of day-1 rows on the last day; their files sort after the originals."""
+    last = world.day(world.days - 1)
+    answered = calls.filter((pl.col("direction") == "inbound") & pl.col("agent").is_not_null())
+    if answered.height:
+        k = max(3, answered.height // 200)
+        picked = answered[
+            np.sort(rng.choice(answered.height, min(k, answered.height), replace=False))
+        ]
+        talk = (picked["talk"] + pl.Series(rng.integers(-60, 180, picked.height))).clip(10)
+        fixed = picked.with_columns(
+            talk=talk,
+            ended=pl.col("answered") + talk + pl.col("hold"),
+            wrap_code=pl.when(pl.col("wrap_code") == "escalated")
+            .then(pl.lit("resolved"))
+            .otherwise(pl.lit("escalated")),
+        )
+        land.csv(
+            "calls",
+            f"calls_{last}_correction.csv",
+            _calls_text(fixed, client_labels, agent_labels, formats.utc_offset),
+        )
+
+    rescored = surveys_text.filter(defects.valid_score(surveys_text))
+    if rescored.height:
+        k = min(rescored.height, max(2, rescored.height // 100))
+        picked = rescored[np.sort(rng.choice(rescored.height, k, replace=False))]
+        lo = picked["survey_type"].replace_strict({t: s[0] for t, s in defects.SCALES.items()})
+        hi = picked["survey_type"].replace_strict({t: s[1] for t, s in defects.SCALES.items()})
+        old = picked["score"].cast(pl.Int64)
+        # a different score on the same scale: old + 1, or the minimum when old is the maximum
+        new = pl.select(pl.when(old < hi).then(old + 1).otherwise(lo)).to_series()
+        land.parquet(
+            "surveys",
+            f"surveys_{last}_correction.parquet",
+            picked.with_columns(score=new.cast(pl.Utf8)),
+        )
+
+
+def _write_customers(land: _Landing, world: World, bases: tuple[CustomerBase, ...]) -> None:
+    """A full CRM export on day 1, then the new and churned customers at every snapshot day."""
+    exports = sorted({int(d) for d in snapshot_days(world.days)} | {world.days - 1})
+    previous = None
+    for day in exports:
+        frames = []
+        for base in bases:
+            if previous is None:
+                rows = np.flatnonzero(base.signup_day <= day)
+            else:
+                changed = ((base.signup_day > previous) & (base.signup_day <= day)) | (
+                    (base.churn_day > previous) & (base.churn_day <= day)
+                )
+                rows = np.flatnonzero(changed)
+            frames.append(customers_frame(world, base, rows, day))
+        land.parquet("customers", f"customers_{world.day(day)}.parquet", pl.concat(frames))
+        previous = day

@@ -1,0 +1,88 @@
+"""One real pipeline per session: `cxw generate` (small) then `cxw run`, in subprocesses.
+
+Every integration test reads the DuckDB files this build leaves; none rebuilds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.sample_exports import GenerationSummary, generate_sample_exports
+
+SMALL_SAMPLE = {"start": dt.date(2026, 3, 5), "days": 7, "agents": 12, "seed": 7}
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The paths of one CX Warehouse deployment living in a test's temporary directory."""
+
+    root: Path
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def build_path(self) -> Path:
+        return self.root / "build" / "cxw_build.duckdb"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CXW_", "DAGSTER_"))}
+        env.update(
+            CXW_LANDING_DIR=str(self.landing_dir),
+            CXW_BUILD_PATH=str(self.build_path),
+            CXW_WAREHOUSE_PATH=str(self.warehouse_path),
+            **extra,
+        )
+        return env
+
+    def cxw(self, *args: str, check: bool = True, **extra_env: str) -> subprocess.CompletedProcess:
+        """Run the real `cxw` console script; on failure show what it printed."""
+        result = subprocess.run(
+            [sys.executable, "-m", "orchestration.cli", *args],
+            env=self.env(**extra_env),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if check and result.returncode != 0:
+            pytest.fail(
+                f"cxw {' '.join(args)} exited {result.returncode}\n"
+                f"--- stdout\n{result.stdout[-6000:]}\n--- stderr\n{result.stderr[-6000:]}"
+            )
+        return result
+
+    @contextmanager
+    def build_db(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(str(self.build_path), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with self.build_db() as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Deployment, GenerationSummary]:
+    """A small generated landing zone, run through the nightly job once by `cxw run`."""
+    deployment = Deployment(tmp_path_factory.mktemp("sample_build"))
+    summary = generate_sample_exports(deployment.landing_dir, **SMALL_SAMPLE)
+    deployment.cxw("run")
+    return deployment, summary

@@ -1,0 +1,454 @@
+"""The sample-export generator (``cxw generate``): layout, determinism, realism, bad input."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from orchestration.landing.contract import SOURCES
+from orchestration.sample_exports import REASONS, GenerationSummary, generate_sample_exports
+
+START = date(2026, 1, 5)  # a Monday
+TINY = {"start": START, "days": 3, "agents": 8, "seed": 5}
+CSAT_LABELS = {"very unsatisfied", "unsatisfied", "not satisfied", "neutral", "satisfied",
+               "very satisfied"}  # fmt: skip
+SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 5)}
+TIMESTAMPS = {
+    "calls": ("offered_at", "ended_at", "answered_at"),
+    "tickets": ("created_at", "first_response_at", "solved_at"),
+    "surveys": ("sent_at", "responded_at"),
+}
+DURATIONS = ("talk_seconds", "hold_seconds", "acw_seconds")
+KEYS = {"calls": "call_id", "tickets": "ticket_id", "surveys": "survey_id"}
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def read_rows(path: Path) -> list[dict[str, str | None]]:
+    """A landing file as text rows, the way the contract reads it (names lower-cased)."""
+    name = path.name
+    if name.endswith(".parquet"):
+        df = pl.read_parquet(path)
+        df = df.with_columns(pl.all().cast(pl.Utf8))
+        rows = df.to_dicts()
+    else:
+        data = path.read_bytes()
+        if name.endswith(".gz"):
+            data = gzip.decompress(data)
+        text = data.decode("utf-8-sig")
+        if ".csv" in name:
+            df = pl.read_csv(io.StringIO(text), infer_schema=False)
+            rows = df.to_dicts()
+        else:
+            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+            rows = [{k: None if v is None else str(v) for k, v in r.items()} for r in rows]
+    return [
+        {k.strip().lower(): (None if v is None or v.strip() == "" else v) for k, v in r.items()}
+        for r in rows
+    ]
+
+
+def source_rows(out: Path, source: str, *, originals_only: bool = False) -> list[dict]:
+    rows = []
+    for path in sorted((out / source).iterdir()):
+        if originals_only and ("_correction" in path.name or "_backfill" in path.name):
+            continue
+        rows.extend(read_rows(path))
+    return rows
+
+
+def utc(value: str | None) -> datetime | None:
+    """ISO 8601 text to a naive UTC datetime (raises ValueError when unparseable)."""
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def parse_reason(source: str, row: dict) -> str | None:
+    """The reason the contract rejects a row for, or None when it parses."""
+    spec = SOURCES[source]
+    if not row.get(KEYS[source]):
+        return "empty_key"
+    for col in spec.columns:
+        value = row.get(col.name)
+        if col.values and value is not None and value.strip().lower() not in col.values:
+            return "unknown_enum"
+    for col in TIMESTAMPS[source]:
+        try:
+            utc(row.get(col))
+        except ValueError:
+            return "bad_timestamp"
+    if source == "calls":
+        for col in DURATIONS:
+            if row.get(col) is None:
+                continue
+            try:
+                value = float(row[col])
+            except ValueError:
+                return "bad_number"
+            if value < 0:
+                return "negative_duration"
+    return None
+
+
+def score_problem(row: dict) -> str | None:
+    if row.get("responded_at") is None:
+        return None
+    score = row.get("score")
+    if score is None:
+        return "empty_score"
+    text = score.strip().lower()
+    kind = row["survey_type"].strip().lower()
+    if kind == "csat" and text in CSAT_LABELS:
+        return None
+    lo, hi = SCALES[kind]
+    if text.isdigit() and lo <= int(text) <= hi:
+        return None
+    return "off_scale_score"
+
+
+def observed_defects(out: Path) -> Counter:
+    """Count, by reason code, every defect found by reading the landing zone back."""
+    found: Counter = Counter()
+    for source in ("calls", "tickets", "surveys"):
+        for path in sorted((out / source).iterdir()):
+            rows = read_rows(path)
+            missing = set(SOURCES[source].required_columns) - set(rows[0]) if rows else set()
+            if missing:
+                found["missing_required_column"] += len(rows)
+                continue
+            for row in rows:
+                reason = parse_reason(source, row)
+                if reason is None and source == "surveys":
+                    reason = score_problem(row)
+                if (
+                    reason is None
+                    and source == "tickets"
+                    and row["first_response_at"] is not None
+                    and utc(row["first_response_at"]) < utc(row["created_at"])
+                ):
+                    reason = "first_response_before_creation"
+                if reason:
+                    found[reason] += 1
+    return found
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> GenerationSummary:
+    return generate_sample_exports(tmp_path_factory.mktemp("tiny") / "landing", **TINY)
+
+
+@pytest.fixture(scope="module")
+def tiny_clean(tmp_path_factory: pytest.TempPathFactory) -> GenerationSummary:
+    out = tmp_path_factory.mktemp("clean") / "landing"
+    return generate_sample_exports(out, **TINY, clean=True)
+
+
+@pytest.fixture(scope="module")
+def two_weeks(tmp_path_factory: pytest.TempPathFactory) -> GenerationSummary:
+    out = tmp_path_factory.mktemp("two_weeks") / "landing"
+    return generate_sample_exports(out, start=START, days=15, agents=12, seed=3)
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+def test_layout_of_three_days(tiny: GenerationSummary) -> None:
+    files = sorted(p.relative_to(tiny.out_dir).as_posix() for p in tiny.files)
+    assert files == [
+        "agent_roster/agent_roster_2026-01-05.csv",
+        "calls/calls_2026-01-05.csv.gz",
+        "calls/calls_2026-01-06.csv.gz",
+        "calls/calls_2026-01-07.csv.gz",
+        "calls/calls_2026-01-07_correction.csv",
+        "clients/clients_2026-01-05.csv",
+        "customers/customers_2026-01-05.parquet",
+        "customers/customers_2026-01-07.parquet",
+        "employee_surveys/employee_surveys_2026-01-07.ndjson.gz",
+        "sites/sites_2026-01-05.jsonl",
+        "surveys/surveys_2026-01-05.parquet",
+        "surveys/surveys_2026-01-06.parquet",
+        "surveys/surveys_2026-01-07.parquet",
+        "surveys/surveys_2026-01-07_correction.parquet",
+        "teams/teams_2026-01-05.csv",
+        "teams/teams_2026-01-07.csv",
+        "tickets/tickets_2026-01-05.jsonl",
+        "tickets/tickets_2026-01-06.jsonl",
+        "tickets/tickets_2026-01-06_backfill.jsonl",
+        "tickets/tickets_2026-01-07.jsonl",
+    ]
+    # every source has its directory, named as in the contract, and nothing else is written
+    assert sorted(p.name for p in tiny.out_dir.iterdir()) == sorted(SOURCES)
+    assert sorted(p for p in tiny.out_dir.rglob("*") if p.is_file()) == list(tiny.files)
+
+
+def test_every_accepted_format_appears(tiny_clean: GenerationSummary) -> None:
+    endings = {p.name.split(".", 1)[1] for p in tiny_clean.files}
+    assert endings == {"csv", "csv.gz", "jsonl", "ndjson.gz", "parquet"}
+    clients = next(p for p in tiny_clean.files if p.parent.name == "clients")
+    assert clients.read_bytes().startswith(b"\xef\xbb\xbfclient_id,")
+    calls = next(p for p in tiny_clean.files if p.name.endswith(".csv.gz"))
+    assert gzip.decompress(calls.read_bytes()).startswith(b"call_id,client_id,direction,")
+    # a typed Parquet (customers) and a text Parquet (surveys)
+    customers = pl.read_parquet(tiny_clean.out_dir / "customers" / "customers_2026-01-05.parquet")
+    assert customers.schema["signup_date"] == pl.Date
+    surveys = pl.read_parquet(tiny_clean.out_dir / "surveys" / "surveys_2026-01-05.parquet")
+    assert set(surveys.schema.values()) == {pl.Utf8}
+
+
+def test_correction_files_sort_after_the_originals(tiny: GenerationSummary) -> None:
+    names = sorted(p.name for p in (tiny.out_dir / "calls").iterdir())
+    assert names[-1] == "calls_2026-01-07_correction.csv"
+    assert "calls_2026-01-07.csv.gz" < "calls_2026-01-07_correction.csv"
+
+
+def test_timestamp_styles_per_source(tiny_clean: GenerationSummary) -> None:
+    out = tiny_clean.out_dir
+    calls = read_rows(out / "calls" / "calls_2026-01-05.csv.gz")
+    assert all(r["offered_at"].endswith("Z") for r in calls)
+    correction = read_rows(out / "calls" / "calls_2026-01-07_correction.csv")
+    assert all(r["offered_at"].endswith("+00:00") for r in correction)
+    tickets = read_rows(out / "tickets" / "tickets_2026-01-05.jsonl")
+    # January: New York -05:00, London +00:00, Kolkata +05:30
+    offsets = {(r["client_id"], r["created_at"][19:]) for r in tickets}
+    assert offsets == {("C001", "-05:00"), ("C002", "+00:00"), ("C003", "+05:30")}
+    surveys = read_rows(out / "surveys" / "surveys_2026-01-05.parquet")
+    assert all(len(r["sent_at"]) == 19 and datetime.fromisoformat(r["sent_at"]) for r in surveys)
+
+
+# ----------------------------------------------------------------------------- determinism
+
+
+def test_same_seed_writes_the_same_bytes(tiny: GenerationSummary, tmp_path: Path) -> None:
+    again = generate_sample_exports(tmp_path / "landing", **TINY)
+    assert [p.relative_to(again.out_dir) for p in again.files] == [
+        p.relative_to(tiny.out_dir) for p in tiny.files
+    ]
+    for a, b in zip(tiny.files, again.files, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert again.rows_by_source == tiny.rows_by_source
+    assert again.bad_rows_by_reason == tiny.bad_rows_by_reason
+
+
+def test_another_seed_writes_other_data(tiny: GenerationSummary, tmp_path: Path) -> None:
+    other = generate_sample_exports(tmp_path / "landing", **{**TINY, "seed": 6})
+    calls = "calls/calls_2026-01-05.csv.gz"
+    assert (other.out_dir / calls).read_bytes() != (tiny.out_dir / calls).read_bytes()
+
+
+def test_refuses_to_overwrite_a_landing_zone(tiny: GenerationSummary) -> None:
+    with pytest.raises(FileExistsError, match="already holds files"):
+        generate_sample_exports(tiny.out_dir, **TINY)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [({"days": 0}, "days"), ({"agents": 0}, "agents"), ({"clients": 7}, "clients"),
+     ({"bad_share": 0.5}, "bad_share")],
+)  # fmt: skip
+def test_rejects_impossible_arguments(tmp_path: Path, override: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        generate_sample_exports(tmp_path, **{**TINY, **override})
+
+
+# ----------------------------------------------------------------------------- summary, bad input
+
+
+def test_rows_by_source_counts_every_row_written(tiny: GenerationSummary) -> None:
+    for source in SOURCES:
+        assert tiny.rows_by_source[source] == len(source_rows(tiny.out_dir, source)), source
+    # hand-checkable dimensions: 3 clients, 3 sites, 9 teams exported twice, 8 agents
+    assert tiny.rows_by_source["clients"] == 3
+    assert tiny.rows_by_source["sites"] == 3
+    assert tiny.rows_by_source["teams"] == 18
+    assert tiny.rows_by_source["agent_roster"] == 8
+
+
+def test_every_reason_is_injected_and_counted_exactly(tiny: GenerationSummary) -> None:
+    assert list(tiny.bad_rows_by_reason) == list(REASONS)
+    assert set(REASONS) == {
+        "bad_timestamp", "bad_number", "negative_duration", "empty_key", "unknown_enum",
+        "off_scale_score", "empty_score", "first_response_before_creation",
+        "missing_required_column",
+    }  # fmt: skip
+    assert all(n >= 1 for n in tiny.bad_rows_by_reason.values()), tiny.bad_rows_by_reason
+    assert observed_defects(tiny.out_dir) == Counter(tiny.bad_rows_by_reason)
+
+
+def test_the_file_missing_a_column_is_an_extra_copy(tiny: GenerationSummary) -> None:
+    backfill = read_rows(tiny.out_dir / "tickets" / "tickets_2026-01-06_backfill.jsonl")
+    assert "channel" not in backfill[0]
+    assert len(backfill) == tiny.bad_rows_by_reason["missing_required_column"]
+    originals = {
+        r["ticket_id"]: r for r in read_rows(tiny.out_dir / "tickets" / "tickets_2026-01-06.jsonl")
+    }
+    for row in backfill:
+        assert {k: v for k, v in originals[row["ticket_id"]].items() if k != "channel"} == row
+
+
+def test_clean_writes_no_bad_input(tiny_clean: GenerationSummary) -> None:
+    assert tiny_clean.bad_rows_by_reason == {}
+    assert observed_defects(tiny_clean.out_dir) == Counter()
+    assert not any("backfill" in p.name for p in tiny_clean.files)
+
+
+def test_bad_share_scales_the_bad_rows(tmp_path: Path) -> None:
+    none = generate_sample_exports(tmp_path / "a", **TINY, bad_share=0.0)
+    many = generate_sample_exports(tmp_path / "b", **TINY, bad_share=0.1)
+    # with share 0 only the one forced example per reason on the first day remains
+    # (calls, tickets and surveys each get one bad timestamp, empty key and unknown enum;
+    # the backfill file re-sends max(3, 1 % of the day's tickets) = 3 tickets)
+    assert none.bad_rows_by_reason == {
+        "bad_timestamp": 3, "bad_number": 1, "negative_duration": 1, "empty_key": 3,
+        "unknown_enum": 3, "off_scale_score": 1, "empty_score": 1,
+        "first_response_before_creation": 1, "missing_required_column": 3,
+    }  # fmt: skip
+    assert sum(many.bad_rows_by_reason.values()) > 10 * sum(none.bad_rows_by_reason.values())
+
+
+# ----------------------------------------------------------------------------- invariants
+
+
+def test_good_calls_are_consistent_and_worked_by_rostered_agents(
+    tiny_clean: GenerationSummary,
+) -> None:
+    out = tiny_clean.out_dir
+    calls = source_rows(out, "calls")
+    roster_agents = {r["agent_id"] for r in source_rows(out, "agent_roster")}
+    inbound = [c for c in calls if c["direction"] == "inbound"]
+    assert 0 < len(inbound) < len(calls)  # there are outbound calls too
+    for c in calls:
+        offered, answered, ended = utc(c["offered_at"]), utc(c["answered_at"]), utc(c["ended_at"])
+        assert ended >= offered
+        if answered is not None:
+            assert offered <= answered <= ended
+        if c["agent_id"] is not None:
+            assert c["agent_id"] in roster_agents
+    abandoned = [c for c in inbound if c["answered_at"] is None]
+    short = [
+        c for c in abandoned if (utc(c["ended_at"]) - utc(c["offered_at"])).total_seconds() <= 5
+    ]
+    assert 0 < len(short) < len(abandoned)
+    assert any(c["hold_seconds"] not in (None, "0") for c in inbound)
+
+
+def test_surveys_reference_existing_interactions(tiny_clean: GenerationSummary) -> None:
+    out = tiny_clean.out_dir
+    agents = {r["call_id"]: r["agent_id"] for r in source_rows(out, "calls")}
+    agents |= {r["ticket_id"]: r["agent_id"] for r in source_rows(out, "tickets")}
+    surveys = source_rows(out, "surveys")
+    assert {s["interaction_type"] for s in surveys} == {"call", "ticket"}
+    for s in surveys:
+        assert s["interaction_id"] in agents
+        assert s["agent_id"] in (None, agents[s["interaction_id"]])
+        if s["responded_at"] is not None:
+            assert utc(s["responded_at"]) > utc(s["sent_at"])
+    assert any(s["agent_id"] is None for s in surveys)
+    responded = sum(s["responded_at"] is not None for s in surveys) / len(surveys)
+    assert 0.10 <= responded <= 0.35
+
+
+def test_customers_exist_and_referrals_cross_clients_sometimes(
+    two_weeks: GenerationSummary,
+) -> None:
+    out = two_weeks.out_dir
+    customers = source_rows(out, "customers")
+    known = {(c["client_id"], c["customer_id"]) for c in customers}
+    for source in ("calls", "tickets", "surveys"):
+        for row in source_rows(out, source, originals_only=True):
+            if row.get("customer_id") and row.get(KEYS[source]):
+                assert (row["client_id"], row["customer_id"]) in known
+    referred = [c for c in customers if c["referred_by_customer_id"]]
+    same = [c for c in referred if (c["client_id"], c["referred_by_customer_id"]) in known]
+    assert 0 < len(referred) - len(same) < len(same)  # a few point at another client's customer
+    assert all(c["full_name"] and "@" in c["email"] and c["phone"] for c in customers)
+
+
+def test_every_ticket_channel_with_unanswered_and_unassigned(two_weeks: GenerationSummary) -> None:
+    tickets = [t for t in source_rows(two_weeks.out_dir, "tickets", originals_only=True)
+               if parse_reason("tickets", t) is None]  # fmt: skip
+    assert {t["channel"] for t in tickets} == {"email", "chat", "web", "social", "messaging"}
+    assert any(t["first_response_at"] is None for t in tickets)
+    assert any(t["agent_id"] is None for t in tickets)
+
+
+def test_csat_is_partly_written_as_labels(two_weeks: GenerationSummary) -> None:
+    scores = {s["score"] for s in source_rows(two_weeks.out_dir, "surveys")
+              if s["survey_type"] == "csat" and s["score"]}  # fmt: skip
+    labels = {s for s in scores if s.strip().lower() in CSAT_LABELS}
+    # seed 3: every label but "Very Unsatisfied" occurs (2 is written both ways)
+    assert {s.strip().lower() for s in labels} == CSAT_LABELS - {"very unsatisfied"}
+    assert any(s != s.strip() for s in labels)  # padded with spaces
+    assert any(s.strip().islower() for s in labels)  # "satisfied"
+    assert any(s.strip().istitle() for s in labels)  # "Very Satisfied"
+
+
+def test_roster_snapshots_show_moves_hires_and_leavers(two_weeks: GenerationSummary) -> None:
+    rows = source_rows(two_weeks.out_dir, "agent_roster")
+    assert sorted({r["as_of_date"] for r in rows}) == ["2026-01-05", "2026-01-12", "2026-01-19"]
+    teams: dict[str, dict[str, str]] = {}
+    for r in rows:
+        teams.setdefault(r["agent_id"], {})[r["as_of_date"]] = r["team_id"]
+    assert any(len(set(t.values())) > 1 for t in teams.values())  # an agent changed team
+    first = {a for a, t in teams.items() if "2026-01-05" in t}
+    last = {a for a, t in teams.items() if "2026-01-19" in t}
+    assert first - last  # someone left
+    hires = last - first
+    assert hires and all(r["hire_date"] > "2026-01-05" for r in rows if r["agent_id"] in hires)
+
+
+def test_agents_work_only_while_employed_in_a_team_of_the_client(
+    two_weeks: GenerationSummary,
+) -> None:
+    out = two_weeks.out_dir
+    roster = source_rows(out, "agent_roster")
+    team_client = {t["team_id"]: t["client_id"] for t in source_rows(out, "teams")}
+    snapshots = sorted({r["as_of_date"] for r in roster})
+    by_key = {(r["as_of_date"], r["agent_id"]): r["team_id"] for r in roster}
+    for call in source_rows(out, "calls", originals_only=True):
+        if call["agent_id"] is None or parse_reason("calls", call):
+            continue
+        cid = call["call_id"]  # CL<yyyymmdd><seq>: the (client-local) day of the call
+        day = f"{cid[2:6]}-{cid[6:8]}-{cid[8:10]}"
+        snapshot = max(s for s in snapshots if s <= day)
+        assert team_client[by_key[(snapshot, call["agent_id"])]] == call["client_id"]
+
+
+def test_employee_pulse_has_teams_under_the_anonymity_threshold(
+    two_weeks: GenerationSummary,
+) -> None:
+    rows = source_rows(two_weeks.out_dir, "employee_surveys")
+    per_team = Counter(r["team_id"] for r in rows)
+    assert min(per_team.values()) < 5
+    assert all(1 <= int(r["esat_score"]) <= 5 for r in rows)
+    assert all(0 <= int(r["enps_score"]) <= 10 for r in rows if r["enps_score"] is not None)
+    assert any(r["agent_id"] is not None for r in rows)
+    assert any(r["agent_id"] is None for r in rows)
+
+
+def test_a_client_crosses_the_us_dst_change(tmp_path: Path) -> None:
+    # 2026-03-08: New York moves from -05:00 to -04:00
+    summary = generate_sample_exports(
+        tmp_path / "landing", start=date(2026, 3, 5), days=7, agents=8, seed=2, clean=True
+    )
+    clients = source_rows(summary.out_dir, "clients")
+    new_york = {"client_id": "C001", "client_name": "Northwind Mobile",
+                "reporting_timezone": "America/New_York", "industry": "telecommunications"}  # fmt: skip
+    assert new_york in clients
+    offsets = {t["created_at"][19:] for t in source_rows(summary.out_dir, "tickets")
+               if t["client_id"] == "C001"}  # fmt: skip
+    assert offsets == {"-05:00", "-04:00"}
