@@ -6,6 +6,7 @@ import dagster as dg
 
 from orchestration.ingestion import build_ingestion_assets
 from orchestration.jobs import build_nightly_job
+from orchestration.publish import build_publish_asset
 from orchestration.transform import build_dbt_project, build_dbt_resource, build_transform_assets
 
 
@@ -13,8 +14,13 @@ from orchestration.transform import build_dbt_project, build_dbt_resource, build
 def defs() -> dg.Definitions:
     project = build_dbt_project()
     project.prepare_if_dev()
+    transform_assets = build_transform_assets(project)
     return dg.Definitions(
-        assets=[*build_ingestion_assets(), build_transform_assets(project)],
+        assets=[
+            *build_ingestion_assets(),
+            transform_assets,
+            build_publish_asset(upstream=list(transform_assets.keys)),
+        ],
         jobs=[build_nightly_job()],
         resources={"dbt": build_dbt_resource(project)},
     )
