@@ -7,11 +7,14 @@ import dagster as dg
 from orchestration.ingestion import build_ingestion_assets
 from orchestration.jobs import build_nightly_job
 from orchestration.publish import build_publish_asset
+from orchestration.schedules import build_landing_sensor, build_nightly_schedule
+from orchestration.settings import load_settings
 from orchestration.transform import build_dbt_project, build_dbt_resource, build_transform_assets
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
+    settings = load_settings()
     project = build_dbt_project()
     project.prepare_if_dev()
     transform_assets = build_transform_assets(project)
@@ -22,5 +25,7 @@ def defs() -> dg.Definitions:
             build_publish_asset(upstream=list(transform_assets.keys)),
         ],
         jobs=[build_nightly_job()],
+        schedules=[build_nightly_schedule(settings)],
+        sensors=[build_landing_sensor(settings)],
         resources={"dbt": build_dbt_resource(project)},
     )

@@ -4,6 +4,8 @@ Asset keys equal the dbt source names (``raw/calls``), so the asset graph reads 
 line from the landing zone to the marts.
 """
 
+import datetime as dt
+
 import dagster as dg
 
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES, SourceSpec
@@ -16,6 +18,7 @@ BUILD_DB_POOL = "duckdb_build"  # every writer of the build database runs in thi
 
 ROWS_RECONCILE_CHECK = "rows_reconcile"
 REJECTED_FILES_CHECK = "no_rejected_files"
+FRESHNESS_CHECK = "fresh_files"
 
 
 def raw_asset_key(source: str) -> dg.AssetKey:
@@ -29,6 +32,34 @@ def _rejected_files(con, source: str) -> list[tuple[str, str]]:
         "where source = ? and status <> ? order by file_path",
         [source, LOADED],
     ).fetchall()
+
+
+def _last_new_file_at(con, source: str) -> dt.datetime | None:
+    """When a file of the source last brought rows (UTC), or None if never."""
+    return con.execute(
+        f"select max(ingested_at) from {MANIFEST_TABLE} "
+        "where source = ? and status = ? and rows_loaded > 0",
+        [source, LOADED],
+    ).fetchall()[0][0]
+
+
+def _freshness_result(
+    source: str, last: dt.datetime | None, max_days: int | None
+) -> dg.AssetCheckResult:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    age_days = None if last is None else (now - last).total_seconds() / 86400
+    fresh = max_days is None or (age_days is not None and age_days <= max_days)
+    return dg.AssetCheckResult(
+        check_name=FRESHNESS_CHECK,
+        passed=fresh,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=None if fresh else f"{source}: no new file for more than {max_days} days",
+        metadata={
+            "last_new_file_at": last.isoformat() if last else "never",
+            "age_days": round(age_days, 2) if age_days is not None else -1,
+            "max_days": max_days if max_days is not None else -1,
+        },
+    )
 
 
 def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
@@ -52,6 +83,12 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "rejects tables hold exactly those rows.",
             ),
             dg.AssetCheckSpec(
+                FRESHNESS_CHECK,
+                asset=key,
+                description="A new file of this source arrived within CXW_FRESHNESS_DAYS "
+                "(sources without a limit always pass).",
+            ),
+            dg.AssetCheckSpec(
                 REJECTED_FILES_CHECK,
                 asset=key,
                 description="No landing file of this source is rejected whole "
@@ -72,6 +109,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             )
             problems = reconcile(con, spec.name)
             rejected = _rejected_files(con, spec.name)
+            last_new_file_at = _last_new_file_at(con, spec.name)
             raw_rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{spec.name}").fetchall()[0][
                 0
             ]
@@ -105,6 +143,9 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                     check_name=ROWS_RECONCILE_CHECK,
                     passed=not problems,
                     metadata={"problems": dg.MetadataValue.json(problems[:50])},
+                ),
+                _freshness_result(
+                    spec.name, last_new_file_at, settings.freshness_days.get(spec.name)
                 ),
                 dg.AssetCheckResult(
                     check_name=REJECTED_FILES_CHECK,

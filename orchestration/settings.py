@@ -17,6 +17,12 @@ CXW_SURVEY_SCALES              survey scale overrides, e.g. ``csat=1..10``  dbt 
 CXW_MIN_ANONYMITY_N            smallest group of employee responses shown  dbt var ``min_anonymity_n`` (5)
 CXW_DUCKDB_MEMORY_LIMIT        DuckDB ``memory_limit`` of every connection ``2GB``
 CXW_DUCKDB_THREADS             DuckDB ``threads``                          ``2``
+CXW_NIGHTLY_CRON               when the nightly schedule runs (cron)       ``0 2 * * *``
+CXW_NIGHTLY_TIMEZONE           the zone of that cron expression            ``UTC``
+CXW_LANDING_SENSOR             run when new landing files arrive: on|off   ``on``
+CXW_FRESHNESS_DAYS             days without a new file before a source is  ``calls=2,tickets=2,surveys=2,``
+                               flagged stale, per source                   ``agent_roster=14,customers=14,``
+                                                                           ``employee_surveys=45``
 =============================  ==========================================  =====================================
 
 Relative paths are resolved against the current working directory.
@@ -64,6 +70,10 @@ class Settings:
     duckdb_threads: int = 2
     dbt_project_dir: Path = DBT_PROJECT_DIR
     kpi_vars: Mapping[str, Any] = field(default_factory=dict)
+    nightly_cron: str = "0 2 * * *"
+    nightly_timezone: str = "UTC"
+    landing_sensor_enabled: bool = True
+    freshness_days: Mapping[str, int] = field(default_factory=dict)
 
     def timezone_of(self, source: str) -> str:
         return self.source_timezones.get(source, "UTC")
@@ -169,6 +179,54 @@ def _memory_limit(env: Mapping[str, str]) -> str:
     return raw
 
 
+DEFAULT_FRESHNESS_DAYS = {
+    "calls": 2,
+    "tickets": 2,
+    "surveys": 2,
+    "agent_roster": 14,
+    "customers": 14,
+    "employee_surveys": 45,
+}
+
+
+def _freshness_days(env: Mapping[str, str]) -> dict[str, int]:
+    setting = "CXW_FRESHNESS_DAYS"
+    days = dict(DEFAULT_FRESHNESS_DAYS)
+    for source, value in _pairs(setting, env.get(setting, "")):
+        if source not in SOURCES:
+            raise SettingsError(
+                f"{setting}: unknown source {source!r} (known: {', '.join(SOURCES)})"
+            )
+        if not value.isdigit() or int(value) < 1:
+            raise SettingsError(
+                f"{setting}: {source} needs a positive number of days, got {value!r}"
+            )
+        days[source] = int(value)
+    return days
+
+
+def _cron(env: Mapping[str, str]) -> str:
+    setting = "CXW_NIGHTLY_CRON"
+    raw = env.get(setting, "").strip() or "0 2 * * *"
+    fields = raw.split()
+    if len(fields) != 5 or not all(re.fullmatch(r"[0-9*/,\-]+", f) for f in fields):
+        raise SettingsError(
+            f"{setting} must be a 5-field cron expression like '0 2 * * *', got {raw!r}"
+        )
+    return " ".join(fields)
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    raise SettingsError(f"{name} must be on or off, got {raw!r}")
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read every setting; raise :class:`SettingsError` naming the first bad one."""
     env = os.environ if environ is None else environ
@@ -183,6 +241,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         duckdb_memory_limit=_memory_limit(env),
         duckdb_threads=_positive_int(env, "CXW_DUCKDB_THREADS", 2),
         kpi_vars=kpi_vars,
+        nightly_cron=_cron(env),
+        nightly_timezone=_check_timezone(
+            "CXW_NIGHTLY_TIMEZONE", env.get("CXW_NIGHTLY_TIMEZONE", "").strip() or "UTC"
+        ),
+        landing_sensor_enabled=_switch(env, "CXW_LANDING_SENSOR", True),
+        freshness_days=_freshness_days(env),
     )
     if settings.build_path == settings.warehouse_path:
         raise SettingsError("CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH")

@@ -19,6 +19,10 @@ def test_defaults(tmp_path, monkeypatch):
     assert settings.survey_scales["ces"] == SurveyScale(1, 5, False)
     assert settings.survey_scales["nps"] == SurveyScale(0, 10, True)
     assert settings.dbt_vars()["service_level_answer_seconds"] == 20
+    assert (settings.nightly_cron, settings.nightly_timezone) == ("0 2 * * *", "UTC")
+    assert settings.landing_sensor_enabled is True
+    assert settings.freshness_days["calls"] == 2
+    assert "clients" not in settings.freshness_days  # dimensions may stay unchanged for months
 
 
 def test_overrides_reach_the_dbt_vars():
@@ -72,6 +76,10 @@ def test_overrides_reach_the_dbt_vars():
             {"CXW_DUCKDB_MEMORY_LIMIT": "lots"},
             "CXW_DUCKDB_MEMORY_LIMIT must be a size such as 2GB or 512MiB, got 'lots'",
         ),
+        ({"CXW_NIGHTLY_CRON": "daily"}, "CXW_NIGHTLY_CRON must be a 5-field cron expression"),
+        ({"CXW_NIGHTLY_TIMEZONE": "Lagos"}, "CXW_NIGHTLY_TIMEZONE: unknown IANA time zone 'Lagos'"),
+        ({"CXW_LANDING_SENSOR": "maybe"}, "CXW_LANDING_SENSOR must be on or off, got 'maybe'"),
+        ({"CXW_FRESHNESS_DAYS": "calls=0"}, "CXW_FRESHNESS_DAYS: calls needs a positive number of days"),
         (
             {"CXW_BUILD_PATH": "/x/w.duckdb", "CXW_WAREHOUSE_PATH": "/x/w.duckdb"},
             "CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH",

@@ -1,0 +1,60 @@
+"""When the nightly job runs: a schedule, and a sensor on the landing zone."""
+
+import hashlib
+
+import dagster as dg
+
+from orchestration.jobs import NIGHTLY_JOB_NAME
+from orchestration.landing.contract import SOURCES
+from orchestration.landing.files import discover_files
+from orchestration.settings import Settings, load_settings
+
+LANDING_SENSOR_NAME = "landing_files_sensor"
+
+
+def build_nightly_schedule(settings: Settings) -> dg.ScheduleDefinition:
+    return dg.ScheduleDefinition(
+        name="cxw_nightly_schedule",
+        job_name=NIGHTLY_JOB_NAME,
+        cron_schedule=settings.nightly_cron,
+        execution_timezone=settings.nightly_timezone,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="The whole job every night: ingest, dbt, checks, publish "
+        "(CXW_NIGHTLY_CRON in CXW_NIGHTLY_TIMEZONE).",
+    )
+
+
+def landing_fingerprint(settings: Settings) -> tuple[str, int]:
+    """A digest of every accepted landing file's path, size and mtime, and the file count."""
+    digest = hashlib.sha256()
+    count = 0
+    for source in SOURCES:
+        files, _ = discover_files(settings.landing_dir, source)
+        for f in files:
+            digest.update(f"{f.relative_path}\0{f.size_bytes}\0{f.modified_ns}\n".encode())
+            count += 1
+    return digest.hexdigest(), count
+
+
+def build_landing_sensor(settings: Settings) -> dg.SensorDefinition:
+    @dg.sensor(
+        name=LANDING_SENSOR_NAME,
+        job_name=NIGHTLY_JOB_NAME,
+        minimum_interval_seconds=300,
+        default_status=(
+            dg.DefaultSensorStatus.RUNNING
+            if settings.landing_sensor_enabled
+            else dg.DefaultSensorStatus.STOPPED
+        ),
+        description="Starts the nightly job when landing files are added or changed "
+        "(CXW_LANDING_SENSOR=off to switch off). Reads only the directory listing, "
+        "never the warehouse.",
+    )
+    def landing_files_sensor(context: dg.SensorEvaluationContext):
+        fingerprint, count = landing_fingerprint(load_settings())
+        if fingerprint == context.cursor:
+            return dg.SkipReason(f"no new or changed landing files ({count} files)")
+        context.update_cursor(fingerprint)
+        return dg.RunRequest(run_key=fingerprint, tags={"cxw/trigger": "landing_files"})
+
+    return landing_files_sensor
