@@ -10,6 +10,7 @@ import dagster as dg
 
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES, SourceSpec
 from orchestration.landing.loader import LOADED, MANIFEST_TABLE, ingest_source, reconcile
+from orchestration.run_lock import exclusive_build
 from orchestration.settings import load_settings
 from orchestration.warehouse import connect
 
@@ -98,7 +99,10 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     )
     def _ingest(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = load_settings()
-        with connect(settings.build_path, settings) as con:
+        with (
+            exclusive_build(settings, f"ingestion of {spec.name}"),
+            connect(settings.build_path, settings) as con,
+        ):
             report = ingest_source(
                 con,
                 spec,

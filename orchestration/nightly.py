@@ -15,12 +15,12 @@ import time
 import dagster as dg
 
 from orchestration.jobs import NIGHTLY_JOB_NAME
+from orchestration.run_lock import RunInProgress, exclusive_build
 from orchestration.settings import Settings
 from orchestration.transform import build_dbt_project
 
 
-class NightlyRunFailed(RuntimeError):
-    """The nightly run did not complete; the message is one line saying what failed."""
+EXIT_OK, EXIT_FAILED, EXIT_RUN_IN_PROGRESS = 0, 1, 3
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -90,11 +90,16 @@ def execute_nightly_job(
 def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
     """Run the job; print a one-line verdict; return the process exit code."""
     started = time.monotonic()
-    result = execute_nightly_job(settings, full_refresh=full_refresh)
+    try:
+        with exclusive_build(settings, "cxw run"):
+            result = execute_nightly_job(settings, full_refresh=full_refresh)
+    except RunInProgress as refused:
+        print(f"cxw run: refused: {refused}", file=sys.stderr)
+        return EXIT_RUN_IN_PROGRESS
     failure = _failure_summary(result)
     elapsed = time.monotonic() - started
     if failure:
         print(f"cxw run: FAILED after {elapsed:.0f}s: {failure}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     print(f"cxw run: done in {elapsed:.0f}s; build database {settings.build_path}")
-    return 0
+    return EXIT_OK

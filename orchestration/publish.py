@@ -20,6 +20,7 @@ import duckdb
 
 from orchestration.ingestion import BUILD_DB_POOL
 from orchestration.landing.contract import PERSONAL_DATA_COLUMNS
+from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
 
@@ -127,7 +128,9 @@ def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
         "and quality schemas of the audited build, swapped in atomically.",
     )
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        report = publish_warehouse(load_settings(), run_id=context.run.run_id)
+        settings = load_settings()
+        with exclusive_build(settings, "publish"):
+            report = publish_warehouse(settings, run_id=context.run.run_id)
         context.log.info(f"published {report.tables} tables to {report.path}")
         return dg.MaterializeResult(
             metadata={

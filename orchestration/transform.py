@@ -14,6 +14,7 @@ from dagster_dbt import (
 )
 
 from orchestration.ingestion import BUILD_DB_POOL
+from orchestration.run_lock import exclusive_build
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 
 
@@ -58,7 +59,8 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
         pool=BUILD_DB_POOL,
     )
     def cx_warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(dbt_build_args(), context=context).stream()
+        with exclusive_build(load_settings(), "dbt build"):
+            yield from dbt.cli(dbt_build_args(), context=context).stream()
 
     return cx_warehouse_dbt
 

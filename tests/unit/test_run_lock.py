@@ -1,0 +1,46 @@
+"""One writer at a time: the build lock refuses a second process with a clear message."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from orchestration.run_lock import exclusive_build
+from orchestration.settings import load_settings
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings({"CXW_BUILD_PATH": str(tmp_path / "build" / "b.duckdb")})
+
+
+def _try_lock_in_another_process(settings) -> subprocess.CompletedProcess:
+    code = textwrap.dedent(
+        f"""
+        from orchestration.run_lock import exclusive_build
+        from orchestration.settings import load_settings
+        settings = load_settings({{"CXW_BUILD_PATH": {str(settings.build_path)!r}}})
+        try:
+            with exclusive_build(settings, "second run"):
+                print("acquired")
+        except RunInProgress as error:
+            print(error)
+        """
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+
+def test_a_second_process_is_refused_while_a_run_holds_the_lock(settings):
+    with exclusive_build(settings, "cxw run"):
+        out = _try_lock_in_another_process(settings).stdout.strip()
+    assert out.startswith("another CX Warehouse run is writing the build database (cxw run, pid ")
+    assert out.endswith("; try again when it has finished")
+    assert _try_lock_in_another_process(settings).stdout.strip() == "acquired"
+
+
+def test_the_lock_is_reentrant_within_a_process(settings):
+    with exclusive_build(settings, "cxw run"), exclusive_build(settings, "asset raw/calls"):
+        assert "cxw run" in _try_lock_in_another_process(settings).stdout
+    # released only when the outermost holder leaves
+    assert _try_lock_in_another_process(settings).stdout.strip() == "acquired"
