@@ -19,7 +19,6 @@ from orchestration.run_lock import RunInProgress, exclusive_build
 from orchestration.settings import Settings
 from orchestration.transform import build_dbt_project
 
-
 EXIT_OK, EXIT_FAILED, EXIT_RUN_IN_PROGRESS = 0, 1, 3
 
 
