@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -123,15 +124,17 @@ class SourceIngestReport:
         return dict(sorted(total.items()))
 
 
-def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema, every source table, the manifest and the rejects table.
+def ensure_raw_tables(
+    con: duckdb.DuckDBPyConnection, specs: Iterable[SourceSpec] = SOURCES.values()
+) -> None:
+    """Create the raw schema, the sources' tables, the manifest and the rejects table.
 
     A column added to the contract later is added to an existing raw table (null in old rows).
     """
     con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
     con.execute(_MANIFEST_DDL).fetchall()
     con.execute(_REJECTS_DDL).fetchall()
-    for spec in SOURCES.values():
+    for spec in specs:
         con.execute(raw_table_ddl(spec)).fetchall()
         existing = {
             row[0]
@@ -149,6 +152,25 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
                 ).fetchall()
 
 
+# New files are parsed and committed together until this many rows are pending: one
+# parse and one transaction per batch instead of per file, with memory bounded.
+BATCH_ROWS = 500_000
+
+RAW_RECORD = "_raw_record"
+
+
+@dataclass
+class _PendingFile:
+    """A readable file with its contract columns as text, waiting for the batch to flush."""
+
+    file: LandingFile
+    digest: str
+    text: pl.DataFrame  # every delivered column as text + _file_row
+    bad_lines: list[tuple[int, str, str]]
+    extra_columns: list[str]
+    rows_read: int
+
+
 def ingest_source(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
@@ -158,10 +180,11 @@ def ingest_source(
     run_id: str | None = None,
     now: dt.datetime | None = None,
     log=None,
+    batch_rows: int = BATCH_ROWS,
 ) -> SourceIngestReport:
     """Load every new or changed landing file of ``spec`` into ``raw.<source>``."""
     loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
-    ensure_raw_tables(con)
+    ensure_raw_tables(con, [spec])
     files, ignored = discover_files(landing_dir, spec.name)
     report = SourceIngestReport(spec.name, files_seen=len(files), ignored_files=ignored)
     known = {
@@ -172,6 +195,13 @@ def ingest_source(
             [spec.name],
         ).fetchall()
     }
+    pending: list[_PendingFile] = []
+
+    def flush() -> None:
+        if pending:
+            report.results.extend(_load_batch(con, spec, pending, timezone, loaded_at, run_id, log))
+            pending.clear()
+
     for file in files:
         previous = known.get(file.relative_path)
         if previous and previous[1:] == (file.size_bytes, file.modified_ns):
@@ -185,16 +215,19 @@ def ingest_source(
             ).fetchall()
             report.files_unchanged += 1
             continue
-        result = _load_file(con, spec, file, digest, timezone, loaded_at, run_id)
+        prepared = _prepare_file(spec, file, digest)
+        if isinstance(prepared, _PendingFile):
+            pending.append(prepared)
+            if sum(p.rows_read for p in pending) >= batch_rows:
+                flush()
+            continue
+        reason, detail, rows_read = prepared
+        result = _reject_file(con, file, digest, rows_read, reason, detail, loaded_at, run_id)
         report.results.append(result)
         if log is not None:
-            if result.status == REJECTED:
-                log.error(f"{spec.name}: rejected {result.error}")
-            else:
-                log.info(
-                    f"{spec.name}: {file.relative_path}: {result.rows_read} read, "
-                    f"{result.rows_loaded} loaded, {result.rows_rejected} rejected"
-                )
+            log.error(f"{spec.name}: rejected {result.error}")
+    flush()
+    report.results.sort(key=lambda r: r.file_path)
     return report
 
 
@@ -207,129 +240,179 @@ def _normalized_columns(frame: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
     return frame.rename(dict(zip(frame.columns, names, strict=True))), None
 
 
-def _load_file(
-    con: duckdb.DuckDBPyConnection,
-    spec: SourceSpec,
-    file: LandingFile,
-    digest: str,
-    timezone: str,
-    loaded_at: dt.datetime,
-    run_id: str | None,
-) -> FileResult:
+def _prepare_file(
+    spec: SourceSpec, file: LandingFile, digest: str
+) -> _PendingFile | tuple[str, str, int]:
+    """Read a file as text; or (reason, detail, rows read) when it is rejected whole."""
     try:
         text, bad_lines = read_text_frame(file)
     except UnreadableFileError as exc:
-        return _reject_file(con, file, digest, 0, UNREADABLE_FILE, str(exc), loaded_at, run_id)
+        return UNREADABLE_FILE, str(exc), 0
     text, collision = _normalized_columns(text)
     if collision:
-        return _reject_file(
-            con, file, digest, text.height, DUPLICATE_COLUMN, collision, loaded_at, run_id
-        )
+        return DUPLICATE_COLUMN, collision, text.height
     missing = [c for c in spec.required_columns if c not in text.columns]
     if missing:
         named = ", ".join(repr(c) for c in missing)
         plural = "s" if len(missing) > 1 else ""
-        return _reject_file(
-            con,
-            file,
-            digest,
-            text.height,
-            MISSING_REQUIRED_COLUMN,
-            f"missing required column{plural} {named}",
-            loaded_at,
-            run_id,
-        )
-    extra_columns = sorted(set(text.columns) - set(spec.column_names))
+        return MISSING_REQUIRED_COLUMN, f"missing required column{plural} {named}", text.height
     rows_read = text.height
-    raw_record = (
-        text.select(pl.struct(pl.all()).struct.json_encode().alias("_raw_record")).to_series()
-        if text.width
-        else pl.Series("_raw_record", [None] * rows_read, dtype=pl.String)
-    )
-    text = text.with_columns(
-        pl.int_range(1, rows_read + 1, dtype=pl.Int64).alias(FILE_ROW_COLUMN),
-        raw_record,
-        *(
-            pl.lit(None, dtype=pl.String).alias(c)
-            for c in spec.column_names
-            if c not in text.columns
+    return _PendingFile(
+        file=file,
+        digest=digest,
+        text=text.with_columns(
+            pl.int_range(1, rows_read + 1, dtype=pl.Int64).alias(FILE_ROW_COLUMN)
         ),
+        bad_lines=bad_lines,
+        extra_columns=sorted(set(text.columns) - set(spec.column_names)),
+        rows_read=rows_read,
     )
-    bad_line_rows = [row for row, _, _ in bad_lines]
-    if bad_line_rows:
-        text = text.filter(~pl.col(FILE_ROW_COLUMN).is_in(bad_line_rows))
-    parsed = parse_frame(spec, text.select(spec.column_names), timezone).with_columns(
-        text.get_column(FILE_ROW_COLUMN), text.get_column("_raw_record")
+
+
+def _contract_text(spec: SourceSpec, pending: _PendingFile) -> pl.DataFrame:
+    """The file's contract columns as text (absent optional ones null) and its lineage."""
+    text = pending.text
+    bad_rows = [row for row, _, _ in pending.bad_lines]
+    if bad_rows:
+        text = text.filter(~pl.col(FILE_ROW_COLUMN).is_in(bad_rows))
+    return text.select(
+        *(
+            pl.col(c) if c in text.columns else pl.lit(None, dtype=pl.String).alias(c)
+            for c in spec.column_names
+        ),
+        pl.lit(pending.file.relative_path).alias(FILE_PATH_COLUMN),
+        FILE_ROW_COLUMN,
+    )
+
+
+def _raw_records(pending: _PendingFile, rows: list[int]) -> pl.DataFrame:
+    """The delivered values of some rows of a file, as JSON text (only for rejected rows)."""
+    delivered = pending.text.filter(pl.col(FILE_ROW_COLUMN).is_in(rows))
+    return delivered.select(
+        pl.lit(pending.file.relative_path).alias(FILE_PATH_COLUMN),
+        FILE_ROW_COLUMN,
+        pl.struct(pl.all().exclude(FILE_ROW_COLUMN)).struct.json_encode().alias(RAW_RECORD),
+    )
+
+
+_REJECT_SCHEMA = {
+    "file_path": pl.String,
+    "file_row": pl.Int64,
+    "reason": pl.String,
+    "column_name": pl.String,
+    "raw_value": pl.String,
+    "raw_record": pl.String,
+}
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    batch: list[_PendingFile],
+    timezone: str,
+    loaded_at: dt.datetime,
+    run_id: str | None,
+    log,
+) -> list[FileResult]:
+    """Parse a batch of files at once and replace their rows in one transaction."""
+    combined = pl.concat([_contract_text(spec, p) for p in batch], how="vertical")
+    parsed = parse_frame(spec, combined.select(spec.column_names), timezone).with_columns(
+        combined.get_column(FILE_PATH_COLUMN), combined.get_column(FILE_ROW_COLUMN)
     )
     good = parsed.filter(pl.col(REJECT_REASON).is_null()).select(
         *spec.column_names,
-        pl.lit(file.relative_path).alias(FILE_PATH_COLUMN),
+        FILE_PATH_COLUMN,
         FILE_ROW_COLUMN,
         pl.lit(loaded_at).cast(pl.Datetime("us")).alias(LOADED_AT_COLUMN),
     )
-    bad = parsed.filter(pl.col(REJECT_REASON).is_not_null())
-    rejects = pl.concat(
-        [
-            bad.select(
-                pl.col(FILE_ROW_COLUMN).alias("file_row"),
-                pl.col(REJECT_REASON).alias("reason"),
-                pl.col(REJECT_COLUMN).alias("column_name"),
-                pl.coalesce(
-                    pl.when(pl.col(REJECT_COLUMN) == name).then(pl.col(f"__raw_{name}"))
-                    for name in spec.column_names
-                ).alias("raw_value"),
-                pl.col("_raw_record").alias("raw_record"),
-            ),
-            pl.DataFrame(
+    bad = parsed.filter(pl.col(REJECT_REASON).is_not_null()).select(
+        pl.col(FILE_PATH_COLUMN).alias("file_path"),
+        pl.col(FILE_ROW_COLUMN).alias("file_row"),
+        pl.col(REJECT_REASON).alias("reason"),
+        pl.col(REJECT_COLUMN).alias("column_name"),
+        pl.coalesce(
+            pl.when(pl.col(REJECT_COLUMN) == name).then(pl.col(f"__raw_{name}"))
+            for name in spec.column_names
+        ).alias("raw_value"),
+    )
+    by_path = {p.file.relative_path: p for p in batch}
+    records = [
+        _raw_records(by_path[path], rows)
+        for path, rows in bad.group_by("file_path").agg(pl.col("file_row")).iter_rows()
+    ]
+    if records:
+        bad = bad.join(
+            pl.concat(records).rename(
                 {
-                    "file_row": [row for row, _, _ in bad_lines],
-                    "reason": [reason for _, reason, _ in bad_lines],
-                    "column_name": [None] * len(bad_lines),
-                    "raw_value": [None] * len(bad_lines),
-                    "raw_record": [line for _, _, line in bad_lines],
-                },
-                schema={
-                    "file_row": pl.Int64,
-                    "reason": pl.String,
-                    "column_name": pl.String,
-                    "raw_value": pl.String,
-                    "raw_record": pl.String,
-                },
+                    FILE_PATH_COLUMN: "file_path",
+                    FILE_ROW_COLUMN: "file_row",
+                    RAW_RECORD: "raw_record",
+                }
             ),
-        ]
-    ).with_columns(
+            on=["file_path", "file_row"],
+            how="left",
+        )
+    else:
+        bad = bad.with_columns(pl.lit(None, dtype=pl.String).alias("raw_record"))
+    bad_lines = pl.DataFrame(
+        [
+            (p.file.relative_path, row, reason, None, None, line)
+            for p in batch
+            for row, reason, line in p.bad_lines
+        ],
+        schema=_REJECT_SCHEMA,
+        orient="row",
+    )
+    rejects = pl.concat([bad.select(list(_REJECT_SCHEMA)), bad_lines]).with_columns(
         pl.lit(spec.name).alias("source"),
-        pl.lit(file.relative_path).alias("file_path"),
         pl.lit(loaded_at).cast(pl.Datetime("us")).alias("rejected_at"),
     )
-    result = FileResult(
-        file_path=file.relative_path,
-        status=LOADED,
-        rows_read=rows_read,
-        rows_loaded=good.height,
-        rows_rejected=rejects.height,
-        rejects_by_reason=dict(Counter(rejects.get_column("reason").to_list())),
-    )
+    loaded_counts = dict(good.group_by(FILE_PATH_COLUMN).len().iter_rows())
+    reject_counts: dict[str, Counter[str]] = {}
+    for path, reason, n in rejects.group_by("file_path", "reason").len().iter_rows():
+        reject_counts.setdefault(path, Counter())[reason] = n
+    results = []
+    for p in batch:
+        path = p.file.relative_path
+        by_reason = dict(sorted(reject_counts.get(path, Counter()).items()))
+        results.append(
+            FileResult(
+                file_path=path,
+                status=LOADED,
+                rows_read=p.rows_read,
+                rows_loaded=loaded_counts.get(path, 0),
+                rows_rejected=sum(by_reason.values()),
+                rejects_by_reason=by_reason,
+            )
+        )
     good_rows, reject_rows = good.to_arrow(), rejects.to_arrow()  # noqa: F841 (read by DuckDB)
+    paths = list(by_path)
     con.execute("begin transaction").fetchall()
     try:
         con.execute(
-            f"delete from {RAW_SCHEMA}.{spec.name} where {FILE_PATH_COLUMN} = ?",
-            [file.relative_path],
+            f"delete from {RAW_SCHEMA}.{spec.name} where {FILE_PATH_COLUMN} in (select unnest(?))",
+            [paths],
         ).fetchall()
         con.execute(
-            f"delete from {REJECTS_TABLE} where file_path = ?", [file.relative_path]
+            f"delete from {REJECTS_TABLE} where file_path in (select unnest(?))", [paths]
         ).fetchall()
         con.execute(
             f"insert into {RAW_SCHEMA}.{spec.name} by name select * from good_rows"
         ).fetchall()
         con.execute(f"insert into {REJECTS_TABLE} by name select * from reject_rows").fetchall()
-        _record(con, file, digest, result, None, extra_columns, loaded_at, run_id)
+        for p, result in zip(batch, results, strict=True):
+            _record(con, p.file, p.digest, result, None, p.extra_columns, loaded_at, run_id)
         con.execute("commit").fetchall()
     except BaseException:
         con.execute("rollback").fetchall()
         raise
-    return result
+    if log is not None:
+        for result in results:
+            log.info(
+                f"{spec.name}: {result.file_path}: {result.rows_read} read, "
+                f"{result.rows_loaded} loaded, {result.rows_rejected} rejected"
+            )
+    return results
 
 
 def _reject_file(
