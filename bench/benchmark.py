@@ -1,0 +1,265 @@
+"""Benchmark of CX Warehouse at real scale: a year of a 500-agent BPO on this machine.
+
+Generates the year once (cached under the work dir), then measures, each several times
+with the median reported, wall time and peak memory (RSS of the whole process tree):
+
+* ``full_build``: ``cxw run`` from an empty build database (ingest, dbt, checks, publish);
+* ``nightly_one_new_day``: ``cxw run`` when one new day of exports lands on top of the year;
+* ``nightly_no_new_files``: ``cxw run`` with nothing new;
+* ``floor_duckdb_load``: plain DuckDB loading the same landing files (CREATE TABLE AS
+  SELECT * FROM read_csv/read_json/read_parquet), the floor the pipeline is a ratio to;
+* ``full_build_month``: a full build of the first month, for the linearity ratio.
+
+Usage: ``uv run python -m bench.benchmark [--work-dir data/bench] [--repeats 3]
+[--days 365] [--agents 500]``. Writes ``<work-dir>/results.json`` and ``results.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psutil
+
+START = dt.date(2025, 1, 1)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    scenario: str
+    wall_seconds: float
+    peak_rss_mib: float
+    exit_code: int
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def measure(scenario: str, command: list[str], env: dict[str, str]) -> Measurement:
+    """Run a command; sample the RSS of its whole process tree every 50 ms."""
+    started = time.monotonic()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = 0
+    ps = psutil.Process(proc.pid)
+    output: list[bytes] = []
+    reader = threading.Thread(target=lambda: output.append(proc.stdout.read()), daemon=True)
+    reader.start()
+    while proc.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            peak = max(peak, _tree_rss(ps))
+        time.sleep(0.05)
+    reader.join()
+    wall = time.monotonic() - started
+    if proc.returncode != 0:
+        tail = b"".join(output).decode(errors="replace")[-3000:]
+        print(f"{scenario}: exit {proc.returncode}\n{tail}", file=sys.stderr)
+    return Measurement(scenario, round(wall, 2), round(peak / 2**20, 1), proc.returncode)
+
+
+def _env(landing: Path, build: Path, warehouse: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CXW_")}
+    env.update(
+        CXW_LANDING_DIR=str(landing),
+        CXW_BUILD_PATH=str(build),
+        CXW_WAREHOUSE_PATH=str(warehouse),
+        CXW_LANDING_SENSOR="off",
+    )
+    env.pop("DAGSTER_HOME", None)
+    return env
+
+
+def _generate(out: Path, days: int, agents: int) -> None:
+    marker = out / ".generated.json"
+    wanted = {"start": START.isoformat(), "days": days, "agents": agents, "seed": 2025}
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        return
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"generating {days} days for {agents} agents into {out} ...", flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "generate",
+            "--out",
+            str(out),
+            "--start",
+            START.isoformat(),
+            "--days",
+            str(days),
+            "--agents",
+            str(agents),
+            "--seed",
+            "2025",
+        ],
+        check=True,
+    )
+    marker.write_text(json.dumps(wanted))
+
+
+def _split_last_day(year: Path, base: Path, new_day: Path, last_day: dt.date) -> None:
+    """``base``: every file but the last day's; ``new_day``: just those (hard links)."""
+    if base.exists() and new_day.exists():
+        return
+    tag = last_day.isoformat()
+    for path in sorted(year.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        relative = path.relative_to(year)
+        target = (new_day if tag in path.name else base) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, target)
+
+
+def _subset_days(year: Path, out: Path, last_day: dt.date) -> None:
+    """Every file whose date tag is on or before ``last_day`` (for the month build)."""
+    if out.exists():
+        return
+    for path in sorted(year.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        tags = [part for part in path.name.replace(".", "_").split("_") if part.count("-") == 2]
+        if tags and dt.date.fromisoformat(tags[0]) > last_day:
+            continue
+        target = out / path.relative_to(year)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, target)
+
+
+_FLOOR_SQL = """
+import sys, duckdb
+from pathlib import Path
+landing = Path(sys.argv[1])
+con = duckdb.connect(sys.argv[2])
+con.execute("set memory_limit = '2GB'").fetchall()
+con.execute("set threads = 2").fetchall()
+for source in sorted(p.name for p in landing.iterdir() if p.is_dir()):
+    d = landing / source
+    readers = []
+    if list(d.glob('*.csv')) or list(d.glob('*.csv.gz')):
+        readers.append(f"read_csv(['{d}/*.csv*'], all_varchar=true, union_by_name=true)")
+    if list(d.glob('*.jsonl*')) or list(d.glob('*.ndjson*')):
+        pattern = f"{d}/*.jsonl*" if list(d.glob('*.jsonl*')) else f"{d}/*.ndjson*"
+        readers.append(f"read_json(['{pattern}'], format='newline_delimited', union_by_name=true)")
+    if list(d.glob('*.parquet')):
+        readers.append(f"read_parquet(['{d}/*.parquet'], union_by_name=true)")
+    for i, reader in enumerate(readers):
+        con.execute(f"create table {source}_{i} as select * from {reader}").fetchall()
+con.close()
+"""
+
+
+def _median(ms: list[Measurement]) -> dict[str, float]:
+    return {
+        "wall_seconds": statistics.median(m.wall_seconds for m in ms),
+        "peak_rss_mib": statistics.median(m.peak_rss_mib for m in ms),
+        "runs": len(ms),
+        "failures": sum(m.exit_code != 0 for m in ms),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work-dir", type=Path, default=Path("data/bench"))
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--agents", type=int, default=500)
+    args = parser.parse_args(argv)
+    work = args.work_dir.resolve()
+    year, base, new_day, month = work / "year", work / "base", work / "new_day", work / "month"
+    last_day = START + dt.timedelta(days=args.days - 1)
+    _generate(year, args.days, args.agents)
+    _split_last_day(year, base, new_day, last_day)
+    _subset_days(year, month, START + dt.timedelta(days=30))
+    cxw_run = [sys.executable, "-m", "orchestration.cli", "run"]
+    runs: dict[str, list[Measurement]] = {}
+
+    def record(m: Measurement) -> None:
+        runs.setdefault(m.scenario, []).append(m)
+        print(f"  {m.scenario:<24} {m.wall_seconds:>8.1f} s {m.peak_rss_mib:>8.0f} MiB", flush=True)
+
+    scratch = work / "scratch"
+    for _ in range(args.repeats):
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        floor_db = scratch / "floor.duckdb"
+        record(
+            measure(
+                "floor_duckdb_load",
+                [sys.executable, "-c", _FLOOR_SQL, str(year), str(floor_db)],
+                os.environ.copy(),
+            )
+        )
+        floor_db.unlink(missing_ok=True)
+        env = _env(year, scratch / "build.duckdb", scratch / "warehouse.duckdb")
+        record(measure("full_build", cxw_run, env))
+        record(measure("nightly_no_new_files", cxw_run, env))
+
+        # One new day on top of the year: build the year less its last day, then add it.
+        shutil.rmtree(scratch, ignore_errors=True)
+        landing = scratch / "landing"
+        shutil.copytree(base, landing, copy_function=os.link)
+        env = _env(landing, scratch / "build.duckdb", scratch / "warehouse.duckdb")
+        base_build = measure("base_build_364_days", cxw_run, env)
+        if base_build.exit_code == 0:
+            shutil.copytree(new_day, landing, copy_function=os.link, dirs_exist_ok=True)
+            record(measure("nightly_one_new_day", cxw_run, env))
+
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        env = _env(month, scratch / "build.duckdb", scratch / "warehouse.duckdb")
+        record(measure("full_build_month", cxw_run, env))
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    summary = {name: _median(ms) for name, ms in runs.items()}
+    floor = summary["floor_duckdb_load"]["wall_seconds"]
+    full = summary["full_build"]["wall_seconds"]
+    month_s = summary["full_build_month"]["wall_seconds"]
+    result = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        },
+        "sample": {"start": START.isoformat(), "days": args.days, "agents": args.agents},
+        "median": summary,
+        "ratios": {
+            "full_build_to_floor": round(full / floor, 2) if floor else None,
+            "year_to_month": round(full / month_s, 2) if month_s else None,
+        },
+        "runs": [asdict(m) for ms in runs.values() for m in ms],
+    }
+    (work / "results.json").write_text(json.dumps(result, indent=2))
+    lines = [
+        "| scenario | median wall (s) | median peak RSS (MiB) | runs |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {name} | {s['wall_seconds']:.1f} | {s['peak_rss_mib']:.0f} | {s['runs']} |"
+            for name, s in summary.items()
+        ),
+        "",
+        f"full build / floor: {result['ratios']['full_build_to_floor']}x; "
+        f"year / month: {result['ratios']['year_to_month']}x",
+    ]
+    (work / "results.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 1 if any(s["failures"] for s in summary.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
