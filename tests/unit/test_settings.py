@@ -79,7 +79,10 @@ def test_overrides_reach_the_dbt_vars():
         ({"CXW_NIGHTLY_CRON": "daily"}, "CXW_NIGHTLY_CRON must be a 5-field cron expression"),
         ({"CXW_NIGHTLY_TIMEZONE": "Lagos"}, "CXW_NIGHTLY_TIMEZONE: unknown IANA time zone 'Lagos'"),
         ({"CXW_LANDING_SENSOR": "maybe"}, "CXW_LANDING_SENSOR must be on or off, got 'maybe'"),
-        ({"CXW_FRESHNESS_DAYS": "calls=0"}, "CXW_FRESHNESS_DAYS: calls needs a positive number of days"),
+        (
+            {"CXW_FRESHNESS_DAYS": "calls=0"},
+            "CXW_FRESHNESS_DAYS: calls needs a positive number of days",
+        ),
         (
             {"CXW_BUILD_PATH": "/x/w.duckdb", "CXW_WAREHOUSE_PATH": "/x/w.duckdb"},
             "CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH",

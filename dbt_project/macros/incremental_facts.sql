@@ -1,0 +1,56 @@
+{#-
+    fact_rows_to_rebuild(key_column, attribution_date_column) emits two CTEs for the
+    is_incremental() branch of an incremental fact (`this`):
+
+      - fact_watermark:  the fact's max(_loaded_at), the last raw load it has seen;
+      - rows_to_rebuild: keys of rows ALREADY in the fact whose attribution may have changed
+                         since, although their own raw rows did not:
+          1. the agent's roster changed: a roster snapshot of the agent was loaded after the
+             watermark. A snapshot as of D changes the agent's team from D on (its validity
+             range starts at D; for the agent's first snapshot at 1900-01-01), so only rows
+             with attribution date >= that range's valid_from are rebuilt;
+          2. the team's site changed (stored site_id differs from dim_team);
+          3. the client's reporting_timezone changed (stored reporting_timezone differs from
+             dim_client), which moves report dates.
+
+    The model adds the keys whose own raw rows were (re)loaded after the watermark. It must
+    declare `-- depends_on:` for dim_client, dim_team and int_agents_teams_historized (refs
+    inside is_incremental() are not seen at parse time).
+-#}
+{% macro fact_rows_to_rebuild(key_column, attribution_date_column) -%}
+    fact_watermark as (
+        select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) as loaded_at
+        from {{ this }}
+    ),
+
+    agents_with_changed_roster as (
+        select
+            agent_team_ranges.agent_id,
+            min(agent_team_ranges.valid_from) as rebuild_from
+        from {{ ref('int_agents_teams_historized') }} as agent_team_ranges
+        cross join fact_watermark
+        where agent_team_ranges._loaded_at > fact_watermark.loaded_at
+        group by agent_team_ranges.agent_id
+    ),
+
+    rows_to_rebuild as (
+        select existing_rows.{{ key_column }}
+        from {{ this }} as existing_rows
+        inner join agents_with_changed_roster
+            on
+                existing_rows.agent_id = agents_with_changed_roster.agent_id
+                and existing_rows.{{ attribution_date_column }} >= agents_with_changed_roster.rebuild_from
+        union
+        select existing_rows.{{ key_column }}
+        from {{ this }} as existing_rows
+        inner join {{ ref('dim_team') }} as current_teams
+            on existing_rows.team_id = current_teams.team_id
+        where coalesce(existing_rows.site_id, '') <> current_teams.site_id
+        union
+        select existing_rows.{{ key_column }}
+        from {{ this }} as existing_rows
+        inner join {{ ref('dim_client') }} as current_clients
+            on existing_rows.client_id = current_clients.client_id
+        where coalesce(existing_rows.reporting_timezone, '') <> current_clients.reporting_timezone
+    )
+{%- endmacro %}

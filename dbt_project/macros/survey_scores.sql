@@ -1,0 +1,69 @@
+{#-
+    Survey scores arrive as text exactly as the survey tool wrote them. These macros
+    are the only place a score is parsed and validated; the scales come from
+    var('survey_scales') and the CSAT labels from var('csat_labels')
+    (dbt_project.yml), never from literals.
+
+    `survey_type` is a SQL expression naming the scale: a column (`survey_type`) or a
+    quoted literal (`'esat'`).
+-#}
+
+{#- The integer a score text stands for, or NULL when it is not an integer. CSAT labels
+    are matched case-insensitively after trimming. Off-scale integers are returned as
+    they are (see survey_score_invalid_reason). -#}
+{% macro survey_score_as_integer(score_text, survey_type) -%}
+    {%- set trimmed = 'trim(' ~ score_text ~ ')' -%}
+    case
+        {%- for label, value in var('csat_labels').items() %}
+        when {{ survey_type }} = 'csat' and lower({{ trimmed }}) = '{{ label | lower | trim | replace("'", "''") }}' then {{ value | int }}
+        {%- endfor %}
+        when {{ is_integer_text(trimmed) }} then {{ dbt.safe_cast(trimmed, dbt.type_bigint()) }}
+    end
+{%- endmacro %}
+
+{#- True when an integer lies on the scale of its survey type (bounds inclusive). -#}
+{% macro survey_score_is_on_scale(score_integer, survey_type) -%}
+    case {{ survey_type }}
+        {%- for name, scale in var('survey_scales').items() %}
+        when '{{ name }}' then {{ score_integer }} between {{ scale['min_score'] | int }} and {{ scale['max_score'] | int }}
+        {%- endfor %}
+        else false
+    end
+{%- endmacro %}
+
+{#- Why an answered score is invalid: NULL (valid, or not answered), 'empty_score',
+    'not_an_integer' ('7.5', 'great') or 'off_scale' ('11', '-1', CSAT '0'). -#}
+{% macro survey_score_invalid_reason(score_text, score_integer, survey_type, is_responded) -%}
+    case
+        when not ({{ is_responded }}) then null
+        when {{ score_text }} is null or trim({{ score_text }}) = '' then 'empty_score'
+        when {{ score_integer }} is null and {{ is_integer_text('trim(' ~ score_text ~ ')') }} then 'off_scale'
+        when {{ score_integer }} is null then 'not_an_integer'
+        when not ({{ survey_score_is_on_scale(score_integer, survey_type) }}) then 'off_scale'
+    end
+{%- endmacro %}
+
+{#- The valid score as INTEGER, NULL when not answered or invalid. -#}
+{% macro survey_score_value(score_integer, invalid_reason, is_responded) -%}
+    case
+        when ({{ is_responded }}) and {{ invalid_reason }} is null
+            then cast({{ score_integer }} as {{ dbt.type_int() }})
+    end
+{%- endmacro %}
+
+{#- True when a (trimmed) text is an optional minus sign followed by digits only. -#}
+{% macro is_integer_text(text) -%}
+    {{ return(adapter.dispatch('is_integer_text', 'cx_warehouse')(text)) }}
+{%- endmacro %}
+
+{% macro default__is_integer_text(text) -%}
+    ({{ text }} ~ '^-?[0-9]+$')
+{%- endmacro %}
+
+{% macro duckdb__is_integer_text(text) -%}
+    regexp_full_match({{ text }}, '-?[0-9]+')
+{%- endmacro %}
+
+{% macro spark__is_integer_text(text) -%}
+    ({{ text }} rlike '^-?[0-9]+$')
+{%- endmacro %}

@@ -1,0 +1,88 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='survey_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+-- Incremental like fct_calls: surveys (re)loaded after the watermark, surveys whose call or
+-- ticket was (re)loaded after it (its agent may have changed), plus the surveys whose
+-- attribution changed (macro fact_rows_to_rebuild), each recomputed from all raw versions.
+-- depends_on: {{ ref('dim_client') }}
+-- depends_on: {{ ref('dim_team') }}
+-- depends_on: {{ ref('int_agents_teams_historized') }}
+
+with
+
+{% if is_incremental() %}
+    {{ fact_rows_to_rebuild('survey_id', 'attribution_date') }},
+{% endif %}
+
+attributed_surveys as (
+    select
+        survey_id,
+        survey_type,
+        client_id,
+        customer_id,
+        interaction_type,
+        interaction_id,
+        agent_id,
+        agent_source,
+        team_id,
+        site_id,
+        sent_at,
+        responded_at,
+        reporting_timezone,
+        sent_report_date,
+        response_report_date,
+        attribution_date,
+        score_raw,
+        score,
+        is_responded,
+        has_valid_score,
+        invalid_score_reason,
+        is_promoter,
+        is_detractor,
+        is_satisfied,
+        is_low_effort,
+        _loaded_at,
+        _interaction_loaded_at
+    from {{ ref('int_survey_responses_attributed') }}
+)
+
+select
+    attributed_surveys.survey_id,
+    attributed_surveys.survey_type,
+    attributed_surveys.client_id,
+    attributed_surveys.customer_id,
+    attributed_surveys.interaction_type,
+    attributed_surveys.interaction_id,
+    attributed_surveys.agent_id,
+    attributed_surveys.agent_source,
+    attributed_surveys.team_id,
+    attributed_surveys.site_id,
+    attributed_surveys.sent_at,
+    attributed_surveys.responded_at,
+    attributed_surveys.reporting_timezone,
+    attributed_surveys.sent_report_date,
+    attributed_surveys.response_report_date,
+    attributed_surveys.attribution_date,
+    attributed_surveys.score_raw,
+    attributed_surveys.score,
+    attributed_surveys.is_responded,
+    attributed_surveys.has_valid_score,
+    attributed_surveys.invalid_score_reason,
+    attributed_surveys.is_promoter,
+    attributed_surveys.is_detractor,
+    attributed_surveys.is_satisfied,
+    attributed_surveys.is_low_effort,
+    attributed_surveys._loaded_at
+from attributed_surveys
+{% if is_incremental() %}
+    cross join fact_watermark
+    where
+        attributed_surveys._loaded_at > fact_watermark.loaded_at
+        or attributed_surveys._interaction_loaded_at > fact_watermark.loaded_at
+        or attributed_surveys.survey_id in (select rows_to_rebuild.survey_id from rows_to_rebuild)
+{% endif %}

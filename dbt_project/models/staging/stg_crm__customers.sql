@@ -1,0 +1,29 @@
+-- full_name, email and phone (personal data) stop here: they never leave the raw layer.
+with
+
+raw_customers as (
+    select
+        trim(client_id) as client_id,
+        trim(customer_id) as customer_id,
+        cast(signup_date as date) as signup_date,
+        cast(churn_date as date) as churn_date,
+        trim(referred_by_customer_id) as referred_by_customer_id,
+        trim(acquisition_channel) as acquisition_channel,
+        _file_path,
+        _file_row,
+        {{ latest_version_columns(['client_id', 'customer_id']) }}
+    from {{ source('raw', 'customers') }}
+)
+
+select
+    client_id,
+    customer_id,
+    signup_date,
+    churn_date,
+    referred_by_customer_id,
+    acquisition_channel,
+    _file_path,
+    _file_row,
+    _loaded_at
+from raw_customers
+where version_rank = 1

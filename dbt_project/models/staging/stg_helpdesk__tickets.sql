@@ -1,0 +1,36 @@
+with
+
+raw_tickets as (
+    select
+        trim(ticket_id) as ticket_id,
+        trim(client_id) as client_id,
+        lower(trim(channel)) as channel,
+        lower(trim(priority)) as priority,
+        lower(trim(status)) as status,
+        trim(customer_id) as customer_id,
+        trim(agent_id) as agent_id,
+        cast(created_at as timestamp) as created_at,
+        cast(first_response_at as timestamp) as first_response_at,
+        cast(solved_at as timestamp) as solved_at,
+        _file_path,
+        _file_row,
+        {{ latest_version_columns(['ticket_id']) }}
+    from {{ source('raw', 'tickets') }}
+)
+
+select
+    ticket_id,
+    client_id,
+    channel,
+    priority,
+    status,
+    customer_id,
+    agent_id,
+    created_at,
+    first_response_at,
+    solved_at,
+    _file_path,
+    _file_row,
+    _loaded_at
+from raw_tickets
+where version_rank = 1

@@ -1,0 +1,68 @@
+-- Confidential: agent_id and the free-text comment stop here (results are never shown per agent).
+-- Every row is a submitted response, so an empty esat/enps score is flagged 'empty_score'.
+with
+
+raw_employee_surveys as (
+    select
+        trim(response_id) as response_id,
+        trim(team_id) as team_id,
+        cast(survey_date as date) as survey_date,
+        esat_score as esat_score_raw,
+        enps_score as enps_score_raw,
+        _file_path,
+        _file_row,
+        {{ latest_version_columns(['response_id']) }}
+    from {{ source('raw', 'employee_surveys') }}
+),
+
+latest_responses as (
+    select
+        response_id,
+        team_id,
+        survey_date,
+        esat_score_raw,
+        {{ survey_score_as_integer('esat_score_raw', "'esat'") }} as esat_score_integer,
+        enps_score_raw,
+        {{ survey_score_as_integer('enps_score_raw', "'enps'") }} as enps_score_integer,
+        _file_path,
+        _file_row,
+        _loaded_at
+    from raw_employee_surveys
+    where version_rank = 1
+),
+
+validated_responses as (
+    select
+        response_id,
+        team_id,
+        survey_date,
+        esat_score_raw,
+        esat_score_integer,
+        {{ survey_score_invalid_reason('esat_score_raw', 'esat_score_integer', "'esat'", 'true') }}
+            as esat_invalid_reason,
+        enps_score_raw,
+        enps_score_integer,
+        {{ survey_score_invalid_reason('enps_score_raw', 'enps_score_integer', "'enps'", 'true') }}
+            as enps_invalid_reason,
+        _file_path,
+        _file_row,
+        _loaded_at
+    from latest_responses
+)
+
+select
+    response_id,
+    team_id,
+    survey_date,
+    esat_score_raw,
+    {{ survey_score_value('esat_score_integer', 'esat_invalid_reason', 'true') }} as esat_score,
+    esat_invalid_reason is null as has_valid_esat,
+    esat_invalid_reason,
+    enps_score_raw,
+    {{ survey_score_value('enps_score_integer', 'enps_invalid_reason', 'true') }} as enps_score,
+    enps_invalid_reason is null as has_valid_enps,
+    enps_invalid_reason,
+    _file_path,
+    _file_row,
+    _loaded_at
+from validated_responses

@@ -1,0 +1,83 @@
+-- The free-text comment is not carried (may hold personal data; no metric uses it).
+with
+
+raw_surveys as (
+    select
+        trim(survey_id) as survey_id,
+        lower(trim(survey_type)) as survey_type,
+        trim(client_id) as client_id,
+        trim(customer_id) as customer_id,
+        lower(trim(interaction_type)) as interaction_type,
+        trim(interaction_id) as interaction_id,
+        trim(agent_id) as agent_id,
+        cast(sent_at as timestamp) as sent_at,
+        cast(responded_at as timestamp) as responded_at,
+        score as score_raw,
+        _file_path,
+        _file_row,
+        {{ latest_version_columns(['survey_id']) }}
+    from {{ source('raw', 'surveys') }}
+),
+
+latest_surveys as (
+    select
+        survey_id,
+        survey_type,
+        client_id,
+        customer_id,
+        interaction_type,
+        interaction_id,
+        agent_id,
+        sent_at,
+        responded_at,
+        responded_at is not null as is_responded,
+        score_raw,
+        {{ survey_score_as_integer('score_raw', 'survey_type') }} as score_integer,
+        _file_path,
+        _file_row,
+        _loaded_at
+    from raw_surveys
+    where version_rank = 1
+),
+
+validated_surveys as (
+    select
+        survey_id,
+        survey_type,
+        client_id,
+        customer_id,
+        interaction_type,
+        interaction_id,
+        agent_id,
+        sent_at,
+        responded_at,
+        is_responded,
+        score_raw,
+        score_integer,
+        {{ survey_score_invalid_reason('score_raw', 'score_integer', 'survey_type', 'is_responded') }}
+            as invalid_score_reason,
+        _file_path,
+        _file_row,
+        _loaded_at
+    from latest_surveys
+)
+
+select
+    survey_id,
+    survey_type,
+    client_id,
+    customer_id,
+    interaction_type,
+    interaction_id,
+    agent_id,
+    sent_at,
+    responded_at,
+    is_responded,
+    score_raw,
+    {{ survey_score_value('score_integer', 'invalid_score_reason', 'is_responded') }} as score,
+    is_responded and invalid_score_reason is null as has_valid_score,
+    invalid_score_reason,
+    _file_path,
+    _file_row,
+    _loaded_at
+from validated_surveys

@@ -1,0 +1,42 @@
+with
+
+raw_calls as (
+    select
+        trim(call_id) as call_id,
+        trim(client_id) as client_id,
+        lower(trim(direction)) as direction,
+        cast(offered_at as timestamp) as offered_at,
+        cast(answered_at as timestamp) as answered_at,
+        cast(ended_at as timestamp) as ended_at,
+        trim(queue) as queue,
+        trim(customer_id) as customer_id,
+        trim(agent_id) as agent_id,
+        cast(talk_seconds as double) as talk_seconds,
+        cast(hold_seconds as double) as hold_seconds,
+        cast(acw_seconds as double) as acw_seconds,
+        trim(wrap_code) as wrap_code,
+        _file_path,
+        _file_row,
+        {{ latest_version_columns(['call_id']) }}
+    from {{ source('raw', 'calls') }}
+)
+
+select
+    call_id,
+    client_id,
+    direction,
+    queue,
+    customer_id,
+    agent_id,
+    offered_at,
+    answered_at,
+    ended_at,
+    talk_seconds,
+    hold_seconds,
+    acw_seconds,
+    wrap_code,
+    _file_path,
+    _file_row,
+    _loaded_at
+from raw_calls
+where version_rank = 1
