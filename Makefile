@@ -8,7 +8,7 @@ UV := $(PYTHON) -m uv
 DBT := $(UV) run --frozen dbt
 export UV_PYTHON ?= $(PYTHON)
 
-.PHONY: help setup demo run test test-unit lint format dev dbt-docs bench clean
+.PHONY: help setup demo run test test-unit lint format dev dbt-docs bench clean browser
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ help:  ## list the targets
 setup:  ## install uv, the locked environment and the dbt manifest
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
 	$(UV) sync --frozen
-	cd dbt_project && $(DBT) parse --quiet --profiles-dir .
+	cd dbt_project && $(DBT) parse --quiet --profiles-dir . --target-path target/cxw
 
 demo: setup  ## sample exports -> DuckDB warehouse -> KPI report
 	$(UV) run --frozen cxw demo
@@ -29,7 +29,10 @@ lint: setup  ## ruff and sqlfluff
 	$(UV) run --frozen ruff format --check .
 	cd dbt_project && $(UV) run --frozen sqlfluff lint models
 
-test: lint  ## lint, then every test (unit and integration)
+browser:  ## Debian's headless Chromium, for the report rendering test
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: lint browser  ## lint, then every test (unit and integration)
 	$(UV) run --frozen pytest
 
 test-unit: setup  ## the fast tests only

@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from orchestration.settings import SettingsError, load_settings
+from orchestration.settings import Settings, SettingsError, load_settings
 
 DEFAULT_START = dt.date(2026, 1, 1)
 
@@ -98,14 +98,31 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.nightly import run_nightly
 
     if args.command == "demo":
-        landing_empty = not settings.landing_dir.exists() or not any(settings.landing_dir.iterdir())
-        if landing_empty:
-            demo_args = _parser().parse_args(["generate"])
-            _generate(demo_args, settings.landing_dir)
-        else:
-            print(f"using the exports already in {settings.landing_dir}")
-        return run_nightly(settings, full_refresh=False)
+        return _demo(settings)
     return run_nightly(settings, full_refresh=args.full_refresh)
+
+
+def _demo(settings: Settings) -> int:
+    """Sample exports if the landing zone is empty, the nightly job, then the KPI report."""
+    from orchestration.nightly import run_nightly
+    from orchestration.report import terminal_scorecard, write_report
+
+    landing = settings.landing_dir
+    if not landing.exists() or not any(landing.iterdir()):
+        _generate(_parser().parse_args(["generate"]), landing)
+    else:
+        print(f"using the exports already in {landing}")
+    code = run_nightly(settings)
+    if code != 0:
+        return code
+    print()
+    print(terminal_scorecard(settings.warehouse_path, min_anonymity_n=settings.min_anonymity_n))
+    report = write_report(
+        settings.warehouse_path, settings.report_path, min_anonymity_n=settings.min_anonymity_n
+    )
+    print(f"\npublished warehouse: {settings.warehouse_path}")
+    print(f"KPI report ({report.report_month:%B %Y}, {report.charts} charts): {report.path}")
+    return 0
 
 
 if __name__ == "__main__":

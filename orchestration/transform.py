@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -16,6 +17,11 @@ from dagster_dbt import (
 from orchestration.ingestion import BUILD_DB_POOL
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
+
+# Our own dbt target folder: an analyst's plain `dbt` (target/) never races the nightly run
+# for manifest.json, and every nightly dbt call reuses it (partial parsing, no pile-up of
+# per-invocation folders).
+DBT_TARGET_PATH = Path("target") / "cxw"
 
 
 class LayeredDbtTranslator(DagsterDbtTranslator):
@@ -43,6 +49,7 @@ def build_dbt_project() -> DbtProject:
     return DbtProject(
         project_dir=DBT_PROJECT_DIR,
         profiles_dir=DBT_PROJECT_DIR,
+        target_path=DBT_TARGET_PATH,
         prepare_project_cli_args=["parse", "--quiet", *dbt_settings_args(load_settings())],
     )
 
@@ -60,7 +67,9 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
     )
     def cx_warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         with exclusive_build(load_settings(), "dbt build"):
-            yield from dbt.cli(dbt_build_args(), context=context).stream()
+            yield from dbt.cli(
+                dbt_build_args(), context=context, target_path=project.target_path
+            ).stream()
 
     return cx_warehouse_dbt
 

@@ -1,0 +1,42 @@
+-- One row per (source, kind, reason): everything kept out of the metrics, counted.
+with
+
+rejected_files as (
+    select
+        source,
+        'file_rejected' as kind,
+        error_reason as reason,
+        count(*) as files,
+        sum(rows_read) as affected_rows
+    from {{ ref('quality_ingested_files') }}
+    where status = 'rejected'
+    group by source, error_reason
+),
+
+rejected_rows as (
+    select
+        source,
+        'row_rejected' as kind,
+        reason,
+        count(distinct file_path) as files,
+        sum(rejected_rows) as affected_rows
+    from {{ ref('quality_rejected_rows') }}
+    group by source, reason
+),
+
+invalid_scores as (
+    select
+        source,
+        'score_invalid' as kind,
+        score_type || ':' || reason as reason,
+        count(distinct file_path) as files,
+        sum(invalid_scores) as affected_rows
+    from {{ ref('quality_invalid_scores') }}
+    group by source, score_type, reason
+)
+
+select source, kind, reason, files, affected_rows from rejected_files
+union all
+select source, kind, reason, files, affected_rows from rejected_rows
+union all
+select source, kind, reason, files, affected_rows from invalid_scores

@@ -1,0 +1,340 @@
+"""Reading the published warehouse into the plain values the report draws.
+
+Only the published file is read, opened ``read_only=True``: the nightly run may swap it
+at any time (an atomic rename), and this connection keeps reading the file it opened.
+Every number comes from ``marts.kpi_scorecard`` (``kpi_metrics`` plus target and status);
+nothing here computes a KPI, it only picks rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+SCORECARD_TABLE = "marts.kpi_scorecard"
+METRICS_TABLE = "marts.kpi_metrics"
+PUBLISH_LOG_TABLE = "quality.publish_log"
+CUSTOMER_METRICS = ("customer_retention_pct", "referral_rate_pct")
+EMPLOYEE_METRICS = ("esat_pct", "enps")
+CLIENT_HISTORY_MONTHS = 12
+
+
+class ReportError(RuntimeError):
+    """The published warehouse cannot give a report (missing file, tables or rows)."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One kpi_scorecard row: a metric of one entity in one period, with its target."""
+
+    period_start: dt.date
+    level: str
+    entity_id: str
+    metric: str
+    value: float | None
+    sample_size: int
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool
+    target: float | None
+    status: str  # met | missed | no_target
+
+
+@dataclass(frozen=True)
+class Client:
+    client_id: str
+    client_name: str
+
+
+@dataclass(frozen=True)
+class Site:
+    site_id: str
+    site_name: str
+    country_code: str
+    sourcing: str
+    location_type: str
+
+
+@dataclass(frozen=True)
+class Team:
+    team_id: str
+    team_name: str
+    site_id: str
+    client_id: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report shows, keyed for look-ups; built by :func:`load_report_data`."""
+
+    first_day: dt.date
+    last_day: dt.date
+    report_month: dt.date
+    report_month_complete: bool
+    published_at: dt.datetime | None
+    clients: list[Client]
+    sites: list[Site]
+    teams: dict[str, Team]
+    agent_team: dict[str, str]
+    month_cells: list[Cell]  # every level, report month
+    weekly_cells: list[Cell]  # levels all and client, every week of the covered days
+    client_months: list[Cell]  # retention and referral, client and all, recent months
+    employee_month: dt.date | None
+    employee_cells: list[Cell]  # esat_pct and enps per team, employee_month
+    _index: dict[tuple[str, str, str], Cell] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for c in self.month_cells:
+            self._index[(c.level, c.entity_id, c.metric)] = c
+
+    def month_cell(self, level: str, entity_id: str, metric: str) -> Cell | None:
+        """The report month's row of one entity and metric, if it exists."""
+        return self._index.get((level, entity_id, metric))
+
+    def month_level(self, level: str, metric: str) -> list[Cell]:
+        return [c for c in self.month_cells if c.level == level and c.metric == metric]
+
+    def weekly(self, level: str, entity_id: str, metric: str) -> list[Cell]:
+        rows = [
+            c
+            for c in self.weekly_cells
+            if c.level == level and c.entity_id == entity_id and c.metric == metric
+        ]
+        return sorted(rows, key=lambda c: c.period_start)
+
+    def client_name(self, client_id: str) -> str:
+        if client_id == "all":
+            return "All clients"
+        names = {c.client_id: c.client_name for c in self.clients}
+        return names.get(client_id, client_id)
+
+    def team_name(self, team_id: str) -> str:
+        team = self.teams.get(team_id)
+        return team.team_name if team else team_id
+
+    def site_name(self, site_id: str) -> str:
+        names = {s.site_id: s.site_name for s in self.sites}
+        return names.get(site_id, site_id)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(month: dt.date, months: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return add_months(month, 1) - dt.timedelta(days=1)
+
+
+@contextmanager
+def open_published(warehouse_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published warehouse; a clear error if it is not there."""
+    path = Path(warehouse_path)
+    if not path.is_file():
+        raise ReportError(f"no published warehouse at {path}: run `cxw run` (or `cxw demo`) first")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_catalog = current_database()"
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    schema, name = table.split(".")
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchall()
+    return {c for (c,) in rows}
+
+
+def _cell_source(tables: set[str]) -> str:
+    """The scorecard when it is published; otherwise the metrics, with no targets."""
+    if SCORECARD_TABLE in tables:
+        return SCORECARD_TABLE
+    if METRICS_TABLE in tables:
+        return f"(select *, null::double as target, 'no_target' as status from {METRICS_TABLE})"
+    raise ReportError(f"the published warehouse has no {METRICS_TABLE}")
+
+
+def _cells(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    where: str,
+    params: Iterable[object],
+) -> list[Cell]:
+    rows = con.execute(
+        "select period_start, level, entity_id, metric, value, sample_size, ci_low, ci_high, "
+        f"suppressed, target, status from {source} where {where} "
+        "order by period_start, level, entity_id, metric",
+        list(params),
+    ).fetchall()
+    return [
+        Cell(
+            period_start=r[0],
+            level=r[1],
+            entity_id=r[2],
+            metric=r[3],
+            value=r[4],
+            sample_size=int(r[5] or 0),
+            ci_low=r[6],
+            ci_high=r[7],
+            suppressed=bool(r[8]),
+            target=r[9],
+            status=r[10] or "no_target",
+        )
+        for r in rows
+    ]
+
+
+def _coverage(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
+    """First and last day with facts: the day grain at level all, else the month grain."""
+    first, last = con.execute(
+        f"select min(period_start), max(period_start) from {METRICS_TABLE} "
+        "where period_grain = 'day' and level = 'all'"
+    ).fetchall()[0]
+    if first is None:
+        first, last = con.execute(
+            f"select min(period_start), max(period_start) from {METRICS_TABLE} "
+            f"where period_grain = 'month' and metric not in {CUSTOMER_METRICS}"
+        ).fetchall()[0]
+        if first is not None:
+            last = month_end(last)
+    if first is None:
+        raise ReportError(f"{METRICS_TABLE} in the published warehouse has no rows")
+    return first, last
+
+
+def report_month_of(first_day: dt.date, last_day: dt.date) -> tuple[dt.date, bool]:
+    """The last month the data covers to its end; the latest (partial) month if none is."""
+    latest = month_start(last_day)
+    if last_day == month_end(latest):
+        return latest, True
+    previous = add_months(latest, -1)
+    if previous >= month_start(first_day):
+        return previous, True
+    return latest, False
+
+
+def _dims(con: duckdb.DuckDBPyConnection, tables: set[str]) -> tuple[list, list, dict, dict]:
+    clients, sites, teams, agent_team = [], [], {}, {}
+    if "marts.dim_client" in tables:
+        clients = [
+            Client(str(i), str(n or i))
+            for i, n in con.execute(
+                "select client_id, client_name from marts.dim_client order by client_id"
+            ).fetchall()
+        ]
+    if "marts.dim_site" in tables:
+        cols = _columns(con, "marts.dim_site")
+        optional = [
+            c if c in cols else f"null as {c}"
+            for c in ("site_name", "country_code", "sourcing", "location_type")
+        ]
+        sites = [
+            Site(str(r[0]), str(r[1] or r[0]), r[2] or "", r[3] or "", r[4] or "")
+            for r in con.execute(
+                f"select site_id, {', '.join(optional)} from marts.dim_site order by site_id"
+            ).fetchall()
+        ]
+    if "marts.dim_team" in tables:
+        teams = {
+            str(r[0]): Team(str(r[0]), str(r[1] or r[0]), str(r[2] or ""), str(r[3] or ""))
+            for r in con.execute(
+                "select team_id, team_name, site_id, client_id from marts.dim_team"
+            ).fetchall()
+        }
+    if "marts.dim_agent" in tables:
+        agent_team = {
+            str(a): str(t or "")
+            for a, t in con.execute("select agent_id, team_id from marts.dim_agent").fetchall()
+        }
+    return clients, sites, teams, agent_team
+
+
+def _published_at(con: duckdb.DuckDBPyConnection, tables: set[str]) -> dt.datetime | None:
+    if PUBLISH_LOG_TABLE not in tables:
+        return None
+    rows = con.execute(f"select max(published_at) from {PUBLISH_LOG_TABLE}").fetchall()
+    return rows[0][0] if rows else None
+
+
+def load_report_data(warehouse_path: Path) -> ReportData:
+    """Read what the report needs from the published warehouse (read-only)."""
+    with open_published(warehouse_path) as con:
+        tables = _tables(con)
+        source = _cell_source(tables)
+        first_day, last_day = _coverage(con)
+        report_month, complete = report_month_of(first_day, last_day)
+        clients, sites, teams, agent_team = _dims(con, tables)
+        month_cells = _cells(
+            con, source, "period_grain = 'month' and period_start = ?", [report_month]
+        )
+        week_from = first_day - dt.timedelta(days=first_day.weekday())
+        weekly_cells = _cells(
+            con,
+            source,
+            "period_grain = 'week' and level in ('all', 'client') and period_start between ? and ?",
+            [week_from, last_day],
+        )
+        history_from = max(
+            month_start(first_day), add_months(report_month, 1 - CLIENT_HISTORY_MONTHS)
+        )
+        client_months = _cells(
+            con,
+            source,
+            f"period_grain = 'month' and level in ('all', 'client') and metric in {CUSTOMER_METRICS} "
+            "and period_start between ? and ?",
+            [history_from, report_month],
+        )
+        (employee_month,) = con.execute(
+            f"select max(period_start) from {METRICS_TABLE} where period_grain = 'month' "
+            f"and level = 'team' and metric in {EMPLOYEE_METRICS} and period_start <= ?",
+            [report_month],
+        ).fetchall()[0]
+        employee_cells = (
+            _cells(
+                con,
+                source,
+                f"period_grain = 'month' and level = 'team' and metric in {EMPLOYEE_METRICS} "
+                "and period_start = ?",
+                [employee_month],
+            )
+            if employee_month is not None
+            else []
+        )
+        published_at = _published_at(con, tables)
+    return ReportData(
+        first_day=first_day,
+        last_day=last_day,
+        report_month=report_month,
+        report_month_complete=complete,
+        published_at=published_at,
+        clients=clients,
+        sites=sites,
+        teams=teams,
+        agent_team=agent_team,
+        month_cells=month_cells,
+        weekly_cells=weekly_cells,
+        client_months=client_months,
+        employee_month=employee_month,
+        employee_cells=employee_cells,
+    )

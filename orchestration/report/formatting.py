@@ -1,0 +1,94 @@
+"""How each metric is named and written, for the HTML report and the terminal alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from orchestration.report.data import Cell
+
+
+@dataclass(frozen=True)
+class MetricLabel:
+    label: str  # long, for headings
+    short: str  # for table columns and the terminal
+    unit: str  # pct | score | seconds | minutes | count | avg5
+
+
+METRICS: dict[str, MetricLabel] = {
+    "calls_offered": MetricLabel("Calls offered", "Offered", "count"),
+    "calls_handled": MetricLabel("Calls handled", "Handled", "count"),
+    "calls_abandoned": MetricLabel("Calls abandoned", "Abandoned", "count"),
+    "abandon_rate_pct": MetricLabel("Abandon rate", "Abandon %", "pct"),
+    "service_level_pct": MetricLabel("Service level (20 s)", "SL %", "pct"),
+    "aht_seconds": MetricLabel("Average handle time", "AHT", "seconds"),
+    "tickets_created": MetricLabel("Tickets created", "Tickets", "count"),
+    "frt_avg_minutes": MetricLabel("First response time, mean", "FRT avg", "minutes"),
+    "frt_median_minutes": MetricLabel("First response time, median", "FRT med", "minutes"),
+    "frt_within_target_pct": MetricLabel("First responses within target", "FRT ok %", "pct"),
+    "nps": MetricLabel("Net Promoter Score", "NPS", "score"),
+    "csat_pct": MetricLabel("Customer satisfaction (4-5 of 5)", "CSAT %", "pct"),
+    "csat_avg": MetricLabel("Customer satisfaction, mean", "CSAT avg", "avg5"),
+    "ces_avg": MetricLabel("Customer effort score (lower is better)", "CES", "avg5"),
+    "ces_low_effort_pct": MetricLabel("Low-effort responses", "Low effort %", "pct"),
+    "survey_response_rate_pct": MetricLabel("Survey response rate", "Resp. %", "pct"),
+    "customer_retention_pct": MetricLabel("Customer retention", "Retention %", "pct"),
+    "referral_rate_pct": MetricLabel("Referral rate", "Referral %", "pct"),
+    "esat_pct": MetricLabel("Employee satisfaction (4-5 of 5)", "ESAT %", "pct"),
+    "enps": MetricLabel("Employee NPS", "eNPS", "score"),
+}
+
+
+def metric_label(metric: str) -> MetricLabel:
+    return METRICS.get(metric, MetricLabel(metric, metric, "score"))
+
+
+def format_value(metric: str, value: float | None) -> str:
+    """A metric value as people read it: 87.3%, 42.0, 6m 05s, 12.5 min, 1,234."""
+    if value is None:
+        return "–"
+    unit = metric_label(metric).unit
+    if unit == "pct":
+        return f"{value:.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "seconds":
+        whole = round(value)
+        return f"{whole // 60}m {whole % 60:02d}s" if whole >= 60 else f"{whole}s"
+    if unit == "minutes":
+        return f"{value:,.1f} min"
+    if unit == "avg5":
+        return f"{value:.2f}"
+    return f"{value:.1f}"
+
+
+def format_axis(metric: str, value: float) -> str:
+    """Shorter numbers for axis ticks."""
+    unit = metric_label(metric).unit
+    if unit == "pct":
+        return f"{value:g}%"
+    if unit == "seconds":
+        return f"{value:g}s"
+    if unit == "minutes":
+        return f"{value:g}m"
+    return f"{value:g}"
+
+
+def suppressed_note(min_anonymity_n: int) -> str:
+    return f"suppressed (n < {min_anonymity_n})"
+
+
+def cell_text(cell: Cell | None, min_anonymity_n: int) -> str:
+    """The text of a cell: its value, 'suppressed (n < 5)', or a dash when there is none."""
+    if cell is None:
+        return "–"
+    if cell.suppressed:
+        return suppressed_note(min_anonymity_n)
+    return format_value(cell.metric, cell.value)
+
+
+def month_name(month: dt.date) -> str:
+    return month.strftime("%B %Y")
+
+
+STATUS_MARK = {"met": "✓", "missed": "✗"}
