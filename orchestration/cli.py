@@ -65,17 +65,21 @@ def _generate(args: argparse.Namespace, landing_dir: Path) -> int:
     from orchestration.sample_exports import generate_sample_exports
 
     out = (args.out or landing_dir).resolve()
-    summary = generate_sample_exports(
-        out,
-        start=args.start,
-        days=args.days,
-        agents=args.agents,
-        seed=args.seed,
-        clients=args.clients,
-        sites=args.sites,
-        clean=args.clean,
-        bad_share=args.bad_share,
-    )
+    try:
+        summary = generate_sample_exports(
+            out,
+            start=args.start,
+            days=args.days,
+            agents=args.agents,
+            seed=args.seed,
+            clients=args.clients,
+            sites=args.sites,
+            clean=args.clean,
+            bad_share=args.bad_share,
+        )
+    except (FileExistsError, ValueError) as exc:
+        print(f"cxw generate: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {len(summary.files)} files to {out}")
     for source, rows in sorted(summary.rows_by_source.items()):
         print(f"  {source:<18} {rows:>10,} rows")

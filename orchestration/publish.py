@@ -10,6 +10,7 @@ failure anywhere before the rename leaves the published warehouse exactly as it 
 
 import datetime as dt
 import os
+import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -68,16 +69,61 @@ def _refuse_personal_data(con: duckdb.DuckDBPyConnection, relations: list[tuple[
             )
 
 
+def _copy_relations(
+    con: duckdb.DuckDBPyConnection, relations: list[tuple[str, str]]
+) -> dict[str, int]:
+    """Every relation as a table of the attached ``published`` database; rows per table."""
+    rows_by_table = {}
+    for schema in PUBLISHED_SCHEMAS:
+        con.execute(f"create schema if not exists published.{schema}").fetchall()
+    for schema, name in relations:
+        con.execute(
+            f'create table published.{schema}."{name}" as select * from {schema}."{name}"'
+        ).fetchall()
+        (count,) = con.execute(f'select count(*) from published.{schema}."{name}"').fetchall()[0]
+        rows_by_table[f"{schema}.{name}"] = count
+    return rows_by_table
+
+
+def _export_parquet(
+    con: duckdb.DuckDBPyConnection, relations: list[tuple[str, str]], out_dir: Path
+) -> None:
+    """``out_dir/<schema>/<table>.parquet`` for every published relation."""
+    for schema, name in relations:
+        (out_dir / schema).mkdir(parents=True, exist_ok=True)
+        path = str(out_dir / schema / f"{name}.parquet").replace("'", "''")
+        con.execute(
+            f"copy published.{schema}.\"{name}\" to '{path}' (format parquet, compression zstd)"
+        ).fetchall()
+
+
+def _swap_directory(new: Path, current: Path) -> None:
+    """Put ``new`` in place of ``current`` with renames (the old copy is removed after)."""
+    retired = current.with_name(f".{current.name}.retired")
+    shutil.rmtree(retired, ignore_errors=True)
+    if current.exists():
+        os.replace(current, retired)
+    os.replace(new, current)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
 def _sync(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
 
 
 def publish_warehouse(settings: Settings, *, run_id: str | None = None) -> PublishReport:
-    """Copy ``marts`` and ``quality`` from the build database and swap the published file."""
+    """Copy ``marts`` and ``quality`` from the build database and swap the published file.
+
+    A Parquet copy of every published table is written beside it (for BI tools without a
+    DuckDB driver) and swapped in right after the DuckDB file.
+    """
     target = settings.warehouse_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging_file = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.publishing")
+    token = uuid.uuid4().hex[:12]
+    staging_file = target.with_name(f".{target.name}.{token}.publishing")
+    parquet_dir = settings.parquet_dir
+    staging_parquet = parquet_dir.with_name(f".{parquet_dir.name}.{token}.publishing")
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows_by_table: dict[str, int] = {}
     try:
@@ -88,30 +134,25 @@ def publish_warehouse(settings: Settings, *, run_id: str | None = None) -> Publi
             _refuse_personal_data(con, relations)
             con.execute(f"attach '{staging_file}' as published").fetchall()
             try:
-                for schema in PUBLISHED_SCHEMAS:
-                    con.execute(f"create schema if not exists published.{schema}").fetchall()
-                for schema, name in relations:
-                    con.execute(
-                        f'create table published.{schema}."{name}" as '
-                        f'select * from {schema}."{name}"'
-                    ).fetchall()
-                    (count,) = con.execute(
-                        f'select count(*) from published.{schema}."{name}"'
-                    ).fetchall()[0]
-                    rows_by_table[f"{schema}.{name}"] = count
+                rows_by_table = _copy_relations(con, relations)
                 con.execute(
                     f"create table published.{PUBLISH_LOG_TABLE} as "
                     "select ?::timestamp as published_at, ?::varchar as run_id, "
                     "?::bigint as tables_published",
                     [published_at, run_id, len(relations)],
                 ).fetchall()
+                _export_parquet(
+                    con, [*relations, tuple(PUBLISH_LOG_TABLE.split("."))], staging_parquet
+                )
             finally:
                 con.execute("detach published").fetchall()
         _sync(staging_file)
         os.replace(staging_file, target)
+        _swap_directory(staging_parquet, parquet_dir)
     finally:
         staging_file.unlink(missing_ok=True)
         staging_file.with_name(staging_file.name + ".wal").unlink(missing_ok=True)
+        shutil.rmtree(staging_parquet, ignore_errors=True)
     return PublishReport(target, published_at, rows_by_table)
 
 

@@ -15,6 +15,7 @@ CXW_SOURCE_TIMEZONES           zone of naive timestamps, per source        every
                                e.g. ``calls=America/New_York,tickets=UTC``
 CXW_SURVEY_SCALES              survey scale overrides, e.g. ``csat=1..10``  dbt var ``survey_scales``
 CXW_MIN_ANONYMITY_N            smallest group of employee responses shown  dbt var ``min_anonymity_n`` (5)
+CXW_PARQUET_DIR                Parquet copy of every published table       ``data/warehouse_parquet``
 CXW_REPORT_PATH                the HTML KPI report written by cxw demo     ``data/kpi_report.html``
 CXW_DUCKDB_MEMORY_LIMIT        DuckDB ``memory_limit`` of every connection ``2GB``
 CXW_DUCKDB_THREADS             DuckDB ``threads``                          ``2``
@@ -65,6 +66,7 @@ class Settings:
     warehouse_path: Path
     build_path: Path
     report_path: Path
+    parquet_dir: Path
     source_timezones: Mapping[str, str]
     survey_scales: Mapping[str, SurveyScale]
     min_anonymity_n: int
@@ -238,6 +240,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         warehouse_path=_path(env, "CXW_WAREHOUSE_PATH", "data/warehouse.duckdb"),
         build_path=_path(env, "CXW_BUILD_PATH", "data/build/cxw_build.duckdb"),
         report_path=_path(env, "CXW_REPORT_PATH", "data/kpi_report.html"),
+        parquet_dir=_path(env, "CXW_PARQUET_DIR", "data/warehouse_parquet"),
         source_timezones=_source_timezones(env),
         survey_scales=_survey_scales(env, kpi_vars["survey_scales"]),
         min_anonymity_n=_positive_int(env, "CXW_MIN_ANONYMITY_N", int(kpi_vars["min_anonymity_n"])),

@@ -13,6 +13,7 @@ def settings(tmp_path):
         {
             "CXW_BUILD_PATH": str(tmp_path / "build.duckdb"),
             "CXW_WAREHOUSE_PATH": str(tmp_path / "published" / "warehouse.duckdb"),
+            "CXW_PARQUET_DIR": str(tmp_path / "parquet"),
         }
     )
 
@@ -64,6 +65,24 @@ def test_publishes_marts_and_quality_only(settings):
         ("run-1", 3)
     ]
     assert list(settings.warehouse_path.parent.iterdir()) == [settings.warehouse_path]
+    parquet = sorted(
+        p.relative_to(settings.parquet_dir).as_posix()
+        for p in settings.parquet_dir.rglob("*.parquet")
+    )
+    assert parquet == [
+        "marts/kpi_client_monthly.parquet",
+        "marts/kpi_metrics.parquet",
+        "quality/publish_log.parquet",
+        "quality/rejected_rows_summary.parquet",
+    ]
+    assert duckdb.sql(
+        f"select metric, value from '{settings.parquet_dir}/marts/kpi_metrics.parquet'"
+    ).fetchall() == [("nps", 42.0)]
+    assert sorted(p.name for p in settings.parquet_dir.parent.iterdir()) == [
+        "build.duckdb",
+        "parquet",
+        "published",
+    ]
 
 
 def test_refuses_a_mart_with_a_personal_data_column_and_keeps_the_old_file(settings):
