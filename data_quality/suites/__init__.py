@@ -1,0 +1,71 @@
+"""Expectation suites as code: one module per validated table, ``<table>__suite(config)``.
+
+``SUITES`` maps a table name to its suite builder; :func:`suite_for` builds one from
+the settings (``QualityConfig.from_settings()``) unless given a config. Building a
+suite is cheap and never imports Great Expectations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from data_quality.config import QualityConfig
+from data_quality.definitions import SuiteDefinition
+from data_quality.suites.kpi_metrics import kpi_metrics__suite
+from data_quality.suites.raw_agent_roster import raw_agent_roster__suite
+from data_quality.suites.raw_calls import raw_calls__suite
+from data_quality.suites.raw_clients import raw_clients__suite
+from data_quality.suites.raw_customers import raw_customers__suite
+from data_quality.suites.raw_employee_surveys import raw_employee_surveys__suite
+from data_quality.suites.raw_sites import raw_sites__suite
+from data_quality.suites.raw_surveys import raw_surveys__suite
+from data_quality.suites.raw_teams import raw_teams__suite
+from data_quality.suites.raw_tickets import raw_tickets__suite
+
+SuiteBuilder = Callable[[QualityConfig | None], SuiteDefinition]
+
+# table -> suite builder; raw tables are named raw_<source> (source of the raw contract)
+SUITES: dict[str, SuiteBuilder] = {
+    "raw_clients": raw_clients__suite,
+    "raw_sites": raw_sites__suite,
+    "raw_teams": raw_teams__suite,
+    "raw_agent_roster": raw_agent_roster__suite,
+    "raw_calls": raw_calls__suite,
+    "raw_tickets": raw_tickets__suite,
+    "raw_surveys": raw_surveys__suite,
+    "raw_customers": raw_customers__suite,
+    "raw_employee_surveys": raw_employee_surveys__suite,
+    "kpi_metrics": kpi_metrics__suite,
+}
+
+
+def suite_for(table: str, config: QualityConfig | None = None) -> SuiteDefinition:
+    """The suite of ``table`` (a key of ``SUITES``), built from ``config`` or the settings."""
+    try:
+        builder = SUITES[table]
+    except KeyError:
+        raise KeyError(f"no expectation suite for {table!r} (known: {', '.join(SUITES)})") from None
+    return builder(config or QualityConfig.from_settings())
+
+
+def all_suites(config: QualityConfig | None = None) -> dict[str, SuiteDefinition]:
+    """Every suite, built from one config."""
+    config = config or QualityConfig.from_settings()
+    return {table: builder(config) for table, builder in SUITES.items()}
+
+
+__all__ = [
+    "SUITES",
+    "all_suites",
+    "kpi_metrics__suite",
+    "raw_agent_roster__suite",
+    "raw_calls__suite",
+    "raw_clients__suite",
+    "raw_customers__suite",
+    "raw_employee_surveys__suite",
+    "raw_sites__suite",
+    "raw_surveys__suite",
+    "raw_teams__suite",
+    "raw_tickets__suite",
+    "suite_for",
+]

@@ -1,0 +1,155 @@
+{#-
+    The KPI catalogue of spec/metrics.md as data, read at compile time by
+    kpi_metrics (levels, grains, how the value and the interval are formed) and
+    by the wide marts (one column per metric). Adding a metric: one entry here,
+    its measures in kpi_metrics, and its column in the wide marts' YAML.
+
+    value_kind   count      value = sample_size; numerator/denominator NULL
+                 percentage value = 100 * numerator / denominator (nps/enps too)
+                 mean       value = numerator / denominator (sum / count)
+                 median     value = the median of the facts' measure
+    interval     wilson | net_score | none
+    is_anonymized  suppressed below var('min_anonymity_n'); never per agent
+    wide_sample_column  name of the sample-size column in the wide marts (or none)
+-#}
+{% macro kpi_catalogue() %}
+    {%- set every_level = ['agent', 'team', 'site', 'client', 'all'] -%}
+    {%- set every_grain = ['day', 'week', 'month'] -%}
+    {%- set catalogue = [
+        {'metric': 'calls_offered', 'levels': ['client', 'all'], 'grains': every_grain,
+         'value_kind': 'count', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'calls_handled', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'count', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'calls_abandoned', 'levels': ['client', 'all'], 'grains': every_grain,
+         'value_kind': 'count', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'abandon_rate_pct', 'levels': ['client', 'all'], 'grains': every_grain,
+         'value_kind': 'percentage', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'service_level_pct', 'levels': ['client', 'all'], 'grains': every_grain,
+         'value_kind': 'percentage', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'aht_seconds', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'mean', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'tickets_created', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'count', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'frt_avg_minutes', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'mean', 'interval': none, 'is_anonymized': false,
+         'wide_sample_column': 'tickets_first_responded'},
+        {'metric': 'frt_median_minutes', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'median', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'frt_within_target_pct', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'percentage', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'nps', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'percentage', 'interval': 'net_score', 'is_anonymized': false,
+         'wide_sample_column': 'nps_responses'},
+        {'metric': 'csat_pct', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'percentage', 'interval': 'wilson', 'is_anonymized': false,
+         'wide_sample_column': 'csat_responses'},
+        {'metric': 'csat_avg', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'mean', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'ces_avg', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'mean', 'interval': none, 'is_anonymized': false,
+         'wide_sample_column': 'ces_responses'},
+        {'metric': 'ces_low_effort_pct', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'percentage', 'interval': 'wilson', 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'survey_response_rate_pct', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'percentage', 'interval': 'wilson', 'is_anonymized': false,
+         'wide_sample_column': 'survey_invitations'},
+        {'metric': 'customer_retention_pct', 'levels': ['client', 'all'], 'grains': ['month'],
+         'value_kind': 'percentage', 'interval': none, 'is_anonymized': false,
+         'wide_sample_column': 'customers_at_start'},
+        {'metric': 'referral_rate_pct', 'levels': ['client', 'all'], 'grains': ['month'],
+         'value_kind': 'percentage', 'interval': none, 'is_anonymized': false,
+         'wide_sample_column': 'new_customers'},
+        {'metric': 'esat_pct', 'levels': ['team', 'site', 'client', 'all'], 'grains': every_grain,
+         'value_kind': 'percentage', 'interval': 'wilson', 'is_anonymized': true,
+         'wide_sample_column': 'esat_responses'},
+        {'metric': 'enps', 'levels': ['team', 'site', 'client', 'all'], 'grains': every_grain,
+         'value_kind': 'percentage', 'interval': 'net_score', 'is_anonymized': true,
+         'wide_sample_column': 'enps_responses'},
+    ] -%}
+    {{ return(catalogue) }}
+{% endmacro %}
+
+
+{#- The period grains kpi_metrics computes (spec: day, ISO week, month).
+    Unit tests override this macro to keep their expected rows short. -#}
+{% macro kpi_period_grains() %}
+    {{ return(['day', 'week', 'month']) }}
+{% endmacro %}
+
+
+{#- Names of the catalogue's metrics whose attribute `key` equals `wanted`. -#}
+{% macro kpi_metrics_where(key, wanted) %}
+    {%- set names = [] -%}
+    {%- for entry in kpi_catalogue() if entry[key] == wanted -%}
+        {%- do names.append(entry['metric']) -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{% endmacro %}
+
+
+{#- A quoted, comma separated SQL list: ('a', 'b'). -#}
+{% macro kpi_sql_list(values) -%}
+    ({%- for value in values -%}'{{ value }}'{{ ", " if not loop.last }}{%- endfor -%})
+{%- endmacro %}
+
+
+{#- One "metric atom" select list of kpi_metrics: the additive measures of one
+    metric for one report date and credited agent / team / site / client.
+    Arguments are SQL expressions over the measures CTE it selects from. -#}
+{% macro kpi_atom(
+    metric,
+    sample_size,
+    numerator='null',
+    denominator='null',
+    promoters='null',
+    detractors='null'
+) -%}
+    select
+        report_date,
+        client_id,
+        site_id,
+        team_id,
+        agent_id,
+        '{{ metric }}' as metric,
+        cast({{ numerator }} as {{ kpi_type_double() }}) as numerator,
+        cast({{ denominator }} as {{ kpi_type_double() }}) as denominator,
+        cast({{ sample_size }} as bigint) as sample_size,
+        cast({{ promoters }} as bigint) as promoters,
+        cast({{ detractors }} as bigint) as detractors
+{%- endmacro %}
+
+
+{#- The catalogue's (metric, level) pairs (`dimension` = 'levels') or
+    (metric, period_grain) pairs (`dimension` = 'grains', restricted to
+    `period_grains`), as a union of selects. -#}
+{% macro kpi_metric_scopes(dimension, period_grains=none) -%}
+    {%- set column = 'level' if dimension == 'levels' else 'period_grain' -%}
+    {%- set pairs = [] -%}
+    {%- for entry in kpi_catalogue() -%}
+        {%- for item in entry[dimension] if period_grains is none or item in period_grains -%}
+            {%- do pairs.append((entry['metric'], item)) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for metric, item in pairs %}
+    select
+        '{{ metric }}' as metric,
+        '{{ item }}' as {{ column }}
+    {%- if not loop.last %}
+    union all
+    {%- endif -%}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- The entity a credited row belongs to at `level_expression`:
+    agent_id, team_id, site_id, client_id, or 'all'. NULL (not credited) when
+    the fact has no agent / team / site. -#}
+{% macro kpi_entity_id(level_expression, relation_alias) -%}
+    case {{ level_expression }}
+        when 'agent' then {{ relation_alias }}.agent_id
+        when 'team' then {{ relation_alias }}.team_id
+        when 'site' then {{ relation_alias }}.site_id
+        when 'client' then {{ relation_alias }}.client_id
+        when 'all' then 'all'
+    end
+{%- endmacro %}

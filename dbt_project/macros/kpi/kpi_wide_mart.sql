@@ -1,0 +1,85 @@
+{#-
+    Wide, BI-friendly marts: kpi_metrics pivoted to one row per period and
+    entity of one level and grain, one column per metric value of the
+    catalogue that exists at that level and grain, plus the sample sizes the
+    catalogue names (`wide_sample_column`) and, for the anonymized metrics, a
+    `<metric>_is_suppressed` flag. No KPI is computed here: values are copied.
+    Adding a metric to the catalogue adds its column (declare it in the
+    mart's contract).
+-#}
+
+{#- The columns of a wide mart: list of dicts (name, metric, source, data_type). -#}
+{% macro kpi_wide_columns(level, period_grain) %}
+    {%- set columns = [] -%}
+    {%- set entries = [] -%}
+    {%- for entry in kpi_catalogue() if level in entry['levels'] and period_grain in entry['grains'] -%}
+        {%- do entries.append(entry) -%}
+    {%- endfor -%}
+    {%- for entry in entries -%}
+        {%- do columns.append({
+            'name': entry['metric'],
+            'metric': entry['metric'],
+            'source': 'value',
+            'data_type': 'bigint' if entry['value_kind'] == 'count' else kpi_type_double(),
+        }) -%}
+    {%- endfor -%}
+    {%- for entry in entries if entry['wide_sample_column'] -%}
+        {%- do columns.append({
+            'name': entry['wide_sample_column'],
+            'metric': entry['metric'],
+            'source': 'sample_size',
+            'data_type': 'bigint',
+        }) -%}
+    {%- endfor -%}
+    {%- for entry in entries if entry['is_anonymized'] -%}
+        {%- do columns.append({
+            'name': entry['metric'] ~ '_is_suppressed',
+            'metric': entry['metric'],
+            'source': 'suppressed',
+            'data_type': 'boolean',
+        }) -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{% endmacro %}
+
+
+{#- The select of a wide mart. Grain: one row per (period_start, entity) of
+    `level` with at least one metric at `period_grain`. -#}
+{% macro kpi_wide_mart(level, period_grain) -%}
+    {%- set entity_column = level ~ '_id' -%}
+with
+
+metrics as (
+    select
+        period_start,
+        entity_id,
+        metric,
+        value,
+        sample_size,
+        suppressed
+    from {{ ref('kpi_metrics') }}
+    where
+        level = '{{ level }}'
+        and period_grain = '{{ period_grain }}'
+)
+
+select
+    period_start,
+    entity_id as {{ entity_column }},
+    {%- for column in kpi_wide_columns(level, period_grain) %}
+    {%- if column['source'] == 'suppressed' %}
+    coalesce(
+        max(case when metric = '{{ column["metric"] }}' and suppressed then 1 else 0 end) = 1,
+        false
+    ) as {{ column['name'] }}
+    {%- else %}
+    cast(
+        max(case when metric = '{{ column["metric"] }}' then {{ column['source'] }} end)
+        as {{ column['data_type'] }}
+    ) as {{ column['name'] }}
+    {%- endif %}
+    {{- "," if not loop.last }}
+    {%- endfor %}
+from metrics
+group by period_start, entity_id
+{%- endmacro %}

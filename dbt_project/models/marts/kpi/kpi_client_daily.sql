@@ -1,0 +1,3 @@
+{{ config(materialized='table') }}
+
+{{ kpi_wide_mart(level='client', period_grain='day') }}

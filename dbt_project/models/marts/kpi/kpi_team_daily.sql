@@ -1,0 +1,3 @@
+{{ config(materialized='table') }}
+
+{{ kpi_wide_mart(level='team', period_grain='day') }}
