@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -46,6 +47,9 @@ class Deployment:
             CXW_LANDING_DIR=str(self.landing_dir),
             CXW_BUILD_PATH=str(self.build_path),
             CXW_WAREHOUSE_PATH=str(self.warehouse_path),
+            CXW_PARQUET_DIR=str(self.root / "warehouse_parquet"),
+            CXW_REPORT_PATH=str(self.root / "kpi_report.html"),
+            CXW_LANDING_SENSOR="off",
             **extra,
         )
         return env
@@ -75,8 +79,17 @@ class Deployment:
             con.close()
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Rows of a query on the build database."""
         with self.build_db() as con:
             return con.execute(sql, params or []).fetchall()
+
+    def published(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Rows of a query on the published warehouse (what BI reads)."""
+        con = duckdb.connect(str(self.warehouse_path), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +99,16 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Deployment, 
     summary = generate_sample_exports(deployment.landing_dir, **SMALL_SAMPLE)
     deployment.cxw("run")
     return deployment, summary
+
+
+@pytest.fixture
+def sample_copy(sample_build, tmp_path) -> tuple[Deployment, GenerationSummary]:
+    """A private copy of the sample build (landing zone, build database, published warehouse).
+
+    Tests that change the landing zone or run again start from the shared build instead of
+    paying for a fresh one.
+    """
+    source, summary = sample_build
+    copy = Deployment(tmp_path / "deployment")
+    shutil.copytree(source.root, copy.root, ignore=shutil.ignore_patterns("*.lock"))
+    return copy, summary
