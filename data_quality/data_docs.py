@@ -1,18 +1,39 @@
 """GX data docs of validation outcomes, rendered locally (optional; never committed).
 
 The caller chooses ``out_dir`` (e.g. under ``data/``, which git ignores) and shows the
-returned ``index.html`` path in its run. Pages load their CSS/JS from public CDNs when
-opened in a browser; nothing is downloaded while they are built.
+returned ``index.html`` path in its run. GX's page templates load CSS and JavaScript from
+public CDNs; those references are removed after each build, so the pages open offline and
+nothing is ever fetched (plain, unstyled HTML: the validation results are all there).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from data_quality.runner import _GX_LOCK, SuiteOutcome, gx_context
 
 DATA_DOCS_SITE = "cxw_local"
+
+_EXTERNAL_RESOURCE = re.compile(
+    r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>"
+    r"|<link[^>]*\bhref=[\"']https?://[^>]*>"
+    r"|<img[^>]*\bsrc=[\"']https?://[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def strip_external_resources(out_dir: Path) -> int:
+    """Remove every <script src>, <link href> and <img src> pointing off the machine."""
+    removed = 0
+    for page in out_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        cleaned, n = _EXTERNAL_RESOURCE.subn("", html)
+        if n:
+            page.write_text(cleaned, encoding="utf-8")
+            removed += n
+    return removed
 
 
 def build_data_docs(
@@ -53,4 +74,5 @@ def build_data_docs(
             )
             context.validation_results_store.set(key, outcome.gx_result)
         context.build_data_docs(site_names=[DATA_DOCS_SITE])
+    strip_external_resources(out_dir)
     return out_dir / "index.html"

@@ -7,6 +7,7 @@ import dagster as dg
 from orchestration.ingestion import build_ingestion_assets
 from orchestration.jobs import build_nightly_job
 from orchestration.publish import build_publish_asset
+from orchestration.quality import build_quality_checks
 from orchestration.schedules import build_landing_sensor, build_nightly_schedule
 from orchestration.settings import load_settings
 from orchestration.transform import build_dbt_project, build_dbt_resource, build_transform_assets
@@ -24,6 +25,7 @@ def defs() -> dg.Definitions:
             transform_assets,
             build_publish_asset(upstream=list(transform_assets.keys)),
         ],
+        asset_checks=build_quality_checks(transform_assets),
         jobs=[build_nightly_job()],
         schedules=[build_nightly_schedule(settings)],
         sensors=[build_landing_sensor(settings)],

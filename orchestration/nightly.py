@@ -40,6 +40,14 @@ def _first_line(text: str) -> str:
 
 
 def _failure_summary(result: dg.ExecuteInProcessResult) -> str | None:
+    """One line: the failed blocking check (named), else the failed step, else None."""
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            why = f": {evaluation.description}" if evaluation.description else ""
+            return (
+                f"check {evaluation.check_name} on "
+                f"{evaluation.asset_key.to_user_string()} failed{why}"
+            )
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         message = error.message if error else "unknown error"
@@ -47,11 +55,6 @@ def _failure_summary(result: dg.ExecuteInProcessResult) -> str | None:
             error = error.cause
             message = error.message
         return f"step {event.step_key} failed: {_first_line(message)}"
-    for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-            return (
-                f"check {evaluation.check_name} on {evaluation.asset_key.to_user_string()} failed"
-            )
     if not result.success:
         return "the run did not succeed (see the Dagster log above)"
     return None

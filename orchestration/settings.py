@@ -16,6 +16,9 @@ CXW_SOURCE_TIMEZONES           zone of naive timestamps, per source        every
 CXW_SURVEY_SCALES              survey scale overrides, e.g. ``csat=1..10``  dbt var ``survey_scales``
 CXW_MIN_ANONYMITY_N            smallest group of employee responses shown  dbt var ``min_anonymity_n`` (5)
 CXW_PARQUET_DIR                Parquet copy of every published table       ``data/warehouse_parquet``
+CXW_MAX_INVALID_SHARE          share of one survey type's new responses    ``0.05``
+                               invalid above which the publish is blocked
+CXW_DATA_DOCS_DIR              GX data docs of each run (never committed)  ``data/quality_docs``
 CXW_REPORT_PATH                the HTML KPI report written by cxw demo     ``data/kpi_report.html``
 CXW_DUCKDB_MEMORY_LIMIT        DuckDB ``memory_limit`` of every connection ``2GB``
 CXW_DUCKDB_THREADS             DuckDB ``threads``                          ``2``
@@ -67,6 +70,7 @@ class Settings:
     build_path: Path
     report_path: Path
     parquet_dir: Path
+    data_docs_dir: Path
     source_timezones: Mapping[str, str]
     survey_scales: Mapping[str, SurveyScale]
     min_anonymity_n: int
@@ -78,6 +82,7 @@ class Settings:
     nightly_timezone: str = "UTC"
     landing_sensor_enabled: bool = True
     freshness_days: Mapping[str, int] = field(default_factory=dict)
+    max_invalid_share: float = 0.05
 
     def timezone_of(self, source: str) -> str:
         return self.source_timezones.get(source, "UTC")
@@ -220,6 +225,19 @@ def _cron(env: Mapping[str, str]) -> str:
     return " ".join(fields)
 
 
+def _share(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value < 1.0:
+        raise SettingsError(f"{name} must be a share between 0 and 1 (e.g. 0.05), got {raw!r}")
+    return value
+
+
 def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name, "").strip().lower()
     if not raw:
@@ -241,6 +259,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         build_path=_path(env, "CXW_BUILD_PATH", "data/build/cxw_build.duckdb"),
         report_path=_path(env, "CXW_REPORT_PATH", "data/kpi_report.html"),
         parquet_dir=_path(env, "CXW_PARQUET_DIR", "data/warehouse_parquet"),
+        data_docs_dir=_path(env, "CXW_DATA_DOCS_DIR", "data/quality_docs"),
         source_timezones=_source_timezones(env),
         survey_scales=_survey_scales(env, kpi_vars["survey_scales"]),
         min_anonymity_n=_positive_int(env, "CXW_MIN_ANONYMITY_N", int(kpi_vars["min_anonymity_n"])),
@@ -253,6 +272,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         landing_sensor_enabled=_switch(env, "CXW_LANDING_SENSOR", True),
         freshness_days=_freshness_days(env),
+        max_invalid_share=_share(env, "CXW_MAX_INVALID_SHARE", 0.05),
     )
     if settings.build_path == settings.warehouse_path:
         raise SettingsError("CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH")

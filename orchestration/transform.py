@@ -55,7 +55,9 @@ def build_dbt_project() -> DbtProject:
 
 
 def dbt_build_args() -> list[str]:
-    return ["build", *dbt_settings_args(load_settings())]
+    """The nightly ``dbt build``: models, seeds and data tests. The SQL unit tests prove the
+    code, not the data, so they run in the test suite (``make test``), not every night."""
+    return ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(load_settings())]
 
 
 def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:

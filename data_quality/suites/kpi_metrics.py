@@ -12,6 +12,8 @@ across two columns are derived in pandas by ``prepare`` (the validated copy only
   100k rows, so the pair is one text column checked with ExpectColumnValuesToBeInSet);
 * ``misaligned_period_start`` -- ``"week 2024-01-03"`` when period_start is not the
   first day of its period (weeks start on Monday), else NULL;
+* ``sample_size_behind_value`` -- sample_size where a value is shown, except a count of
+  0 (NULL there, so not checked): a shown ratio, mean or median rests on at least 1 fact;
 * ``ci_low_tolerant`` / ``ci_high_tolerant`` -- the interval widened by 1e-9 so a
   rounding error (a Wilson bound of 99.99999999999999 for a value of 100) never blocks.
 """
@@ -95,6 +97,10 @@ NON_NEGATIVE_METRICS = (
     "frt_avg_minutes",
     "frt_median_minutes",
 )
+# metrics whose value is a count (value = sample_size): a period with facts of the metric's
+# family but none counted keeps its row with value 0 (e.g. calls_abandoned on a day with
+# calls but no abandon, see the kpi_metrics docs)
+COUNT_METRICS = ("calls_offered", "calls_handled", "calls_abandoned", "tickets_created")
 # metric -> survey scale its mean lies on
 MEAN_SCORE_METRICS = {"csat_avg": "csat", "ces_avg": "ces"}
 
@@ -119,7 +125,10 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
         | ((grain == "month") & (start.dt.day == 1))
     ).fillna(True)  # a NULL grain or start is the not-null expectations' business
     misaligned = grain + " " + start.dt.strftime("%Y-%m-%d").astype("string")
+    value = pd.to_numeric(prepared["value"]).astype("float")
+    zero_count = (metric.isin(COUNT_METRICS) & (value == 0)).fillna(False).astype(bool)
     return prepared.assign(
+        sample_size_behind_value=prepared["sample_size"].where(value.notna() & ~zero_count),
         metric_at_level=metric + "@" + level,
         metric_at_grain=metric + "@" + grain,
         misaligned_period_start=misaligned.where(~aligned.astype(bool), pd.NA),
@@ -258,8 +267,10 @@ def kpi_metrics__suite(config: QualityConfig | None = None) -> SuiteDefinition:
         _blocking(
             "sample_size_positive",
             "ExpectColumnValuesToBeBetween",
-            {"column": "sample_size", "min_value": 0, "strict_min": True},
-            "sample_size > 0 (a row exists only with an underlying fact)",
+            {"column": "sample_size_behind_value", "min_value": 0, "strict_min": True},
+            "sample_size > 0 wherever a value other than a count of 0 is shown (metrics.md "
+            "keeps rows whose denominator is 0, e.g. retention months with S = 0, with a "
+            "NULL value; a count metric of 0 has sample_size 0)",
         ),
         *(
             _blocking(

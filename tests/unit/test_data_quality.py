@@ -383,6 +383,10 @@ def kpi_rows() -> pd.DataFrame:
         ("month", "2026-03-01", "team", "t1", "esat_pct", None, None, None, 3, None, None, True),
         ("month", "2026-03-01", "site", "s1", "enps", -100.0, -6, 6, 6, -100.0, -60.0, False),
         ("month", "2026-03-01", "all", "all", "customer_retention_pct", 0.0, 0, 5, 5, None, None, False),
+        # a first month: S = 0, so metrics.md gives value NULL and sample_size 0
+        ("month", "2026-02-01", "client", "acme", "customer_retention_pct", None, 0, 0, 0, None, None, False),
+        # a day with calls but no abandon: the count 0 is shown, sample_size is the count
+        ("day", "2026-03-02", "client", "acme", "calls_abandoned", 0, None, None, 0, None, None, False),
     ]  # fmt: skip
     columns = [
         "period_grain", "period_start", "level", "entity_id", "metric", "value", "numerator",
@@ -438,7 +442,7 @@ def test_every_kpi_invariant_names_its_offending_rows(config):
         (1, {"ci_high": 19.0}),  # ci_high_not_below_value
         (4, {"value": 66.7}),  # suppressed_has_no_value
         (5, {"level": "agent"}),  # no_agent_level_employee_metric, metric_level_in_catalogue
-        (0, {"sample_size": 0}),  # sample_size_positive
+        (0, {"sample_size": 0}),  # sample_size_positive (row 0 shows a value)
         (5, {"sample_size": 4}),  # small_groups_suppressed
         (6, {"period_grain": "day"}),  # metric_grain_in_catalogue (retention: month only)
         (2, {"period_start": date(2026, 3, 4)}),  # period_start_aligned (a Wednesday)
@@ -543,6 +547,9 @@ def test_data_docs_are_built_where_the_caller_says(config, tmp_path):
     assert (
         "Unsuccessful Expectations 3" in page
     )  # ended < offered: warning, systemic; ended < answered
+    fetched = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=[\"']https?://", re.I)
+    for html in (tmp_path / "docs").rglob("*.html"):  # the pages open offline: no CDN
+        assert not fetched.search(html.read_text(encoding="utf-8")), html
 
 
 def test_importing_data_quality_does_not_import_great_expectations():

@@ -1,0 +1,190 @@
+"""Data-quality checks: the Great Expectations suites of ``data_quality/`` as asset checks.
+
+Two checks per validated asset: ``expectations`` (blocking: a failure stops everything
+downstream, so nothing is published) and ``expectation_warnings`` (a few bad rows: shown,
+not blocking). Each validates only what is new in the run:
+
+* a raw source: the rows of the files this run ingested;
+* ``kpi_metrics``: the periods that contain a date this run's new facts fall on.
+
+The failed expectations, with unexpected counts and example values, are in the checks'
+metadata; GX data docs of the run are written under ``CXW_DATA_DOCS_DIR``.
+"""
+
+from collections.abc import Iterator
+
+import dagster as dg
+import pandas as pd
+from dagster_dbt import get_asset_key_for_model
+
+from data_quality.config import QualityConfig
+from data_quality.runner import SuiteOutcome, validate_frame
+from data_quality.suites import suite_for
+from orchestration.ingestion import raw_asset_key
+from orchestration.landing.contract import RAW_SCHEMA, SOURCES
+from orchestration.landing.loader import LOADED, MANIFEST_TABLE
+from orchestration.run_lock import exclusive_build
+from orchestration.settings import Settings, load_settings
+from orchestration.warehouse import connect
+
+EXPECTATIONS_CHECK = "expectations"
+WARNINGS_CHECK = "expectation_warnings"
+KPI_METRICS_MODEL = "kpi_metrics"  # the contract table of metrics.md
+
+# The anchor dates of metrics.md per source: new rows of a source touch the KPI periods
+# that contain these dates. A new file of any other source (clients, sites, teams) can
+# change every period, so the whole table is validated.
+_ANCHORS: dict[str, tuple[str, ...]] = {
+    "calls": ("offered_at",),
+    "tickets": ("created_at",),
+    "surveys": ("sent_at", "responded_at"),
+    "employee_surveys": ("survey_date",),
+    "customers": ("signup_date", "churn_date"),
+    "agent_roster": ("as_of_date",),
+}
+
+
+def _quality_config(settings: Settings) -> QualityConfig:
+    return QualityConfig.from_settings(settings, max_invalid_share=settings.max_invalid_share)
+
+
+def _check_results(outcome: SuiteOutcome, docs: str | None) -> Iterator[dg.AssetCheckResult]:
+    def described(outcomes) -> dict:
+        return {
+            o.name: {
+                "expectation": o.expectation,
+                "column": o.column,
+                "unexpected_count": o.unexpected_count,
+                "unexpected_percent": o.unexpected_percent,
+                "examples": o.examples[:5],
+            }
+            for o in outcomes
+        }
+
+    common = {"suite": outcome.suite_name, "rows_validated": outcome.rows}
+    if docs:
+        common["data_docs"] = dg.MetadataValue.path(docs)
+    yield dg.AssetCheckResult(
+        check_name=EXPECTATIONS_CHECK,
+        passed=not outcome.failed_blocking,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=None if not outcome.failed_blocking else outcome.summary(),
+        metadata={**common, "failed": dg.MetadataValue.json(described(outcome.failed_blocking))},
+    )
+    yield dg.AssetCheckResult(
+        check_name=WARNINGS_CHECK,
+        passed=not outcome.warnings,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={**common, "warnings": dg.MetadataValue.json(described(outcome.warnings))},
+    )
+
+
+def _validate(
+    context: dg.AssetCheckExecutionContext, table: str, sql: str, params: list
+) -> Iterator[dg.AssetCheckResult]:
+    """Read the rows to validate from the build database, run the suite, yield both results."""
+    settings = load_settings()
+    with (
+        exclusive_build(settings, f"checks of {table}"),
+        connect(settings.build_path, settings) as con,
+    ):
+        frame: pd.DataFrame = con.execute(sql, params).to_arrow_table().to_pandas()
+    outcome = validate_frame(frame, suite_for(table, _quality_config(settings)))
+    context.log.info(outcome.summary())
+    docs = None
+    if outcome.gx_result is not None:
+        from data_quality.data_docs import build_data_docs
+
+        docs = str(build_data_docs([outcome], settings.data_docs_dir, run_name=context.run.run_id))
+        context.log.info(f"GX data docs: {docs}")
+    yield from _check_results(outcome, docs)
+
+
+def _specs(asset_key: dg.AssetKey, what: str) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            EXPECTATIONS_CHECK,
+            asset=asset_key,
+            blocking=True,
+            description=f"The blocking expectations of {what}: when one fails, nothing "
+            "downstream runs and the published warehouse stays as it was.",
+        ),
+        dg.AssetCheckSpec(
+            WARNINGS_CHECK,
+            asset=asset_key,
+            description=f"The warning expectations of {what} (a few bad rows).",
+        ),
+    ]
+
+
+def _new_rows_sql(source: str) -> str:
+    return (
+        f"select * from {RAW_SCHEMA}.{source} where _file_path in ("
+        f"select file_path from {MANIFEST_TABLE} where source = ? and run_id = ? and status = ?)"
+    )
+
+
+def build_raw_quality_checks(source: str) -> dg.AssetChecksDefinition:
+    @dg.multi_asset_check(
+        specs=_specs(raw_asset_key(source), f"raw_{source}__suite on the files of this run"),
+        name=f"raw_{source}_expectations",
+    )
+    def _raw_checks(context: dg.AssetCheckExecutionContext):
+        yield from _validate(
+            context, f"raw_{source}", _new_rows_sql(source), [source, context.run.run_id, LOADED]
+        )
+
+    return _raw_checks
+
+
+def _touched_periods_sql() -> str:
+    """The earliest period start that this run's new rows can change, or NULL for all."""
+    anchors = [
+        f"select min(least({', '.join(f'cast({c} as date)' for c in columns)})) as d "
+        f"from ({_new_rows_sql(source)})"
+        for source, columns in _ANCHORS.items()
+    ]
+    other = [s for s in SOURCES if s not in _ANCHORS]
+    return (
+        f"""
+        with touched as ({" union all ".join(anchors)}),
+        earliest as (select min(d) - 1 as d from touched)
+        select
+            case when exists (
+                select 1 from {MANIFEST_TABLE}
+                where run_id = ? and status = ? and source in ({", ".join("?" for _ in other)})
+            ) then date '0001-01-01'
+            else least(date_trunc('month', d), date_trunc('week', d)) end as since
+        from earliest
+    """,
+        other,
+    )
+
+
+def build_kpi_quality_checks(transform_assets: dg.AssetsDefinition) -> dg.AssetChecksDefinition:
+    kpi_key = get_asset_key_for_model([transform_assets], KPI_METRICS_MODEL)
+
+    @dg.multi_asset_check(
+        specs=_specs(kpi_key, "kpi_metrics__suite on the periods this run changed"),
+        name="kpi_metrics_expectations",
+    )
+    def _kpi_checks(context: dg.AssetCheckExecutionContext):
+        run_id = context.run.run_id
+        sql, other = _touched_periods_sql()
+        params = [p for source in _ANCHORS for p in (source, run_id, LOADED)]
+        since_sql = f"({sql})"
+        yield from _validate(
+            context,
+            KPI_METRICS_MODEL,
+            f"select * from marts.{KPI_METRICS_MODEL} where period_start >= {since_sql}",
+            [*params, run_id, LOADED, *other],
+        )
+
+    return _kpi_checks
+
+
+def build_quality_checks(transform_assets: dg.AssetsDefinition) -> list[dg.AssetChecksDefinition]:
+    return [
+        *(build_raw_quality_checks(source) for source in SOURCES),
+        build_kpi_quality_checks(transform_assets),
+    ]
