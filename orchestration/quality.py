@@ -88,7 +88,7 @@ def _validate(
         exclusive_build(settings, f"checks of {table}"),
         connect(settings.build_path, settings) as con,
     ):
-        frame: pd.DataFrame = con.execute(sql, params).to_arrow_table().to_pandas()
+        frame: pd.DataFrame = con.sql(sql, params=params).to_arrow_table().to_pandas()
     outcome = validate_frame(frame, suite_for(table, _quality_config(settings)))
     context.log.info(outcome.summary())
     docs = None

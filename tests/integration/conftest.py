@@ -85,6 +85,11 @@ class Deployment:
         with self.build_db() as con:
             return con.execute(sql, params or []).fetchall()
 
+    def query_arrow(self, sql: str, params: list | None = None):
+        """A query on the build database as an Arrow table."""
+        with self.build_db() as con:
+            return con.sql(sql, params=params or []).to_arrow_table()
+
     def published(self, sql: str, params: list | None = None) -> list[tuple]:
         """Rows of a query on the published warehouse (what BI reads)."""
         con = duckdb.connect(str(self.warehouse_path), read_only=True)

@@ -1,0 +1,192 @@
+"""A BI tool reading the published warehouse while a night is published.
+
+Two stand-in BI tools (``bi_reader.py``, each its own process, SQLAlchemy + duckdb-engine,
+read-only) refresh a dashboard in a loop, from before ``cxw run`` starts until after it
+has published the next night: scorecard status by site for the latest month, NPS trend by
+client by week, and tiles that must add up (calls handled and NPS per site vs all sites).
+
+- ``held`` keeps ONE connection open through the whole run: the run is not blocked by
+  it, and it keeps seeing yesterday's complete warehouse, even after the new file is in
+  place (it has the old file open).
+- ``reconnect`` opens a connection per refresh: it sees yesterday's warehouse, then,
+  from one refresh on, the new one; never a mix, never a half-written file, never an
+  error.
+
+The expected answers are computed here, directly from the published file before and
+after the run, with the very same SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.integration.bi_reader import DASHBOARD_QUERIES, plain
+from tests.integration.next_night import NEXT_DAY, add_next_day
+
+READER = Path(__file__).with_name("bi_reader.py")
+MODES = ("held", "reconnect")
+# A refresh takes well under a second; DuckDB readers never wait for a writer. The bound
+# only allows for a loaded CI machine.
+MAX_SECONDS_BETWEEN_REFRESHES = 30.0
+
+
+def dashboard_answers(warehouse: Path) -> dict:
+    """Every dashboard query on one read-only connection, as the reader writes them."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        answers = {
+            name: plain(con.execute(sql).fetchall()) for name, sql in DASHBOARD_QUERIES.items()
+        }
+    finally:
+        con.close()
+    return json.loads(json.dumps(answers))
+
+
+def run_id(answers: dict) -> str:
+    ((run, _published_at),) = answers["snapshot"]
+    return run
+
+
+def assert_tiles_add_up(answers: dict) -> None:
+    """Within one snapshot, the per-site tiles add up to the all-sites tile."""
+    by_site = answers["by_site_latest_month"]
+    totals = {
+        metric: (value, num, den) for metric, value, num, den in answers["all_sites_latest_month"]
+    }
+    sites = {site for site, *_ in by_site}
+    assert len(sites) == 3
+    handled = sum(value for _, metric, value, _, _ in by_site if metric == "calls_handled")
+    assert handled == totals["calls_handled"][0]
+    nps_num = sum(num for _, metric, _, num, _ in by_site if metric == "nps")
+    nps_den = sum(den for _, metric, _, _, den in by_site if metric == "nps")
+    assert (nps_num, nps_den) == totals["nps"][1:]
+    assert totals["nps"][0] == pytest.approx(100.0 * nps_num / nps_den)
+
+
+def start_reader(warehouse: Path, mode: str, out: Path, stop: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(READER), str(warehouse), str(out), str(stop), "--mode", mode],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def refreshes(out: Path) -> list[dict]:
+    if not out.exists():
+        return []
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line]
+
+
+def wait_for_first_refresh(readers: dict[str, subprocess.Popen], outs: dict[str, Path]) -> None:
+    deadline = time.monotonic() + 120
+    while not all(refreshes(out) for out in outs.values()):
+        for mode, reader in readers.items():
+            if reader.poll() is not None:
+                pytest.fail(f"{mode} reader exited early: {reader.communicate()[1][-3000:]}")
+        assert time.monotonic() < deadline, "the readers never refreshed"
+        time.sleep(0.2)
+
+
+def test_dashboards_read_during_a_nightly_publish_are_always_consistent(sample_copy, tmp_path):
+    deployment, _ = sample_copy
+    add_next_day(deployment, tmp_path / "next_day")
+    old = dashboard_answers(deployment.warehouse_path)
+
+    stop = tmp_path / "stop"
+    outs = {mode: tmp_path / f"{mode}.jsonl" for mode in MODES}
+    readers = {
+        mode: start_reader(deployment.warehouse_path, mode, outs[mode], stop) for mode in MODES
+    }
+    try:
+        wait_for_first_refresh(readers, outs)
+        run_started = time.time()
+        run = deployment.cxw("run", check=False)
+        run_ended = time.time()
+        stop.touch()
+        for mode, reader in readers.items():
+            _, stderr = reader.communicate(timeout=120)
+            assert reader.returncode == 0, f"{mode} reader failed:\n{stderr[-3000:]}"
+    finally:
+        for reader in readers.values():
+            if reader.poll() is None:
+                reader.kill()
+                reader.wait()
+
+    # The readers did not block the run: it published the next night.
+    assert run.returncode == 0, f"cxw run failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+    new = dashboard_answers(deployment.warehouse_path)
+    assert run_id(new) != run_id(old)
+    (new_published_at,) = deployment.published("select published_at from quality.publish_log")[0]
+    published = new_published_at.replace(tzinfo=dt.UTC).timestamp()
+    assert run_started < published < run_ended
+    # ... and the next night changed every tile, so old and new answers are told apart.
+    for tile in ("scorecard_by_site", "nps_trend_by_client", "by_site_latest_month"):
+        assert new[tile] != old[tile], tile
+    (latest_day,) = deployment.published("select max(report_date) from marts.fct_calls")[0]
+    assert latest_day == NEXT_DAY
+    assert_tiles_add_up(old)
+    assert_tiles_add_up(new)
+    states = {run_id(old): old, run_id(new): new}
+
+    for mode in MODES:
+        seen = refreshes(outs[mode])
+        assert [r["refresh"] for r in seen] == list(range(len(seen)))
+        errors = [r["error"] for r in seen if "error" in r]
+        assert errors == [], f"{mode} reader: {errors[:3]}"
+        for refresh in seen:
+            answers = refresh["answers"]
+            assert run_id(answers) in states, f"{mode} refresh {refresh['refresh']}"
+            # Every tile of one refresh comes from the same complete warehouse.
+            assert answers == states[run_id(answers)], f"{mode} refresh {refresh['refresh']}"
+            assert_tiles_add_up(answers)
+        # Never blocked: the reader kept refreshing through the whole run, publish included.
+        starts = [r["started"] for r in seen]
+        assert starts[0] < run_started and starts[-1] > run_ended
+        gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+        assert max(gaps) < MAX_SECONDS_BETWEEN_REFRESHES, (
+            f"{mode}: a refresh waited {max(gaps):.1f}s"
+        )
+
+    # One connection held through the run: yesterday's warehouse, before and after the swap
+    # (its last refresh started after the run had ended, with the new file in place).
+    held = refreshes(outs["held"])
+    assert {run_id(r["answers"]) for r in held} == {run_id(old)}
+
+    # A connection per refresh: yesterday's warehouse, then the new one, once and for all.
+    sequence = [run_id(r["answers"]) for r in refreshes(outs["reconnect"])]
+    switch = sequence.index(run_id(new))
+    assert switch > 0
+    assert set(sequence[:switch]) == {run_id(old)}
+    assert set(sequence[switch:]) == {run_id(new)}
+    assert refreshes(outs["reconnect"])[switch]["ended"] > published
+
+
+def test_the_parquet_copy_is_the_published_night(sample_build):
+    """Tools without a DuckDB driver read ``<CXW_PARQUET_DIR>/<schema>/<table>.parquet``."""
+    deployment, _ = sample_build
+    parquet_dir = deployment.root / "warehouse_parquet"
+    tables = deployment.published(
+        "select table_schema, table_name from information_schema.tables order by all"
+    )
+    files = sorted((p.parent.name, p.stem) for p in parquet_dir.glob("*/*.parquet"))
+    assert files == [tuple(t) for t in tables]
+    con = duckdb.connect()
+    try:
+        for schema, table in tables:
+            path = str(parquet_dir / schema / f"{table}.parquet")
+            from_parquet = con.execute(
+                f"select * from read_parquet('{path}') order by all"
+            ).fetchall()
+            from_duckdb = deployment.published(f'select * from {schema}."{table}" order by all')
+            assert from_parquet == from_duckdb, f"{schema}.{table}"
+    finally:
+        con.close()

@@ -1,0 +1,584 @@
+"""Every KPI of the catalogue, exact, from a small hand-made landing zone through `cxw run`.
+
+The landing zone below is written by hand; every expected value is computed by hand from it
+(the arithmetic is in the comment beside it) and read back from `marts.kpi_metrics` in the
+PUBLISHED warehouse, i.e. what BI reads.
+
+The world (March 2026):
+
+* clients ``NWA`` (America/New_York; DST starts Sun 2026-03-08 02:00, UTC-5 -> UTC-4) and
+  ``SKR`` (Asia/Tokyo, UTC+9: an evening in UTC is the next day there);
+* sites ``CLT`` (in_house, onshore) and ``MNL`` (outsourced, offshore);
+* teams ``NWA-CLT`` (NWA at CLT), ``NWA-MNL`` (NWA at MNL), ``SKR-MNL`` (SKR at MNL);
+* agents ``A1`` (NWA-CLT), ``A2`` (NWA-CLT until the 2026-03-15 snapshot, then NWA-MNL),
+  ``A3`` (NWA-MNL), ``A4`` (SKR-MNL).
+
+SKR's 15 NPS and 20 CES answers are "bulk": besides the Tokyo dates they keep each survey
+type's share of invalid scores (1 of 23 NPS, 1 of 23 CES answers) under the 5% that the
+blocking ``scale_drift`` data-quality check tolerates.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import Deployment
+
+D = dt.date
+MARCH = D(2026, 3, 1)
+
+# ---------------------------------------------------------------------------------------
+# The landing zone
+# ---------------------------------------------------------------------------------------
+
+CLIENTS = [
+    ("client_id", "client_name", "reporting_timezone", "industry"),
+    ("NWA", "Northwind Air", "America/New_York", "airline"),
+    ("SKR", "Sakura Mobile", "Asia/Tokyo", "telecom"),
+]
+
+SITES = [
+    ("site_id", "site_name", "country_code", "timezone", "sourcing", "location_type"),
+    ("CLT", "Charlotte", "US", "America/New_York", "in_house", "onshore"),
+    ("MNL", "Manila", "PH", "Asia/Manila", "OUTSOURCED", "Offshore"),
+]
+
+TEAMS = [
+    ("team_id", "team_name", "site_id", "client_id", "supervisor_name"),
+    ("NWA-CLT", "Northwind Charlotte", "CLT", "NWA", "Dana"),
+    ("NWA-MNL", "Northwind Manila", "MNL", "NWA", "Rico"),
+    ("SKR-MNL", "Sakura Manila", "MNL", "SKR", "Mei"),
+]
+
+ROSTER_HEADER = (
+    "as_of_date", "agent_id", "team_id", "hire_date", "full_name", "email", "role",
+    "termination_date",
+)  # fmt: skip
+# full snapshots on 03-01 and 03-15; A2 moves from NWA-CLT to NWA-MNL on 03-15
+ROSTER_0301 = [
+    ROSTER_HEADER,
+    ("2026-03-01", "A1", "NWA-CLT", "2025-01-06", "Ann One", "a1@example.com", "agent", ""),
+    ("2026-03-01", "A2", "NWA-CLT", "2025-02-03", "Bob Two", "a2@example.com", "agent", ""),
+    ("2026-03-01", "A3", "NWA-MNL", "2025-03-03", "Cy Three", "a3@example.com", "agent", ""),
+    ("2026-03-01", "A4", "SKR-MNL", "2025-04-07", "Di Four", "a4@example.com", "agent", ""),
+]
+ROSTER_0315 = [
+    ROSTER_HEADER,
+    ("2026-03-15", "A1", "NWA-CLT", "2025-01-06", "Ann One", "a1@example.com", "agent", ""),
+    ("2026-03-15", "A2", "NWA-MNL", "2025-02-03", "Bob Two", "a2@example.com", "agent", ""),
+    ("2026-03-15", "A3", "NWA-MNL", "2025-03-03", "Cy Three", "a3@example.com", "agent", ""),
+    ("2026-03-15", "A4", "SKR-MNL", "2025-04-07", "Di Four", "a4@example.com", "agent", ""),
+]
+
+CALLS = [
+    (
+        "call_id", "client_id", "direction", "offered_at", "answered_at", "ended_at",
+        "queue", "customer_id", "agent_id", "talk_seconds", "hold_seconds", "acw_seconds",
+        "wrap_code",
+    ),
+    # NWA, Sat 03-07 23:30 EST (UTC-5): report date 03-07, although 03-08 in UTC
+    ("C01", "NWA", "inbound", "2026-03-08T04:30:00Z", "2026-03-08T04:30:10Z",
+     "2026-03-08T04:36:00Z", "sales", "", "A1", "300", "30", "60", "sold"),
+    # NWA, Mon 03-09 00:30 EDT (UTC-4, after the change): report date 03-09; hold missing
+    ("C02", "NWA", "inbound", "2026-03-09T04:30:00Z", "2026-03-09T04:30:30Z",
+     "2026-03-09T04:34:00Z", "sales", "", "A2", "200", "", "40", "info"),
+    # NWA, 03-16: A2 is in NWA-MNL since the 03-15 snapshot
+    ("C03", "NWA", "inbound", "2026-03-16T14:00:00Z", "2026-03-16T14:00:15Z",
+     "2026-03-16T14:07:15Z", "care", "", "A2", "400", "20", "80", "fixed"),
+    # NWA, abandoned after exactly 5 s: a short abandon
+    ("C04", "NWA", "inbound", "2026-03-09T14:00:00Z", "", "2026-03-09T14:00:05Z",
+     "care", "", "", "", "", "", ""),
+    # NWA, abandoned after 60 s
+    ("C05", "NWA", "inbound", "2026-03-09T15:00:00Z", "", "2026-03-09T15:01:00Z",
+     "care", "", "", "", "", "", ""),
+    # NWA, outbound: in no call metric
+    ("C06", "NWA", "outbound", "2026-03-09T16:00:00Z", "2026-03-09T16:00:05Z",
+     "2026-03-09T16:08:25Z", "care", "", "A1", "500", "0", "0", "callback"),
+    # NWA, answered by nobody on the roster (no agent): offered, neither handled nor abandoned
+    ("C07", "NWA", "inbound", "2026-03-09T17:00:00Z", "2026-03-09T17:00:05Z",
+     "2026-03-09T17:01:45Z", "ivr", "", "", "100", "", "", ""),
+    # NWA, answered after 12 s
+    ("C08", "NWA", "inbound", "2026-03-09T18:00:00Z", "2026-03-09T18:00:12Z",
+     "2026-03-09T18:04:30Z", "sales", "", "A1", "250", "0", "50", "sold"),
+    # SKR, Tue 03-10 15:30 UTC = Wed 03-11 00:30 in Tokyo; answered after exactly 20 s
+    ("C09", "SKR", "inbound", "2026-03-10T15:30:00Z", "2026-03-10T15:30:20Z",
+     "2026-03-10T15:32:20Z", "mobile", "", "A4", "120", "0", "30", "fixed"),
+    # SKR, hour 25: rejected at parsing (bad_timestamp), in no metric
+    ("C10", "SKR", "inbound", "2026-03-10T25:00:00Z", "", "2026-03-10T15:40:00Z",
+     "mobile", "", "", "", "", "", ""),
+]  # fmt: skip
+
+TICKETS = [
+    (
+        "ticket_id", "client_id", "channel", "created_at", "customer_id", "agent_id",
+        "priority", "status", "first_response_at", "solved_at",
+    ),
+    # chat, answered after 4 min (target 5)
+    ("T1", "NWA", "chat", "2026-03-10T14:00:00Z", "", "A1", "normal", "solved",
+     "2026-03-10T14:04:00Z", "2026-03-10T14:30:00Z"),
+    # email, answered after 300 min (target 240)
+    ("T2", "NWA", "email", "2026-03-10T15:00:00Z", "", "A1", "low", "solved",
+     "2026-03-10T20:00:00Z", "2026-03-11T09:00:00Z"),
+    # messaging, answered after 10 min (target 15)
+    ("T3", "NWA", "Messaging", "2026-03-11T14:00:00Z", "", "A3", "high", "solved",
+     "2026-03-11T14:10:00Z", ""),
+    # web, "answered" 30 min BEFORE creation: invalid for FRT, still created
+    ("T4", "NWA", "web", "2026-03-11T15:00:00Z", "", "A3", "normal", "open",
+     "2026-03-11T14:30:00Z", ""),
+    # social, never answered
+    ("T5", "NWA", "social", "2026-03-12T14:00:00Z", "", "A1", "urgent", "new", "", ""),
+    # email, unassigned, answered after 60 min (target 240): client and all levels only
+    ("T6", "NWA", "email", "2026-03-12T15:00:00Z", "", "", "normal", "pending",
+     "2026-03-12T16:00:00Z", ""),
+    # SKR chat, Wed 03-11 16:00 UTC = Thu 03-12 01:00 in Tokyo; answered after 6 min (target 5)
+    ("T7", "SKR", "chat", "2026-03-11T16:00:00Z", "", "A4", "normal", "solved",
+     "2026-03-11T16:06:00Z", ""),
+]  # fmt: skip
+
+SURVEY_HEADER = (
+    "survey_id", "survey_type", "client_id", "sent_at", "customer_id", "interaction_type",
+    "interaction_id", "agent_id", "responded_at", "score", "comment",
+)  # fmt: skip
+# NWA surveys: sent Sat 03-14 (A2 still in NWA-CLT), answered Tue 03-17 (A2 in NWA-MNL)
+NWA_SENT, NWA_ANSWERED = "2026-03-14T15:00:00Z", "2026-03-17T15:00:00Z"
+# SKR surveys: sent 03-10 14:59 UTC = 23:59 in Tokyo, answered 03-10 15:30 UTC = 03-11 00:30
+SKR_SENT, SKR_ANSWERED = "2026-03-10T14:59:00Z", "2026-03-10T15:30:00Z"
+SKR_NPS_SCORES = [10, 10, 10, 9, 9, 9, 8, 8, 7, 7, 7, 6, 6, 5, 0]  # 6 P, 5 passive, 4 D
+SKR_CES_SCORES = [1] * 8 + [2] * 4 + [3] * 4 + [4] * 2 + [5] * 2  # sum 46, 12 low effort
+
+
+def _nwa_survey(survey_id, survey_type, agent_id, score, *, interaction=("", ""), answered=True):
+    return (
+        survey_id, survey_type, "NWA", NWA_SENT, "", *interaction, agent_id,
+        NWA_ANSWERED if answered else "", score, "",
+    )  # fmt: skip
+
+
+SURVEYS = [
+    SURVEY_HEADER,
+    _nwa_survey("N1", "nps", "A1", "10"),
+    _nwa_survey("N2", "nps", "A1", "9"),
+    _nwa_survey("N3", "nps", "A1", "8"),
+    _nwa_survey("N4", "nps", "A1", "3"),
+    # no agent on the survey: credited through call C03 to A2
+    _nwa_survey("N5", "nps", "", "10", interaction=("call", "C03")),
+    # a detractor here, re-delivered in the correction file as a promoter (9)
+    _nwa_survey("N6", "nps", "A3", "6"),
+    _nwa_survey("N7", "nps", "A3", "11"),  # off scale: invalid
+    _nwa_survey("N8", "nps", "A3", "", answered=False),  # invitation never answered
+    _nwa_survey("S1", "csat", "A1", "Very Satisfied"),  # 5
+    _nwa_survey("S2", "csat", "A1", "satisfied"),  # 4
+    _nwa_survey("S3", "csat", "A1", "Not Satisfied"),  # 2
+    _nwa_survey("S4", "csat", "A2", " NEUTRAL "),  # 3
+    _nwa_survey("S5", "csat", "A2", "1"),
+    _nwa_survey("E1", "ces", "A1", "2"),
+    _nwa_survey("E2", "ces", "A1", ""),  # answered with an empty score: invalid
+    _nwa_survey("E3", "ces", "A3", "4"),
+    *[
+        (f"KN{i:02d}", "nps", "SKR", SKR_SENT, "", "", "", "A4", SKR_ANSWERED, str(s), "")
+        for i, s in enumerate(SKR_NPS_SCORES)
+    ],
+    *[
+        (f"KE{i:02d}", "ces", "SKR", SKR_SENT, "", "", "", "A4", SKR_ANSWERED, str(s), "")
+        for i, s in enumerate(SKR_CES_SCORES)
+    ],
+]
+SURVEY_CORRECTIONS = [SURVEY_HEADER, _nwa_survey("N6", "nps", "A3", "9")]
+
+CUSTOMERS = [
+    (
+        "customer_id", "client_id", "signup_date", "churn_date", "referred_by_customer_id",
+        "acquisition_channel", "full_name", "email", "phone",
+    ),
+    ("K1", "NWA", "2026-02-28", "", "", "web", "K One", "k1@example.com", "555-0101"),
+    ("K2", "NWA", "2026-01-10", "2026-03-31", "", "web", "K Two", "", ""),
+    ("K3", "NWA", "2026-01-15", "", "", "store", "K Three", "", ""),
+    ("K4", "NWA", "2026-03-05", "", "K1", "referral", "K Four", "", ""),
+    ("K5", "NWA", "2026-03-20", "", "Q1", "referral", "K Five", "", ""),  # Q1 is SKR's
+    ("K6", "NWA", "2026-02-10", "2026-02-28", "", "web", "K Six", "", ""),
+    ("Q1", "SKR", "2026-01-05", "", "", "shop", "Q One", "", ""),
+    ("Q2", "SKR", "2026-03-10", "", "Q1", "referral", "Q Two", "", ""),
+]  # fmt: skip
+
+EMPLOYEE_SURVEYS = [
+    ("response_id", "team_id", "survey_date", "agent_id", "esat_score", "enps_score", "comment"),
+    # NWA-CLT: 4 responses (under min_anonymity_n = 5)
+    ("R1", "NWA-CLT", "2026-03-15", "A1", "5", "10", ""),
+    ("R2", "NWA-CLT", "2026-03-15", "", "4", "9", ""),
+    ("R3", "NWA-CLT", "2026-03-15", "", "3", "6", ""),
+    ("R4", "NWA-CLT", "2026-03-15", "", "2", "7", ""),
+    # NWA-MNL: 5 responses (at the threshold)
+    ("R5", "NWA-MNL", "2026-03-15", "A3", "5", "10", "great team"),
+    ("R6", "NWA-MNL", "2026-03-15", "", "5", "9", ""),
+    ("R7", "NWA-MNL", "2026-03-15", "", "4", "9", ""),
+    ("R8", "NWA-MNL", "2026-03-15", "", "2", "7", ""),
+    ("R9", "NWA-MNL", "2026-03-15", "", "1", "3", ""),
+]
+
+LANDING_FILES: dict[str, list[tuple]] = {
+    "clients/clients.csv": CLIENTS,
+    "sites/sites.csv": SITES,
+    "teams/teams.csv": TEAMS,
+    "agent_roster/agent_roster_2026-03-01.csv": ROSTER_0301,
+    "agent_roster/agent_roster_2026-03-15.csv": ROSTER_0315,
+    "calls/calls_2026-03.csv": CALLS,
+    "tickets/tickets_2026-03.csv": TICKETS,
+    "surveys/surveys_2026-03-20.csv": SURVEYS,
+    # '_' sorts after '.': this file is applied after surveys_2026-03-20.csv
+    "surveys/surveys_2026-03-20_correction.csv": SURVEY_CORRECTIONS,
+    "customers/customers.csv": CUSTOMERS,
+    "employee_surveys/employee_surveys_2026-03-15.csv": EMPLOYEE_SURVEYS,
+}
+
+
+def write_landing_zone(landing_dir: Path) -> None:
+    for relative, rows in LANDING_FILES.items():
+        path = landing_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def hand_made_build(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    """The hand-made landing zone, run once through the nightly job by `cxw run`."""
+    deployment = Deployment(tmp_path_factory.mktemp("hand_made_build"))
+    write_landing_zone(deployment.landing_dir)
+    deployment.cxw("run")
+    return deployment
+
+
+@pytest.fixture(scope="module")
+def kpis(hand_made_build: Deployment) -> dict[tuple, dict]:
+    """Every row of the PUBLISHED kpi_metrics, by (grain, period_start, level, entity, metric)."""
+    columns = (
+        "period_grain", "period_start", "level", "entity_id", "metric", "value", "numerator",
+        "denominator", "sample_size", "ci_low", "ci_high", "suppressed",
+    )  # fmt: skip
+    rows = hand_made_build.published(f"select {', '.join(columns)} from marts.kpi_metrics")
+    by_key = {row[:5]: dict(zip(columns, row, strict=True)) for row in rows}
+    assert len(by_key) == len(rows), "kpi_metrics has one row per key"
+    return by_key
+
+
+def kpi(kpis, grain: str, start: dt.date, level: str, entity: str, metric: str) -> dict:
+    key = (grain, start, level, entity, metric)
+    assert key in kpis, f"no kpi_metrics row {key}"
+    return kpis[key]
+
+
+def approx_or_none(expected: float | None):
+    return None if expected is None else pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+# (grain, period_start, level, entity_id, metric, value, numerator, denominator, sample_size)
+EXPECTED = [
+    # --- calls (NWA: C01..C08 minus the outbound C06 = 7 inbound; SKR: C09) -----------
+    # NWA offered per local day: 03-07 C01 (03-08 in UTC); 03-09: C02 C04 C05 C07 C08
+    ("day", D(2026, 3, 7), "client", "NWA", "calls_offered", 1, None, None, 1),
+    ("day", D(2026, 3, 9), "client", "NWA", "calls_offered", 5, None, None, 5),
+    ("day", D(2026, 3, 16), "client", "NWA", "calls_offered", 1, None, None, 1),
+    # ISO week of Mon 03-02 holds Sat 03-07 (C01); the week of Mon 03-09 holds C02 (which
+    # a fixed UTC-5 would put on Sun 03-08 23:30) and the other 03-09 calls
+    ("week", D(2026, 3, 2), "client", "NWA", "calls_offered", 1, None, None, 1),
+    ("week", D(2026, 3, 9), "client", "NWA", "calls_offered", 5, None, None, 5),
+    ("month", MARCH, "client", "NWA", "calls_offered", 7, None, None, 7),
+    # SKR: C09 at 15:30 UTC on 03-10 is 00:30 on 03-11 in Tokyo; C10 rejected
+    ("day", D(2026, 3, 11), "client", "SKR", "calls_offered", 1, None, None, 1),
+    ("month", MARCH, "all", "all", "calls_offered", 8, None, None, 8),
+    # handled = answered by an agent: NWA C01 C02 C03 C08 (C07 has no agent)
+    ("month", MARCH, "client", "NWA", "calls_handled", 4, None, None, 4),
+    ("month", MARCH, "all", "all", "calls_handled", 5, None, None, 5),
+    ("day", D(2026, 3, 9), "client", "NWA", "calls_handled", 2, None, None, 2),
+    # point in time: A2's C02 (03-09) counts for NWA-CLT, C03 (03-16) for NWA-MNL
+    ("month", MARCH, "agent", "A2", "calls_handled", 2, None, None, 2),
+    ("day", D(2026, 3, 9), "team", "NWA-CLT", "calls_handled", 2, None, None, 2),  # C02 C08
+    ("month", MARCH, "team", "NWA-CLT", "calls_handled", 3, None, None, 3),  # C01 C02 C08
+    ("month", MARCH, "team", "NWA-MNL", "calls_handled", 1, None, None, 1),  # C03
+    ("month", MARCH, "site", "CLT", "calls_handled", 3, None, None, 3),  # NWA-CLT
+    ("month", MARCH, "site", "MNL", "calls_handled", 2, None, None, 2),  # C03 + SKR's C09
+    # abandoned: C04 (5 s), C05 (60 s)
+    ("month", MARCH, "client", "NWA", "calls_abandoned", 2, None, None, 2),
+    # a day with an offered call but no abandon keeps its row: the count 0
+    ("day", D(2026, 3, 7), "client", "NWA", "calls_abandoned", 0, None, None, 0),
+    ("month", MARCH, "all", "all", "calls_abandoned", 2, None, None, 2),
+    # 100 * 2 abandoned / 7 offered
+    ("month", MARCH, "client", "NWA", "abandon_rate_pct", 100 * 2 / 7, 2, 7, 7),
+    # 03-09: 100 * 2 / 5
+    ("day", D(2026, 3, 9), "client", "NWA", "abandon_rate_pct", 40.0, 2, 5, 5),
+    # 100 * 0 / 1 (SKR's C09 answered)
+    ("month", MARCH, "client", "SKR", "abandon_rate_pct", 0.0, 0, 1, 1),
+    # NWA: within 20 s: C01 (10 s), C03 (15 s), C08 (12 s); not C02 (30 s) nor C07 (no
+    # agent); 1 short abandon (C04, exactly 5 s) removed: 100 * 3 / (7 - 1)
+    ("month", MARCH, "client", "NWA", "service_level_pct", 50.0, 3, 6, 6),
+    # 03-09: C08 only of C02 C04 C05 C07 C08, C04 removed: 100 * 1 / (5 - 1)
+    ("day", D(2026, 3, 9), "client", "NWA", "service_level_pct", 25.0, 1, 4, 4),
+    # SKR: C09 answered after exactly 20 s is within: 100 * 1 / 1
+    ("month", MARCH, "client", "SKR", "service_level_pct", 100.0, 1, 1, 1),
+    # all: 100 * (3 + 1) / (8 - 1)
+    ("month", MARCH, "all", "all", "service_level_pct", 100 * 4 / 7, 4, 7, 7),
+    # AHT over handled inbound calls, talk + hold + acw (missing = 0), outbound C06 out:
+    # C01 300+30+60=390, C02 200+0+40=240, C03 400+20+80=500, C08 250+0+50=300
+    ("month", MARCH, "client", "NWA", "aht_seconds", 1430 / 4, 1430, 4, 4),
+    # + C09 120+0+30=150: (1430 + 150) / 5
+    ("month", MARCH, "all", "all", "aht_seconds", 316.0, 1580, 5, 5),
+    # NWA-CLT (point in time): C01 390 + C02 240 + C08 300 = 930 / 3
+    ("month", MARCH, "team", "NWA-CLT", "aht_seconds", 310.0, 930, 3, 3),
+    ("month", MARCH, "agent", "A2", "aht_seconds", 370.0, 740, 2, 2),  # (240 + 500) / 2
+    ("month", MARCH, "site", "MNL", "aht_seconds", 325.0, 650, 2, 2),  # (500 + 150) / 2
+    # --- tickets -----------------------------------------------------------------------
+    # NWA T1..T6 (T4 replied before creation and T5 unanswered still count)
+    ("month", MARCH, "client", "NWA", "tickets_created", 6, None, None, 6),
+    ("month", MARCH, "all", "all", "tickets_created", 7, None, None, 7),
+    ("month", MARCH, "agent", "A1", "tickets_created", 3, None, None, 3),  # T1 T2 T5
+    ("month", MARCH, "team", "NWA-MNL", "tickets_created", 2, None, None, 2),  # T3 T4 (A3)
+    # T7 at 16:00 UTC on 03-11 is 01:00 on 03-12 in Tokyo
+    ("day", D(2026, 3, 12), "client", "SKR", "tickets_created", 1, None, None, 1),
+    # FRT minutes, valid first responses only: T1 4, T2 300, T3 10, T6 60 (T4 invalid)
+    ("month", MARCH, "client", "NWA", "frt_avg_minutes", 93.5, 374, 4, 4),  # 374 / 4
+    # + T7 6: 380 / 5
+    ("month", MARCH, "all", "all", "frt_avg_minutes", 76.0, 380, 5, 5),
+    ("month", MARCH, "agent", "A3", "frt_avg_minutes", 10.0, 10, 1, 1),  # T3 only, not T4
+    ("month", MARCH, "agent", "A1", "frt_avg_minutes", 152.0, 304, 2, 2),  # (4 + 300) / 2
+    # median of 4, 10, 60, 300: (10 + 60) / 2
+    ("month", MARCH, "client", "NWA", "frt_median_minutes", 35.0, None, None, 4),
+    # median of 4, 6, 10, 60, 300
+    ("month", MARCH, "all", "all", "frt_median_minutes", 10.0, None, None, 5),
+    ("month", MARCH, "agent", "A1", "frt_median_minutes", 152.0, None, None, 2),
+    # within target: T1 (4 <= 5 chat), T3 (10 <= 15 messaging), T6 (60 <= 240 email); not
+    # T2 (300 > 240 email): 100 * 3 / 4
+    ("month", MARCH, "client", "NWA", "frt_within_target_pct", 75.0, 3, 4, 4),
+    # T7 6 > 5 chat: 100 * 3 / 5
+    ("month", MARCH, "all", "all", "frt_within_target_pct", 60.0, 3, 5, 5),
+    ("month", MARCH, "client", "SKR", "frt_within_target_pct", 0.0, 0, 1, 1),
+    # --- customer surveys --------------------------------------------------------------
+    # NWA NPS answered 03-17 (EDT): N1 10 P, N2 9 P, N3 8, N4 3 D, N5 10 P, N6 9 P (the
+    # correction file wins over 6), N7 '11' invalid, N8 unanswered: 100 * (4 - 1) / 6
+    ("month", MARCH, "client", "NWA", "nps", 50.0, 3, 6, 6),
+    ("day", D(2026, 3, 17), "client", "NWA", "nps", 50.0, 3, 6, 6),
+    # A1: N1..N4: 100 * (2 - 1) / 4
+    ("month", MARCH, "agent", "A1", "nps", 25.0, 1, 4, 4),
+    # N5 credited through call C03 to A2, on 03-17 in NWA-MNL: 100 * (1 - 0) / 1
+    ("month", MARCH, "agent", "A2", "nps", 100.0, 1, 1, 1),
+    # NWA-MNL: N5 (A2 since 03-15) + N6 (A3), both promoters: 100 * 2 / 2
+    ("month", MARCH, "team", "NWA-MNL", "nps", 100.0, 2, 2, 2),
+    ("month", MARCH, "team", "NWA-CLT", "nps", 25.0, 1, 4, 4),  # N1..N4 (A1 only)
+    # SKR (answered 03-11 in Tokyo): 6 P, 4 D of 15: 100 * (6 - 4) / 15
+    ("day", D(2026, 3, 11), "client", "SKR", "nps", 100 * 2 / 15, 2, 15, 15),
+    # all: 100 * ((4 + 6) - (1 + 4)) / (6 + 15)
+    ("month", MARCH, "all", "all", "nps", 100 * 5 / 21, 5, 21, 21),
+    # CSAT, labels mapped: S1 5, S2 4, S3 2, S4 3, S5 1: 2 of 5 score 4 or 5
+    ("month", MARCH, "client", "NWA", "csat_pct", 40.0, 2, 5, 5),
+    ("month", MARCH, "agent", "A1", "csat_pct", 100 * 2 / 3, 2, 3, 3),  # S1 S2 of S1..S3
+    # A2's S4 S5, answered 03-17 when A2 is in NWA-MNL
+    ("month", MARCH, "team", "NWA-MNL", "csat_pct", 0.0, 0, 2, 2),
+    ("month", MARCH, "client", "NWA", "csat_avg", 3.0, 15, 5, 5),  # (5+4+2+3+1) / 5
+    ("month", MARCH, "agent", "A1", "csat_avg", 11 / 3, 11, 3, 3),  # (5+4+2) / 3
+    # CES: NWA E1 2, E2 empty (invalid), E3 4
+    ("month", MARCH, "client", "NWA", "ces_avg", 3.0, 6, 2, 2),  # (2 + 4) / 2
+    ("month", MARCH, "client", "SKR", "ces_avg", 2.3, 46, 20, 20),  # (8+8+12+8+10) / 20
+    ("month", MARCH, "all", "all", "ces_avg", 52 / 22, 52, 22, 22),  # (6 + 46) / (2 + 20)
+    ("month", MARCH, "client", "NWA", "ces_low_effort_pct", 50.0, 1, 2, 2),  # E1 of E1 E3
+    ("month", MARCH, "client", "SKR", "ces_low_effort_pct", 60.0, 12, 20, 20),  # 8x1 + 4x2
+    ("month", MARCH, "all", "all", "ces_low_effort_pct", 100 * 13 / 22, 13, 22, 22),
+    # response rate on the SENT date: NWA 16 invitations (N1..N8, S1..S5, E1..E3), validly
+    # answered 13 (not N7 '11', N8 unanswered, E2 empty): 100 * 13 / 16
+    ("month", MARCH, "client", "NWA", "survey_response_rate_pct", 81.25, 13, 16, 16),
+    # A3: N6, N7 (invalid), N8 (unanswered), E3: 100 * 2 / 4
+    ("month", MARCH, "agent", "A3", "survey_response_rate_pct", 50.0, 2, 4, 4),
+    # sent 03-14, A2 still in NWA-CLT: A1 N1..N4 S1..S3 E1 E2 (8 of 9 valid) + A2 N5 S4 S5
+    # (3 of 3): 100 * 11 / 12
+    ("month", MARCH, "team", "NWA-CLT", "survey_response_rate_pct", 100 * 11 / 12, 11, 12, 12),
+    ("month", MARCH, "team", "NWA-MNL", "survey_response_rate_pct", 50.0, 2, 4, 4),  # A3
+    # SKR: sent 23:59 on 03-10 in Tokyo, 35 invitations all validly answered
+    ("day", D(2026, 3, 10), "client", "SKR", "survey_response_rate_pct", 100.0, 35, 35, 35),
+    ("month", MARCH, "all", "all", "survey_response_rate_pct", 100 * 48 / 51, 48, 51, 51),
+    # --- customers (March: active on 02-28 = S, on 03-31 = E, signed up in March = N) ---
+    # NWA: S = K1 (signed up 02-28), K2, K3; K6 churned 02-28 is not active on 02-28.
+    # E = K1, K3, K4, K5 (K2 churned 03-31 is not active on 03-31). N = K4, K5.
+    # 100 * (4 - 2) / 3
+    ("month", MARCH, "client", "NWA", "customer_retention_pct", 100 * 2 / 3, 2, 3, 3),
+    # SKR: S = Q1, E = Q1 Q2, N = Q2: 100 * (2 - 1) / 1
+    ("month", MARCH, "client", "SKR", "customer_retention_pct", 100.0, 1, 1, 1),
+    # all sums S, E, N over clients: 100 * ((4 + 2) - (2 + 1)) / (3 + 1)
+    ("month", MARCH, "all", "all", "customer_retention_pct", 75.0, 3, 4, 4),
+    # NWA February: S (01-31) = K2 K3, E (02-28) = K1 K2 K3, N = K1 K6: 100 * (3 - 2) / 2
+    ("month", D(2026, 2, 1), "client", "NWA", "customer_retention_pct", 50.0, 1, 2, 2),
+    # NWA January: S = 0 (nobody active on 12-31): value NULL; E = K2 K3, N = K2 K3
+    ("month", D(2026, 1, 1), "client", "NWA", "customer_retention_pct", None, 0, 0, 0),
+    # referrals: NWA new K4 (by K1, NWA's) and K5 (by Q1, SKR's: not a referral): 100 * 1 / 2
+    ("month", MARCH, "client", "NWA", "referral_rate_pct", 50.0, 1, 2, 2),
+    ("month", MARCH, "client", "SKR", "referral_rate_pct", 100.0, 1, 1, 1),  # Q2 by Q1
+    ("month", MARCH, "all", "all", "referral_rate_pct", 100 * 2 / 3, 2, 3, 3),
+    # --- employee surveys (03-15): NWA-CLT 4 responses, NWA-MNL 5 ----------------------
+    # NWA-MNL esat 5 5 4 2 1: 100 * 3 / 5; enps 10 9 9 7 3: 100 * (3 - 1) / 5
+    ("month", MARCH, "team", "NWA-MNL", "esat_pct", 60.0, 3, 5, 5),
+    ("month", MARCH, "team", "NWA-MNL", "enps", 40.0, 2, 5, 5),
+    ("day", D(2026, 3, 15), "site", "MNL", "esat_pct", 60.0, 3, 5, 5),  # NWA-MNL only
+    # NWA: + NWA-CLT esat 5 4 3 2 (2 satisfied), enps 10 9 6 7 (2 P, 1 D):
+    # esat 100 * (3 + 2) / 9, enps 100 * ((3 + 2) - (1 + 1)) / 9
+    ("month", MARCH, "client", "NWA", "esat_pct", 100 * 5 / 9, 5, 9, 9),
+    ("month", MARCH, "client", "NWA", "enps", 100 * 3 / 9, 3, 9, 9),
+    ("week", D(2026, 3, 9), "all", "all", "enps", 100 * 3 / 9, 3, 9, 9),  # Sun 03-15
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("grain", "start", "level", "entity", "metric", "value", "numerator", "denominator", "n"),
+    EXPECTED,
+    ids=[f"{e[4]}-{e[2]}-{e[3]}-{e[0]}-{e[1]}" for e in EXPECTED],
+)
+def test_kpi_value(kpis, grain, start, level, entity, metric, value, numerator, denominator, n):
+    row = kpi(kpis, grain, start, level, entity, metric)
+    assert row["value"] == approx_or_none(value)
+    assert row["numerator"] == approx_or_none(numerator)
+    assert row["denominator"] == approx_or_none(denominator)
+    assert row["sample_size"] == n
+    assert row["suppressed"] is False
+
+
+@pytest.mark.integration
+def test_every_metric_of_the_catalogue_is_checked(kpis):
+    published_metrics = {key[4] for key in kpis}
+    assert len(published_metrics) == 20
+    assert {e[4] for e in EXPECTED} == published_metrics
+
+
+@pytest.mark.integration
+def test_report_dates_follow_the_clients_zone_across_dst_and_midnight(kpis):
+    nwa_call_days = {
+        key[1]: row["value"]
+        for key, row in kpis.items()
+        if key[0] == "day" and key[2:] == ("client", "NWA", "calls_offered")
+    }
+    # nothing on Sun 03-08: C01 (03-08 04:30 UTC) is Sat 23:30 EST, C02 (03-09 04:30 UTC)
+    # is Mon 00:30 EDT
+    assert nwa_call_days == {D(2026, 3, 7): 1, D(2026, 3, 9): 5, D(2026, 3, 16): 1}
+    skr_days = {
+        (key[4], key[1])
+        for key in kpis
+        if key[0] == "day" and key[2:4] == ("client", "SKR")
+        and key[4] in ("calls_offered", "tickets_created", "nps", "survey_response_rate_pct")
+    }  # fmt: skip
+    assert skr_days == {
+        ("calls_offered", D(2026, 3, 11)),  # C09 03-10 15:30 UTC
+        ("tickets_created", D(2026, 3, 12)),  # T7 03-11 16:00 UTC
+        ("nps", D(2026, 3, 11)),  # answered 03-10 15:30 UTC
+        ("survey_response_rate_pct", D(2026, 3, 10)),  # sent 03-10 14:59 UTC
+    }
+
+
+@pytest.mark.integration
+def test_outbound_and_agentless_facts_are_credited_where_the_spec_says(kpis):
+    # the outbound C06 by A1 is in no call metric: A1 handled C01 and C08 only
+    assert kpi(kpis, "month", MARCH, "agent", "A1", "calls_handled")["value"] == 2
+    # the agentless C07 and T6 reach client and all levels only: the teams' handled calls
+    # and created tickets add up to less than the client's
+    teams = ("NWA-CLT", "NWA-MNL")
+    team_tickets = sum(
+        kpi(kpis, "month", MARCH, "team", t, "tickets_created")["value"] for t in teams
+    )
+    assert team_tickets == 5  # T1 T2 T5 (A1) + T3 T4 (A3); the client has 6
+    # call volume metrics exist at client and all levels only
+    assert not [
+        key for key in kpis if key[4] == "calls_offered" and key[2] not in ("client", "all")
+    ]
+
+
+@pytest.mark.integration
+def test_intervals(kpis):
+    # NWA NPS: n = 6, p = 4/6, q = 1/6; 100 * 1.96 * sqrt((5/6 - (1/2)^2) / 6) = 61.113737
+    # 50 - 61.113737 = -11.113737; 50 + 61.113737 clipped to 100
+    nps = kpi(kpis, "month", MARCH, "client", "NWA", "nps")
+    assert nps["ci_low"] == pytest.approx(-11.113737, abs=1e-6)
+    assert nps["ci_high"] == 100.0
+    # NWA-MNL eNPS: n = 5, p = 3/5, q = 1/5; 100 * 1.96 * sqrt((0.8 - 0.4^2) / 5) = 70.123092
+    # 40 - 70.123092; 40 + 70.123092 clipped to 100
+    enps = kpi(kpis, "month", MARCH, "team", "NWA-MNL", "enps")
+    assert enps["ci_low"] == pytest.approx(-30.123092, abs=1e-6)
+    assert enps["ci_high"] == 100.0
+    # Wilson, NWA CSAT 2 of 5: p = 0.4, z^2 = 3.8416;
+    # (0.4 + 3.8416/10 -/+ 1.96 * sqrt(0.4 * 0.6 / 5 + 3.8416/100)) / (1 + 3.8416/5)
+    # = (0.78416 -/+ 0.576173) / 1.76832 = 0.117618, 0.769280
+    csat = kpi(kpis, "month", MARCH, "client", "NWA", "csat_pct")
+    assert csat["ci_low"] == pytest.approx(11.761823, abs=1e-6)
+    assert csat["ci_high"] == pytest.approx(76.928007, abs=1e-6)
+    # Wilson, NWA-MNL esat 3 of 5: the mirror image, 100 - 76.928007 and 100 - 11.761823
+    esat = kpi(kpis, "month", MARCH, "team", "NWA-MNL", "esat_pct")
+    assert esat["ci_low"] == pytest.approx(23.071993, abs=1e-6)
+    assert esat["ci_high"] == pytest.approx(88.238177, abs=1e-6)
+    # Wilson at p = 1 (SKR 35 of 35): the upper bound is exactly 100;
+    # low = 100 * (1 + 3.8416/70 - 1.96 * sqrt(0 + 3.8416/4900)) / (1 + 3.8416/35)
+    #     = 100 / (1 + 3.8416/35) = 90.109573
+    rate = kpi(kpis, "day", D(2026, 3, 10), "client", "SKR", "survey_response_rate_pct")
+    assert rate["ci_high"] == 100.0
+    assert rate["ci_low"] == pytest.approx(90.109573, abs=1e-6)
+    # counts, means and medians have no interval
+    for metric in ("calls_offered", "aht_seconds", "frt_median_minutes", "ces_avg"):
+        row = kpi(kpis, "month", MARCH, "all", "all", metric)
+        assert (row["ci_low"], row["ci_high"]) == (None, None), metric
+
+
+@pytest.mark.integration
+def test_employee_groups_under_the_anonymity_threshold_are_suppressed(kpis):
+    for level, entity in (("team", "NWA-CLT"), ("site", "CLT")):
+        for metric in ("esat_pct", "enps"):
+            row = kpi(kpis, "month", MARCH, level, entity, metric)
+            assert row["suppressed"] is True, (level, entity, metric)
+            assert row["sample_size"] == 4  # R1..R4 are still counted
+            hidden = ("value", "numerator", "denominator", "ci_low", "ci_high")
+            assert [row[c] for c in hidden] == [None] * 5
+    at_threshold = kpi(kpis, "month", MARCH, "team", "NWA-MNL", "esat_pct")
+    assert at_threshold["suppressed"] is False
+    assert at_threshold["value"] == pytest.approx(60.0)
+    # never per agent
+    assert not [key for key in kpis if key[4] in ("esat_pct", "enps") and key[2] == "agent"]
+
+
+@pytest.mark.integration
+def test_invalid_scores_are_counted_in_quality(hand_made_build):
+    invalid = hand_made_build.published(
+        "select source, file_path, score_type, reason, invalid_scores "
+        "from quality.quality_invalid_scores order by all"
+    )
+    assert invalid == [
+        ("surveys", "surveys/surveys_2026-03-20.csv", "ces", "empty_score", 1),  # E2
+        ("surveys", "surveys/surveys_2026-03-20.csv", "nps", "off_scale", 1),  # N7 '11'
+    ]
+    summary = hand_made_build.published(
+        "select source, kind, reason, files, affected_rows from quality.quality_summary "
+        "order by all"
+    )
+    assert summary == [
+        ("calls", "row_rejected", "bad_timestamp", 1, 1),  # C10
+        ("surveys", "score_invalid", "ces:empty_score", 1, 1),
+        ("surveys", "score_invalid", "nps:off_scale", 1, 1),
+    ]
+
+
+@pytest.mark.integration
+def test_a_row_that_cannot_be_parsed_is_rejected_and_counted(hand_made_build):
+    rejected = hand_made_build.published(
+        "select source, file_path, reason, column_name, rejected_rows "
+        "from quality.quality_rejected_rows"
+    )
+    assert rejected == [("calls", "calls/calls_2026-03.csv", "bad_timestamp", "offered_at", 1)]
+    # the other 9 calls are loaded; C10 is in no metric (SKR offered only C09)
+    files = hand_made_build.published(
+        "select rows_read, rows_loaded, rows_rejected from quality.quality_ingested_files "
+        "where file_path = 'calls/calls_2026-03.csv'"
+    )
+    assert files == [(10, 9, 1)]
+
+
+@pytest.mark.integration
+def test_the_later_file_wins_for_a_redelivered_survey(hand_made_build):
+    (score,) = hand_made_build.published(
+        "select score from marts.fct_survey_responses where survey_id = 'N6'"
+    )[0]
+    assert score == 9  # surveys_2026-03-20_correction.csv, not 6 from surveys_2026-03-20.csv

@@ -1,0 +1,80 @@
+"""The gate: scale drift blocks the publish; invalid scores are kept out of every KPI, counted."""
+
+import polars as pl
+
+from data_quality.scales import invalid_score_reasons, score_scales
+
+
+def _write_drifted_csat_export(landing, rows: int = 40, drifted: int = 12) -> None:
+    """A survey tool that silently moved CSAT to 1..10: 12 of 40 answers above 5 (30%)."""
+    scores = [str(6 + i % 5) for i in range(drifted)] + [
+        str(1 + i % 5) for i in range(rows - drifted)
+    ]
+    lines = ["survey_id,survey_type,client_id,sent_at,responded_at,score"]
+    lines += [
+        f"SVDRIFT{i:04d},csat,C001,2026-03-12T10:00:00Z,2026-03-12T11:00:00Z,{score}"
+        for i, score in enumerate(scores)
+    ]
+    (landing / "surveys" / "surveys_2026-03-12_csat_1_to_10.csv").write_text(
+        "\n".join(lines) + "\n"
+    )
+
+
+def test_scale_drift_blocks_the_publish_and_keeps_yesterdays_warehouse(sample_copy):
+    deployment, _ = sample_copy
+    before = deployment.warehouse_path.read_bytes()
+    parquet_before = sorted(
+        p.name for p in (deployment.root / "warehouse_parquet").rglob("*.parquet")
+    )
+    _write_drifted_csat_export(deployment.landing_dir)
+
+    result = deployment.cxw("run", check=False)
+
+    assert result.returncode == 1
+    verdict = result.stderr.strip().splitlines()[-1]
+    assert verdict.startswith("cxw run: FAILED after ")
+    assert "check expectations on raw/surveys failed" in verdict
+    assert "scale_drift__csat: 12 unexpected (30.00%)" in verdict
+    assert deployment.warehouse_path.read_bytes() == before  # yesterday's warehouse, untouched
+    assert (
+        sorted(p.name for p in (deployment.root / "warehouse_parquet").rglob("*.parquet"))
+        == parquet_before
+    )
+    # the drifted rows were ingested (nothing lost), just not published
+    assert deployment.query("select count(*) from raw.surveys where survey_id like 'SVDRIFT%'") == [
+        (40,)
+    ]
+
+
+def test_invalid_scores_are_in_no_metric_and_counted(sample_build):
+    deployment, _ = sample_build
+    raw = pl.from_arrow(
+        deployment.query_arrow(
+            "select survey_id, survey_type, responded_at, score from raw.surveys "
+            "qualify row_number() over (partition by survey_id order by _file_path desc, _file_row desc) = 1"
+        )
+    )
+    answered = raw.filter(pl.col("responded_at").is_not_null()).to_pandas()
+    reasons = invalid_score_reasons(answered["score"], answered["survey_type"], score_scales())
+    answered["reason"] = reasons.to_numpy()
+    invalid = answered[answered["reason"].notna()]
+    assert len(invalid) > 0  # the sample carries off-scale and empty scores on purpose
+
+    counted = dict(
+        deployment.published(
+            "select score_type || ':' || reason, sum(invalid_scores) from quality.quality_invalid_scores "
+            "where source = 'surveys' group by 1"
+        )
+    )
+    expected = invalid.groupby(["survey_type", "reason"]).size()
+    assert counted == {f"{t}:{r}": n for (t, r), n in expected.items()}
+
+    # the CSAT mean over everything equals the mean of the valid answers only
+    valid_csat = answered[(answered["survey_type"] == "csat") & answered["reason"].isna()]
+    labels = score_scales()["csat"].labels  # the CSAT labels of dbt_project.yml vars
+    csat_values = valid_csat["score"].map(lambda s: labels.get(s.strip().lower()) or int(s))
+    monthly = deployment.published(
+        "select sum(numerator), sum(denominator) from marts.kpi_metrics "
+        "where metric = 'csat_avg' and level = 'all' and period_grain = 'month'"
+    )
+    assert monthly == [(float(csat_values.sum()), float(len(csat_values)))]
