@@ -1,0 +1,71 @@
+"""The Dagster code location: one line of assets from landing files to the published marts.
+
+Asset keys are ``<schema>/<table>`` of the build database: ``raw/calls`` (the ingestion
+asset and the dbt source), ``staging/stg_telephony__calls``, ..., ``marts/kpi_metrics``.
+"""
+
+import dagster as dg
+import pytest
+
+from orchestration.landing.contract import SOURCES
+
+
+@pytest.fixture(scope="module")
+def definitions() -> dg.Definitions:
+    from orchestration.nightly import prepare_dbt_manifest
+
+    prepare_dbt_manifest()  # what `make setup` and `cxw run` do before loading
+    from orchestration.definitions import defs
+
+    return defs()
+
+
+def _graph(definitions):
+    return definitions.resolve_asset_graph()
+
+
+def test_raw_assets_are_the_dbt_sources_and_feed_staging(definitions):
+    graph = _graph(definitions)
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert {f"raw/{s}" for s in SOURCES} <= keys
+    calls_children = {
+        k.to_user_string() for k in graph.get(dg.AssetKey(["raw", "calls"])).child_keys
+    }
+    assert "staging/stg_telephony__calls" in calls_children
+
+
+def test_layers_are_groups_and_publish_comes_last(definitions):
+    graph = _graph(definitions)
+    groups = {graph.get(k).group_name for k in graph.get_all_asset_keys() if graph.has(k)}
+    assert {"raw", "staging", "intermediate", "marts", "quality", "publish"} <= groups
+    publish = graph.get(dg.AssetKey(["published_warehouse"]))
+    parents = {k.to_user_string() for k in publish.parent_keys}
+    assert {
+        "marts/kpi_metrics",
+        "marts/kpi_scorecard",
+        "quality/quality_summary",
+        "marts/fct_calls",
+    } <= parents
+
+
+def test_checks_schedule_and_sensor_are_defined(definitions):
+    graph = _graph(definitions)
+    check_names = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    for source in SOURCES:
+        for name in (
+            "rows_reconcile",
+            "no_rejected_files",
+            "fresh_files",
+            "expectations",
+            "expectation_warnings",
+        ):
+            assert (f"raw/{source}", name) in check_names
+    assert ("marts/kpi_metrics", "expectations") in check_names
+    assert any(
+        asset == "marts/fct_calls" and name.startswith("unique_") for asset, name in check_names
+    )
+    schedule = definitions.resolve_schedule_def("cxw_nightly_schedule")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "UTC")
+    assert definitions.resolve_sensor_def("landing_files_sensor").job_name == "cxw_nightly"
+    job = definitions.resolve_job_def("cxw_nightly")
+    assert job.executor_def.name == "in_process"
