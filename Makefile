@@ -42,8 +42,9 @@ format:  ## apply ruff formatting and fixes
 	$(UV) run --frozen ruff format .
 	$(UV) run --frozen ruff check --fix .
 
-dev: setup  ## Dagster UI on http://localhost:3000 with workspace.yaml
-	$(UV) run --frozen dagster dev -w workspace.yaml
+dev: setup  ## Dagster UI on http://localhost:3000 with workspace.yaml (runs kept in .dagster_home)
+	mkdir -p .dagster_home && cp dagster.yaml .dagster_home/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(UV) run --frozen dagster dev -w workspace.yaml
 
 dbt-docs: setup  ## generate dbt docs into dbt_project/target
 	cd dbt_project && $(DBT) docs generate --profiles-dir .
