@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from orchestration.settings import Settings
 
 DEFAULT_MAX_INVALID_SHARE = 0.05
+DEFAULT_MIN_BLOCKING_ROWS = 10
 DEFAULT_EARLIEST_DATE = date(2000, 1, 1)
 DEFAULT_HORIZON = timedelta(days=366)
 
@@ -55,6 +56,7 @@ class QualityConfig:
     max_invalid_share: float = DEFAULT_MAX_INVALID_SHARE
     window: PlausibleWindow = field(default_factory=PlausibleWindow.ending_after)
     min_anonymity_n: int = 5
+    min_blocking_rows: int = DEFAULT_MIN_BLOCKING_ROWS
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.max_invalid_share < 1.0:
@@ -68,6 +70,7 @@ class QualityConfig:
         settings: Settings | None = None,
         *,
         max_invalid_share: float = DEFAULT_MAX_INVALID_SHARE,
+        min_blocking_rows: int = DEFAULT_MIN_BLOCKING_ROWS,
         window: PlausibleWindow | None = None,
     ) -> QualityConfig:
         """Scales and ``min_anonymity_n`` from the settings (``load_settings()`` when None)."""
@@ -80,4 +83,5 @@ class QualityConfig:
             max_invalid_share=max_invalid_share,
             window=window or PlausibleWindow.ending_after(),
             min_anonymity_n=settings.min_anonymity_n,
+            min_blocking_rows=min_blocking_rows,
         )

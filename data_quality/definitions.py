@@ -18,7 +18,7 @@ arguments) plus two things of ours:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -95,6 +95,9 @@ class ExpectationDefinition:
     blocking: bool
     description: str
     where: tuple[Condition, ...] = ()
+    # A blocking expectation with a tolerated share (``mostly``) blocks only when at least
+    # this many rows break it: a few bad rows in a small night only warn.
+    min_unexpected_to_block: int = 0
 
     @property
     def column(self) -> str | None:
@@ -134,6 +137,18 @@ class SuiteDefinition:
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"suite {self.name}: duplicate expectation names {duplicates}")
+
+    def with_block_minimum(self, rows: int) -> SuiteDefinition:
+        """A copy whose share-tolerant blocking expectations need ``rows`` bad rows to block."""
+        return replace(
+            self,
+            expectations=tuple(
+                replace(e, min_unexpected_to_block=rows)
+                if e.blocking and "mostly" in e.kwargs
+                else e
+                for e in self.expectations
+            ),
+        )
 
     @property
     def blocking(self) -> tuple[ExpectationDefinition, ...]:

@@ -259,13 +259,22 @@ def _outcome(definition: ExpectationDefinition, result: Any) -> ExpectationOutco
     if examples is None:  # table-level expectation: the missing columns are the examples
         examples = ((gx_result.get("details") or {}).get("mismatched") or {}).get("missing", [])
     unexpected_percent = gx_result.get("unexpected_percent")
+    unexpected_count = int(gx_result.get("unexpected_count") or len(examples))
+    success = bool(result.success) and "exception" not in details
+    if (
+        not success
+        and "exception" not in details
+        and unexpected_count < definition.min_unexpected_to_block
+    ):
+        success = True  # a few bad rows: the warning twin reports them, this one does not block
+        details["below_block_minimum"] = definition.min_unexpected_to_block
     return ExpectationOutcome(
         name=definition.name,
         expectation=result.expectation_config.type,
         column=definition.column,
-        success=bool(result.success) and "exception" not in details,
+        success=success,
         blocking=definition.blocking,
-        unexpected_count=int(gx_result.get("unexpected_count") or len(examples)),
+        unexpected_count=unexpected_count,
         unexpected_percent=None if unexpected_percent is None else float(unexpected_percent),
         examples=[_plain(v) for v in examples],
         details=details,

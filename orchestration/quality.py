@@ -45,7 +45,11 @@ _ANCHORS: dict[str, tuple[str, ...]] = {
 
 
 def _quality_config(settings: Settings) -> QualityConfig:
-    return QualityConfig.from_settings(settings, max_invalid_share=settings.max_invalid_share)
+    return QualityConfig.from_settings(
+        settings,
+        max_invalid_share=settings.max_invalid_share,
+        min_blocking_rows=settings.min_blocking_rows,
+    )
 
 
 def _check_results(outcome: SuiteOutcome, docs: str | None) -> Iterator[dg.AssetCheckResult]:

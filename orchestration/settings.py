@@ -18,6 +18,8 @@ CXW_MIN_ANONYMITY_N            smallest group of employee responses shown  dbt v
 CXW_PARQUET_DIR                Parquet copy of every published table       ``data/warehouse_parquet``
 CXW_MAX_INVALID_SHARE          share of one survey type's new responses    ``0.05``
                                invalid above which the publish is blocked
+CXW_MIN_BLOCKING_ROWS          fewer invalid rows than this only warn,     ``10``
+                               whatever their share
 CXW_DATA_DOCS_DIR              GX data docs of each run (never committed)  ``data/quality_docs``
 CXW_REPORT_PATH                the HTML KPI report written by cxw demo     ``data/kpi_report.html``
 CXW_DUCKDB_MEMORY_LIMIT        DuckDB ``memory_limit`` of every connection ``2GB``
@@ -83,6 +85,7 @@ class Settings:
     landing_sensor_enabled: bool = True
     freshness_days: Mapping[str, int] = field(default_factory=dict)
     max_invalid_share: float = 0.05
+    min_blocking_rows: int = 10
 
     def timezone_of(self, source: str) -> str:
         return self.source_timezones.get(source, "UTC")
@@ -273,6 +276,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         landing_sensor_enabled=_switch(env, "CXW_LANDING_SENSOR", True),
         freshness_days=_freshness_days(env),
         max_invalid_share=_share(env, "CXW_MAX_INVALID_SHARE", 0.05),
+        min_blocking_rows=_positive_int(env, "CXW_MIN_BLOCKING_ROWS", 10),
     )
     if settings.build_path == settings.warehouse_path:
         raise SettingsError("CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH")

@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,11 @@ def dbt_settings_args(settings: Settings) -> list[str]:
     Parse and build get the same vars and environment, so dbt's partial parsing holds.
     """
     os.environ.update(settings.dbt_env())
+    # dbt is installed beside this interpreter; a scheduler calling `.venv/bin/cxw` directly
+    # may not have that folder on PATH.
+    interpreter_bin = str(Path(sys.executable).parent)
+    if interpreter_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([interpreter_bin, os.environ.get("PATH", "")])
     return ["--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
 
 

@@ -45,13 +45,14 @@ def suite_for(table: str, config: QualityConfig | None = None) -> SuiteDefinitio
         builder = SUITES[table]
     except KeyError:
         raise KeyError(f"no expectation suite for {table!r} (known: {', '.join(SUITES)})") from None
-    return builder(config or QualityConfig.from_settings())
+    config = config or QualityConfig.from_settings()
+    return builder(config).with_block_minimum(config.min_blocking_rows)
 
 
 def all_suites(config: QualityConfig | None = None) -> dict[str, SuiteDefinition]:
     """Every suite, built from one config."""
     config = config or QualityConfig.from_settings()
-    return {table: builder(config) for table, builder in SUITES.items()}
+    return {table: suite_for(table, config) for table in SUITES}
 
 
 __all__ = [

@@ -19,8 +19,8 @@ def _land_next_day(deployment: Deployment, scratch) -> list[str]:
     same world and the same facts; only the files named with the new date are new to the
     deployment. The new day is generated ``clean`` (its facts, re-deliveries, roster
     snapshot and corrections are the same, without the injected bad rows): on a one-day
-    batch a single injected empty CSAT score is 1 of ~10 answers, which the BLOCKING
-    ``scale_drift__csat`` check (more than 5% invalid) rightly refuses to publish.
+    batch a single injected empty CSAT score is 1 of ~10 answers, more than the 5% the
+    BLOCKING ``scale_drift__csat`` check tolerates, and the night would not publish.
     """
     next_day = SMALL_SAMPLE["start"] + dt.timedelta(days=SMALL_SAMPLE["days"])
     generated = generate_sample_exports(

@@ -197,9 +197,25 @@ def test_max_invalid_share_is_configurable(config):
     rows = clean_surveys()
     for i in range(3):
         rows[200 + i] = ("ces", "0")
-    strict = QualityConfig(config.scales, max_invalid_share=0.02, window=WINDOW)
+    strict = QualityConfig(
+        config.scales, max_invalid_share=0.02, window=WINDOW, min_blocking_rows=3
+    )
     outcome = validate_frame(surveys(rows), raw_surveys(strict))
     assert [o.name for o in outcome.failed_blocking] == ["scale_drift__ces"]
+
+
+def test_a_few_bad_rows_only_warn_whatever_their_share(config):
+    """3 invalid CES answers are 3% of a night: a share gate alone would block a small night."""
+    rows = clean_surveys()
+    for i in range(3):
+        rows[200 + i] = ("ces", "0")
+    share_only = QualityConfig(config.scales, max_invalid_share=0.02, window=WINDOW)
+    assert share_only.min_blocking_rows == 10  # the default (CXW_MIN_BLOCKING_ROWS)
+    outcome = validate_frame(surveys(rows), raw_surveys(share_only))
+    assert outcome.success
+    assert failed(outcome) == {"score_on_scale__ces"}  # shown as a warning
+    drift = outcome.outcome("scale_drift__ces")
+    assert (drift.unexpected_count, drift.details["below_block_minimum"]) == (3, 10)
 
 
 def test_csat_labels_are_valid_scores(config):
@@ -261,22 +277,22 @@ def employee_surveys(esat: list[str | None], enps: list[str | None]) -> pd.DataF
 
 
 def test_employee_scores_warn_then_block_on_drift(config):
-    esat = [str(1 + i % 5) for i in range(40)]
-    enps = [str(i % 11) for i in range(40)]
+    esat = [str(1 + i % 5) for i in range(120)]
+    enps = [str(i % 11) for i in range(120)]
     esat[0], esat[1] = None, "6"  # an empty esat is unanswered; '6' is off its 1..5 scale
     outcome = validate_frame(
         employee_surveys(esat, enps), suite_for("raw_employee_surveys", config)
     )
-    assert outcome.success  # 1 of 39 answered: 2.6%
+    assert outcome.success  # 1 of 119 answered
     assert failed(outcome) == {"score_on_scale__esat"}
     assert outcome.outcome("score_on_scale__esat").examples == ["6"]
 
-    enps[:4] = ["11", "-1", "7.5", "great"]  # 4 of 40 = 10%
+    enps[:12] = ["11", "-1", "7.5", "great"] * 3  # 12 of 120 = 10%
     outcome = validate_frame(
         employee_surveys(esat, enps), suite_for("raw_employee_surveys", config)
     )
     assert [o.name for o in outcome.failed_blocking] == ["scale_drift__enps"]
-    assert outcome.outcome("scale_drift__enps").unexpected_count == 4
+    assert outcome.outcome("scale_drift__enps").unexpected_count == 12
 
 
 # --- raw.calls and raw.tickets ----------------------------------------------------------
@@ -337,8 +353,8 @@ def test_contract_violations_of_calls_block(config):
         "talk_seconds_not_negative",
         "direction_in_set",
         "call_id_not_null",
-        "offered_at_plausible__systemic",  # 1 of 10 is more than 5%
-    }
+    }  # one implausible offered_at of 10 is 10%, but a single row only warns:
+    assert outcome.outcome("offered_at_plausible__systemic").details["below_block_minimum"] == 10
     assert outcome.outcome("columns_present").examples == ["wrap_code"]
     assert outcome.outcome("offered_at_plausible").examples == ["1970-01-01T00:00:00"]
 

@@ -111,8 +111,8 @@
         team_id,
         agent_id,
         '{{ metric }}' as metric,
-        cast({{ numerator }} as {{ kpi_type_double() }}) as numerator,
-        cast({{ denominator }} as {{ kpi_type_double() }}) as denominator,
+        cast({{ numerator }} as {{ kpi_type_exact() }}) as numerator,
+        cast({{ denominator }} as {{ kpi_type_exact() }}) as denominator,
         cast({{ sample_size }} as bigint) as sample_size,
         cast({{ promoters }} as bigint) as promoters,
         cast({{ detractors }} as bigint) as detractors

@@ -15,6 +15,21 @@
 {%- endmacro %}
 
 
+{#- The exact numeric type in which kpi_metrics sums numerators and denominators
+    (fractional handle seconds and first-response minutes included) before one cast
+    to kpi_type_double(). Floating-point addition depends on the order of the rows, which
+    differs between an incremental build and a full refresh (or between two runs on
+    several threads); an exact sum does not, so the same facts always publish the same
+    bits. Scale 9: a fact's measure is rounded to 1e-9 once, 29 integer digits remain. -#}
+{% macro kpi_type_exact() -%}
+    {{ return(adapter.dispatch('kpi_type_exact')()) }}
+{%- endmacro %}
+
+{% macro default__kpi_type_exact() -%}
+    {{ return('decimal(38, 9)') }}
+{%- endmacro %}
+
+
 {#- Median (the mean of the two middle values for an even count); NULLs ignored. -#}
 {% macro kpi_median(expression) -%}
     {{ return(adapter.dispatch('kpi_median')(expression)) }}

@@ -50,7 +50,9 @@ call_measures as (
         sum(
             case when is_answered_within_service_level then 1 else 0 end
         ) as calls_within_service_level,
-        sum(case when is_handled then handle_seconds else 0 end) as handle_seconds
+        sum(
+            case when is_handled then cast(handle_seconds as {{ kpi_type_exact() }}) else 0 end
+        ) as handle_seconds
     from inbound_calls
     group by report_date, client_id, site_id, team_id, agent_id
 ),
@@ -116,7 +118,9 @@ ticket_measures as (
         agent_id,
         count(*) as created_tickets,
         count(first_response_minutes) as first_responded_tickets,
-        coalesce(sum(first_response_minutes), 0) as first_response_minutes,
+        coalesce(
+            sum(cast(first_response_minutes as {{ kpi_type_exact() }})), 0
+        ) as first_response_minutes,
         sum(
             case when is_first_response_within_target then 1 else 0 end
         ) as tickets_within_target
@@ -567,8 +571,9 @@ summed as (
         level,
         entity_id,
         metric,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator,
+        -- exact sums, then one cast: the same atoms in any order give the same bits
+        cast(sum(numerator) as {{ kpi_type_double() }}) as numerator,
+        cast(sum(denominator) as {{ kpi_type_double() }}) as denominator,
         sum(sample_size) as sample_size,
         sum(promoters) as promoters,
         sum(detractors) as detractors,
