@@ -29,6 +29,10 @@ PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["published_warehouse"])
 PUBLISHED_SCHEMAS = ("marts", "quality")
 PUBLISH_LOG_TABLE = "quality.publish_log"
 PERSONAL_COLUMN_NAMES = frozenset(c for cols in PERSONAL_DATA_COLUMNS.values() for c in cols)
+# BI tools read the published file with the DuckDB they bundle, often a 1.x release (the
+# Metabase driver's 1.4, for one). DuckDB 2.0 writes its newest storage format unless told
+# otherwise, and no 1.x release opens that; every DuckDB since 1.0 reads this one.
+PUBLISHED_STORAGE_VERSION = "v1.0.0"
 
 
 class PublishRefused(RuntimeError):
@@ -132,7 +136,10 @@ def publish_warehouse(settings: Settings, *, run_id: str | None = None) -> Publi
             if not any(schema == "marts" for schema, _ in relations):
                 raise PublishRefused("the build database has no marts to publish")
             _refuse_personal_data(con, relations)
-            con.execute(f"attach '{staging_file}' as published").fetchall()
+            con.execute(
+                f"attach '{staging_file}' as published "
+                f"(storage_version '{PUBLISHED_STORAGE_VERSION}')"
+            ).fetchall()
             try:
                 rows_by_table = _copy_relations(con, relations)
                 con.execute(

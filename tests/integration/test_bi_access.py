@@ -190,3 +190,16 @@ def test_the_parquet_copy_is_the_published_night(sample_build):
             assert from_parquet == from_duckdb, f"{schema}.{table}"
     finally:
         con.close()
+
+
+def test_the_published_file_opens_in_every_duckdb_since_1_0(sample_build):
+    """BI tools bundle their own DuckDB, often a 1.x release (Metabase's driver, ...).
+
+    DuckDB 2.0 writes its newest storage format unless told otherwise, which no 1.x
+    release can open ("version number 69, but we can only read versions between 64 and
+    68" from DuckDB 1.5.6); the published file is written in the 1.0 format.
+    """
+    deployment, _ = sample_build
+    assert deployment.published(
+        "select tags from duckdb_databases() where database_name = current_database()"
+    ) == [({"storage_version": "v1.0.0+"},)]
