@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -142,6 +143,73 @@ def validate_frame(frame: pd.DataFrame, suite: SuiteDefinition) -> SuiteOutcome:
     success = all(o.success for o in outcomes if o.blocking)
     return SuiteOutcome(
         suite.name, suite.table, success, rows, outcomes, time.perf_counter() - started, result
+    )
+
+
+def validate_frames(frames: Iterable[pd.DataFrame], suite: SuiteDefinition) -> SuiteOutcome:
+    """Validate a table too large for memory, chunk by chunk, as one outcome.
+
+    Counts add up across chunks; an expectation with a tolerated share (``mostly``) is
+    judged on the totals, the others fail when any chunk fails. The caller cuts the chunks
+    so that a uniqueness expectation holds within each one (e.g. whole files, or whole
+    partitions of the key).
+    """
+    started = time.perf_counter()
+    parts = [validate_frame(frame, suite) for frame in frames]
+    parts = [p for p in parts if p.rows] or parts[:1]
+    if not parts:
+        return validate_frame(pd.DataFrame(), suite)
+    if len(parts) == 1:
+        return parts[0]
+    outcomes = [
+        _merged_outcome(definition, [p.outcome(definition.name) for p in parts])
+        for definition in suite.expectations
+    ]
+    return SuiteOutcome(
+        suite.name,
+        suite.table,
+        all(o.success for o in outcomes if o.blocking),
+        sum(p.rows for p in parts),
+        outcomes,
+        time.perf_counter() - started,
+        parts[0].gx_result,
+    )
+
+
+def _merged_outcome(
+    definition: ExpectationDefinition, parts: list[ExpectationOutcome]
+) -> ExpectationOutcome:
+    unexpected = sum(o.unexpected_count for o in parts)
+    judged = sum(
+        int(o.details.get("element_count", 0)) - int(o.details.get("missing_count", 0) or 0)
+        for o in parts
+    )
+    percent = 100.0 * unexpected / judged if judged else None
+    details = {**_base_details(definition), "element_count": judged, "chunks": len(parts)}
+    if any("exception" in o.details for o in parts):
+        details["exception"] = next(
+            o.details["exception"] for o in parts if "exception" in o.details
+        )
+        success = False
+    elif "mostly" in definition.kwargs:
+        tolerated = 1.0 - float(definition.kwargs["mostly"])
+        success = percent is None or percent / 100.0 <= tolerated + 1e-12
+        if not success and unexpected < definition.min_unexpected_to_block:
+            success = True
+            details["below_block_minimum"] = definition.min_unexpected_to_block
+    else:
+        success = all(o.success for o in parts)
+    examples = [e for o in parts for e in o.examples][:EXAMPLES_PER_EXPECTATION]
+    return ExpectationOutcome(
+        name=definition.name,
+        expectation=parts[0].expectation,
+        column=definition.column,
+        success=success,
+        blocking=definition.blocking,
+        unexpected_count=unexpected,
+        unexpected_percent=percent,
+        examples=examples,
+        details=details,
     )
 
 

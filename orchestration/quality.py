@@ -11,14 +11,14 @@ The failed expectations, with unexpected counts and example values, are in the c
 metadata; GX data docs of the run are written under ``CXW_DATA_DOCS_DIR``.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import dagster as dg
-import pandas as pd
 from dagster_dbt import get_asset_key_for_model
 
 from data_quality.config import QualityConfig
-from data_quality.runner import SuiteOutcome, validate_frame
+from data_quality.runner import SuiteOutcome, validate_frames
 from data_quality.suites import suite_for
 from orchestration.ingestion import raw_asset_key
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES
@@ -26,6 +26,13 @@ from orchestration.landing.loader import LOADED, MANIFEST_TABLE
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
+
+# GX works on pandas frames in memory, so a large night (a full build of a year) is
+# validated chunk by chunk and the outcomes are added up.
+CHUNK_ROWS = 250_000
+
+# A function of a build-database connection yielding (sql, params), one query per chunk.
+ChunkQueries = Callable[[Any], Iterator[tuple[str, list]]]
 
 EXPECTATIONS_CHECK = "expectations"
 WARNINGS_CHECK = "expectation_warnings"
@@ -84,16 +91,19 @@ def _check_results(outcome: SuiteOutcome, docs: str | None) -> Iterator[dg.Asset
 
 
 def _validate(
-    context: dg.AssetCheckExecutionContext, table: str, sql: str, params: list
+    context: dg.AssetCheckExecutionContext, table: str, chunk_queries: ChunkQueries
 ) -> Iterator[dg.AssetCheckResult]:
-    """Read the rows to validate from the build database, run the suite, yield both results."""
+    """Run the suite over the chunks the queries read from the build database."""
     settings = load_settings()
     with (
         exclusive_build(settings, f"checks of {table}"),
         connect(settings.build_path, settings) as con,
     ):
-        frame: pd.DataFrame = con.sql(sql, params=params).to_arrow_table().to_pandas()
-    outcome = validate_frame(frame, suite_for(table, _quality_config(settings)))
+        frames = (
+            con.sql(sql, params=params).to_arrow_table().to_pandas()
+            for sql, params in chunk_queries(con)
+        )
+        outcome = validate_frames(frames, suite_for(table, _quality_config(settings)))
     context.log.info(outcome.summary())
     docs = None
     if outcome.gx_result is not None:
@@ -128,6 +138,32 @@ def _new_rows_sql(source: str) -> str:
     )
 
 
+def _new_rows_in_chunks(source: str, run_id: str) -> ChunkQueries:
+    """This run's new rows of a source, whole files per chunk (file-level keys stay exact)."""
+
+    def queries(con) -> Iterator[tuple[str, list]]:
+        files = con.execute(
+            f"select file_path, rows_loaded from {MANIFEST_TABLE} "
+            "where source = ? and run_id = ? and status = ? order by file_path",
+            [source, run_id, LOADED],
+        ).fetchall()
+        group: list[str] = []
+        rows = 0
+        for path, loaded in [*files, (None, 0)]:
+            if group and (path is None or rows + loaded > CHUNK_ROWS):
+                yield (
+                    f"select * from {RAW_SCHEMA}.{source} "
+                    "where _file_path in (select unnest(?::varchar[]))",
+                    [group],
+                )
+                group, rows = [], 0
+            if path is not None:
+                group.append(path)
+                rows += loaded
+
+    return queries
+
+
 def build_raw_quality_checks(source: str) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
         specs=_specs(raw_asset_key(source), f"raw_{source}__suite on the files of this run"),
@@ -135,7 +171,7 @@ def build_raw_quality_checks(source: str) -> dg.AssetChecksDefinition:
     )
     def _raw_checks(context: dg.AssetCheckExecutionContext):
         yield from _validate(
-            context, f"raw_{source}", _new_rows_sql(source), [source, context.run.run_id, LOADED]
+            context, f"raw_{source}", _new_rows_in_chunks(source, context.run.run_id)
         )
 
     return _raw_checks
@@ -165,6 +201,34 @@ def _touched_periods_sql() -> str:
     )
 
 
+def _touched_kpi_rows_in_chunks(run_id: str) -> ChunkQueries:
+    """The kpi_metrics rows of the periods this run touched, cut by grain, level and a hash
+    of the entity, so that the key stays unique within each chunk."""
+
+    def queries(con) -> Iterator[tuple[str, list]]:
+        sql, other = _touched_periods_sql()
+        params = [p for source in _ANCHORS for p in (source, run_id, LOADED)]
+        (since,) = con.execute(sql, [*params, run_id, LOADED, *other]).fetchall()[0]
+        if since is None:
+            return
+        table = f"marts.{KPI_METRICS_MODEL}"
+        groups = con.execute(
+            f"select period_grain, level, count(*) from {table} "
+            "where period_start >= ? group by all order by all",
+            [since],
+        ).fetchall()
+        for grain, level, count in groups:
+            parts = -(-count // CHUNK_ROWS)
+            for part in range(parts):
+                yield (
+                    f"select * from {table} where period_start >= ? and period_grain = ? "
+                    "and level = ? and hash(entity_id) % ? = ?",
+                    [since, grain, level, parts, part],
+                )
+
+    return queries
+
+
 def build_kpi_quality_checks(transform_assets: dg.AssetsDefinition) -> dg.AssetChecksDefinition:
     kpi_key = get_asset_key_for_model([transform_assets], KPI_METRICS_MODEL)
 
@@ -173,15 +237,8 @@ def build_kpi_quality_checks(transform_assets: dg.AssetsDefinition) -> dg.AssetC
         name="kpi_metrics_expectations",
     )
     def _kpi_checks(context: dg.AssetCheckExecutionContext):
-        run_id = context.run.run_id
-        sql, other = _touched_periods_sql()
-        params = [p for source in _ANCHORS for p in (source, run_id, LOADED)]
-        since_sql = f"({sql})"
         yield from _validate(
-            context,
-            KPI_METRICS_MODEL,
-            f"select * from marts.{KPI_METRICS_MODEL} where period_start >= {since_sql}",
-            [*params, run_id, LOADED, *other],
+            context, KPI_METRICS_MODEL, _touched_kpi_rows_in_chunks(context.run.run_id)
         )
 
     return _kpi_checks

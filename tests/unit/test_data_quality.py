@@ -17,7 +17,7 @@ import pytest
 from data_quality.config import PlausibleWindow, QualityConfig
 from data_quality.data_docs import build_data_docs
 from data_quality.definitions import SuiteDefinition
-from data_quality.runner import SuiteOutcome, validate_frame
+from data_quality.runner import SuiteOutcome, validate_frame, validate_frames
 from data_quality.scales import (
     EMPTY_SCORE,
     NOT_AN_INTEGER,
@@ -580,3 +580,27 @@ def test_importing_data_quality_does_not_import_great_expectations():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+def test_validating_in_chunks_gives_the_outcome_of_the_whole_frame(config):
+    rows = clean_surveys()
+    for i in range(12):  # 12 of the answered csat: drift, judged on the totals
+        rows[10 * i] = ("csat", str(6 + i % 5))
+    rows[7] = ("nps", "11")  # one warning
+    frame = surveys(rows)
+    suite = raw_surveys(config)
+    whole = validate_frame(frame, suite)
+    chunks = [frame.iloc[i : i + 70] for i in range(0, len(frame), 70)]
+    merged = validate_frames(chunks, suite)
+    assert merged.rows == whole.rows == len(frame)
+    assert merged.success == whole.success is False
+    for expected in whole.outcomes:
+        got = merged.outcome(expected.name)
+        assert (got.success, got.unexpected_count) == (
+            expected.success,
+            expected.unexpected_count,
+        ), expected.name
+        if expected.unexpected_percent is not None:
+            assert got.unexpected_percent == pytest.approx(expected.unexpected_percent), (
+                expected.name
+            )
