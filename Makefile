@@ -27,7 +27,8 @@ run: setup  ## run the nightly job once on CXW_LANDING_DIR
 lint: setup  ## ruff and sqlfluff
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	cd dbt_project && $(UV) run --frozen sqlfluff lint models
+	@# sqlfluff's dbt templater opens a database: a throwaway one, never the build database
+	cd dbt_project && CXW_BUILD_PATH=$$(mktemp -d)/sqlfluff.duckdb $(UV) run --frozen sqlfluff lint models
 
 browser:  ## Debian's headless Chromium, for the report rendering test
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }

@@ -33,11 +33,26 @@ employee_enps_scores as (
 ),
 
 invalid_scores as (
-    select source, file_path, score_type, reason from customer_survey_scores
+    select
+        source,
+        file_path,
+        score_type,
+        reason
+    from customer_survey_scores
     union all
-    select source, file_path, score_type, reason from employee_esat_scores
+    select
+        source,
+        file_path,
+        score_type,
+        reason
+    from employee_esat_scores
     union all
-    select source, file_path, score_type, reason from employee_enps_scores
+    select
+        source,
+        file_path,
+        score_type,
+        reason
+    from employee_enps_scores
 )
 
 select

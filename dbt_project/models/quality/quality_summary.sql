@@ -35,8 +35,26 @@ invalid_scores as (
     group by source, score_type, reason
 )
 
-select source, kind, reason, files, affected_rows from rejected_files
+select
+    source,
+    kind,
+    reason,
+    files,
+    affected_rows
+from rejected_files
 union all
-select source, kind, reason, files, affected_rows from rejected_rows
+select
+    source,
+    kind,
+    reason,
+    files,
+    affected_rows
+from rejected_rows
 union all
-select source, kind, reason, files, affected_rows from invalid_scores
+select
+    source,
+    kind,
+    reason,
+    files,
+    affected_rows
+from invalid_scores
