@@ -18,7 +18,7 @@ def settings(tmp_path):
 def _try_lock_in_another_process(settings) -> subprocess.CompletedProcess:
     code = textwrap.dedent(
         f"""
-        from orchestration.run_lock import exclusive_build
+        from orchestration.run_lock import RunInProgress, exclusive_build
         from orchestration.settings import load_settings
         settings = load_settings({{"CXW_BUILD_PATH": {str(settings.build_path)!r}}})
         try:
