@@ -9,7 +9,13 @@ import datetime as dt
 import dagster as dg
 
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES, SourceSpec
-from orchestration.landing.loader import LOADED, MANIFEST_TABLE, ingest_source, reconcile
+from orchestration.landing.loader import (
+    LOADED,
+    MANIFEST_TABLE,
+    REJECTED,
+    ingest_source,
+    reconcile,
+)
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import load_settings
 from orchestration.warehouse import connect
@@ -30,8 +36,8 @@ def _rejected_files(con, source: str) -> list[tuple[str, str]]:
     """Files of the source whose current version is rejected whole, with the error."""
     return con.execute(
         f"select file_path, error from {MANIFEST_TABLE} "
-        "where source = ? and status <> ? order by file_path",
-        [source, LOADED],
+        "where source = ? and status = ? order by file_path",
+        [source, REJECTED],
     ).fetchall()
 
 

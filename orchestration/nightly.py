@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 import time
 
@@ -71,7 +70,7 @@ def execute_nightly_job(
 ) -> dg.ExecuteInProcessResult:
     if full_refresh and settings.build_path.exists():
         settings.build_path.unlink()
-        shutil.rmtree(settings.build_path.with_suffix(".duckdb.wal"), ignore_errors=True)
+        settings.build_path.with_name(settings.build_path.name + ".wal").unlink(missing_ok=True)
     prepare_dbt_manifest()
     from orchestration.definitions import defs
 

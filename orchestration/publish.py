@@ -21,6 +21,7 @@ import duckdb
 
 from orchestration.ingestion import BUILD_DB_POOL
 from orchestration.landing.contract import PERSONAL_DATA_COLUMNS
+from orchestration.landing.loader import PUBLISH_HISTORY_TABLE, ensure_raw_tables
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
@@ -156,6 +157,11 @@ def publish_warehouse(settings: Settings, *, run_id: str | None = None) -> Publi
         _sync(staging_file)
         os.replace(staging_file, target)
         _swap_directory(staging_parquet, parquet_dir)
+        with connect(settings.build_path, settings) as con:
+            ensure_raw_tables(con, [])
+            con.execute(
+                f"insert into {PUBLISH_HISTORY_TABLE} values (?, ?)", [published_at, run_id]
+            ).fetchall()
     finally:
         staging_file.unlink(missing_ok=True)
         staging_file.with_name(staging_file.name + ".wal").unlink(missing_ok=True)

@@ -4,8 +4,9 @@ Two checks per validated asset: ``expectations`` (blocking: a failure stops ever
 downstream, so nothing is published) and ``expectation_warnings`` (a few bad rows: shown,
 not blocking). Each validates only what is new in the run:
 
-* a raw source: the rows of the files this run ingested;
-* ``kpi_metrics``: the periods that contain a date this run's new facts fall on.
+* a raw source: the rows of the files ingested since the last publish (this night's, and
+  any earlier night's that a failed check kept from being published);
+* ``kpi_metrics``: the periods that contain an anchor date of those rows.
 
 The failed expectations, with unexpected counts and example values, are in the checks'
 metadata; GX data docs of the run are written under ``CXW_DATA_DOCS_DIR``.
@@ -22,7 +23,7 @@ from data_quality.runner import SuiteOutcome, validate_frames
 from data_quality.suites import suite_for
 from orchestration.ingestion import raw_asset_key
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES
-from orchestration.landing.loader import LOADED, MANIFEST_TABLE
+from orchestration.landing.loader import MANIFEST_TABLE, PENDING_FILES_SQL
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
@@ -132,20 +133,17 @@ def _specs(asset_key: dg.AssetKey, what: str) -> list[dg.AssetCheckSpec]:
 
 
 def _new_rows_sql(source: str) -> str:
-    return (
-        f"select * from {RAW_SCHEMA}.{source} where _file_path in ("
-        f"select file_path from {MANIFEST_TABLE} where source = ? and run_id = ? and status = ?)"
-    )
+    return f"select * from {RAW_SCHEMA}.{source} where _file_path in ({PENDING_FILES_SQL})"
 
 
-def _new_rows_in_chunks(source: str, run_id: str) -> ChunkQueries:
-    """This run's new rows of a source, whole files per chunk (file-level keys stay exact)."""
+def _new_rows_in_chunks(source: str) -> ChunkQueries:
+    """The rows still to be validated, whole files per chunk (file-level keys stay exact)."""
 
     def queries(con) -> Iterator[tuple[str, list]]:
         files = con.execute(
-            f"select file_path, rows_loaded from {MANIFEST_TABLE} "
-            "where source = ? and run_id = ? and status = ? order by file_path",
-            [source, run_id, LOADED],
+            f"select m.file_path, m.rows_loaded from {MANIFEST_TABLE} as m "
+            f"where m.file_path in ({PENDING_FILES_SQL}) order by m.file_path",
+            [source],
         ).fetchall()
         group: list[str] = []
         rows = 0
@@ -166,49 +164,42 @@ def _new_rows_in_chunks(source: str, run_id: str) -> ChunkQueries:
 
 def build_raw_quality_checks(source: str) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
-        specs=_specs(raw_asset_key(source), f"raw_{source}__suite on the files of this run"),
+        specs=_specs(raw_asset_key(source), f"raw_{source}__suite on the unpublished files"),
         name=f"raw_{source}_expectations",
     )
     def _raw_checks(context: dg.AssetCheckExecutionContext):
-        yield from _validate(
-            context, f"raw_{source}", _new_rows_in_chunks(source, context.run.run_id)
-        )
+        yield from _validate(context, f"raw_{source}", _new_rows_in_chunks(source))
 
     return _raw_checks
 
 
-def _touched_periods_sql() -> str:
-    """The earliest period start that this run's new rows can change, or NULL for all."""
+def _touched_periods_sql() -> tuple[str, list[str]]:
+    """The earliest period start the unpublished rows can change (NULL: none), and its params."""
     anchors = [
         f"select min(least({', '.join(f'cast({c} as date)' for c in columns)})) as d "
         f"from ({_new_rows_sql(source)})"
         for source, columns in _ANCHORS.items()
     ]
-    other = [s for s in SOURCES if s not in _ANCHORS]
-    return (
-        f"""
+    dimensions = [s for s in SOURCES if s not in _ANCHORS]
+    any_dimension = " union all ".join(f"({PENDING_FILES_SQL})" for _ in dimensions)
+    sql = f"""
         with touched as ({" union all ".join(anchors)}),
         earliest as (select min(d) - 1 as d from touched)
         select
-            case when exists (
-                select 1 from {MANIFEST_TABLE}
-                where run_id = ? and status = ? and source in ({", ".join("?" for _ in other)})
-            ) then date '0001-01-01'
+            case when exists ({any_dimension}) then date '0001-01-01'
             else least(date_trunc('month', d), date_trunc('week', d)) end as since
         from earliest
-    """,
-        other,
-    )
+    """
+    return sql, [*_ANCHORS, *dimensions]
 
 
-def _touched_kpi_rows_in_chunks(run_id: str) -> ChunkQueries:
-    """The kpi_metrics rows of the periods this run touched, cut by grain, level and a hash
-    of the entity, so that the key stays unique within each chunk."""
+def _touched_kpi_rows_in_chunks() -> ChunkQueries:
+    """The kpi_metrics rows of the periods the unpublished rows touch, cut by grain, level
+    and a hash of the entity, so that the key stays unique within each chunk."""
 
     def queries(con) -> Iterator[tuple[str, list]]:
-        sql, other = _touched_periods_sql()
-        params = [p for source in _ANCHORS for p in (source, run_id, LOADED)]
-        (since,) = con.execute(sql, [*params, run_id, LOADED, *other]).fetchall()[0]
+        sql, params = _touched_periods_sql()
+        (since,) = con.execute(sql, params).fetchall()[0]
         if since is None:
             return
         table = f"marts.{KPI_METRICS_MODEL}"
@@ -233,13 +224,11 @@ def build_kpi_quality_checks(transform_assets: dg.AssetsDefinition) -> dg.AssetC
     kpi_key = get_asset_key_for_model([transform_assets], KPI_METRICS_MODEL)
 
     @dg.multi_asset_check(
-        specs=_specs(kpi_key, "kpi_metrics__suite on the periods this run changed"),
+        specs=_specs(kpi_key, "kpi_metrics__suite on the periods unpublished rows change"),
         name="kpi_metrics_expectations",
     )
     def _kpi_checks(context: dg.AssetCheckExecutionContext):
-        yield from _validate(
-            context, KPI_METRICS_MODEL, _touched_kpi_rows_in_chunks(context.run.run_id)
-        )
+        yield from _validate(context, KPI_METRICS_MODEL, _touched_kpi_rows_in_chunks())
 
     return _kpi_checks
 

@@ -6,10 +6,12 @@ Every reader returns a polars frame whose columns are all text, named as deliver
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import io
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +95,7 @@ def _payload(file: LandingFile) -> bytes:
     if file.compressed:
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise UnreadableFileError(f"not a readable gzip file: {exc}") from None
     return data
 
@@ -116,54 +118,114 @@ def _as_text_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(columns)
 
 
-def _read_csv(data: bytes) -> pl.DataFrame:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+BAD_CSV_ROW = "bad_csv_row"
+BAD_JSON = "bad_json"
+
+
+def _without_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Drop blank lines (rows whose every field is empty): they are not rows of data."""
+    if not frame.width:
+        return frame
+    filled = pl.any_horizontal(
+        pl.col(c).is_not_null() & (pl.col(c).cast(pl.String) != "") for c in frame.columns
+    )
+    return frame.filter(filled)
+
+
+def _read_csv(data: bytes) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
+    """Rows of a CSV file; a row with the wrong number of fields is returned as a bad row.
+
+    The fast path hands the whole file to polars; a file polars refuses is read again with
+    Python's csv module, so that only its malformed rows are rejected.
+    """
+    data = data.removeprefix(b"\xef\xbb\xbf")
     if not data.strip():
-        return pl.DataFrame()
+        return pl.DataFrame(), []
+    header = next(csv.reader(io.StringIO(data[: data.find(b"\n") + 1 or None].decode("utf-8"))))
+    names = [name.strip().lower() for name in header]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:  # polars would rename the second one silently
+        raise UnreadableFileError(f"column {repeated[0]!r} appears more than once")
     try:
-        return pl.read_csv(
+        frame = pl.read_csv(
             data,
             infer_schema=False,
             empty_string_is_null=False,
             truncate_ragged_lines=False,
             raise_if_empty=False,
         )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-        raise UnreadableFileError(f"not a readable CSV file: {str(exc).splitlines()[0]}") from None
+        return _without_empty_rows(frame), []
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError):
+        pass
+    try:
+        lines = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    except csv.Error:
+        # never the parser's message: it quotes the data, which may be personal
+        raise UnreadableFileError("not a readable CSV file (malformed quoting)") from None
+    header, *records = lines
+    columns = [name if name else f"column_{i + 1}" for i, name in enumerate(header)]
+    good: list[list[str]] = []
+    bad: list[tuple[int, str, str]] = []
+    row = 0
+    for record in records:
+        if not any(field.strip() for field in record):
+            continue  # a blank line
+        row += 1
+        if len(record) != len(columns):
+            bad.append((row, BAD_CSV_ROW, ",".join(record)[:2000]))
+            good.append([None] * len(columns))  # keeps row numbers; dropped by the loader
+            continue
+        good.append(record)
+    frame = pl.DataFrame(good, schema={c: pl.String for c in columns}, orient="row")
+    return frame, bad
 
 
 def _read_json_lines(data: bytes) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
-    """Rows of a JSON Lines file; a line that is not a JSON object is returned as a bad line.
+    """Rows of a JSON Lines file, every value as the text it was delivered as (``9`` stays
+    ``9``, never ``9.0``); a line that is not a JSON object is returned as a bad line.
 
     The fast path hands the whole file to polars; only a file polars refuses (a broken
     line, values of mixed types) is read line by line to isolate the bad rows.
     """
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        frame = pl.read_ndjson(data.removeprefix(b"\xef\xbb\xbf"), infer_schema_length=None)
-        return _as_text_frame(frame), []
+        columns = pl.read_ndjson(data, infer_schema_length=None).columns
+        frame = pl.read_ndjson(data, schema={c: pl.String for c in columns})
+        return _without_empty_rows(frame), []
     except (pl.exceptions.PolarsError, ValueError):
         pass
     records: list[dict[str, object]] = []
     bad: list[tuple[int, str, str]] = []  # (row number, reason, raw line)
     row = 0
-    for line in io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="strict"):
+    for line in io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="strict"):
         if not line.strip():
             continue
         row += 1
         try:
-            record = json.loads(line)
+            record = json.loads(line, parse_int=str, parse_float=str, parse_constant=str)
         except json.JSONDecodeError:
             record = None
         if not isinstance(record, dict):
-            bad.append((row, "bad_json", line.strip()[:2000]))
+            bad.append((row, BAD_JSON, line.strip()[:2000]))
             records.append({})
             continue
-        records.append(
-            {k: (json.dumps(v) if isinstance(v, dict | list) else v) for k, v in record.items()}
-        )
-    frame = pl.from_dicts(records, infer_schema_length=None) if records else pl.DataFrame()
-    return _as_text_frame(frame), bad
+        records.append({k: _json_text(v) for k, v in record.items()})
+    names = list(dict.fromkeys(k for r in records for k in r))
+    frame = pl.DataFrame(
+        [[r.get(k) for k in names] for r in records],
+        schema={k: pl.String for k in names},
+        orient="row",
+    )
+    return frame, bad
+
+
+def _json_text(value: object) -> str | None:
+    """A JSON value as text: numbers as written, true/false lower case, objects as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
 
 
 def read_text_frame(file: LandingFile) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
@@ -173,14 +235,16 @@ def read_text_frame(file: LandingFile) -> tuple[pl.DataFrame, list[tuple[int, st
     """
     if file.format == PARQUET:
         try:
-            table = pq.read_table(file.path)
-        except Exception as exc:  # pyarrow raises several types for a broken file
-            raise UnreadableFileError(f"not a readable Parquet file: {exc}") from None
-        return _as_text_frame(pl.from_arrow(table)), []
+            return _without_empty_rows(_as_text_frame(pl.from_arrow(pq.read_table(file.path)))), []
+        except Exception as exc:  # pyarrow and polars raise several types for a broken file
+            raise UnreadableFileError(
+                f"not a readable Parquet file ({type(exc).__name__})"
+            ) from None
     data = _payload(file)
     try:
         if file.format == CSV:
-            return _as_text_frame(_read_csv(data)), []
+            frame, bad = _read_csv(data)
+            return _as_text_frame(frame), bad
         return _read_json_lines(data)
     except UnicodeDecodeError as exc:
-        raise UnreadableFileError(f"not UTF-8 text: {exc}") from None
+        raise UnreadableFileError(f"not UTF-8 text (byte {exc.start})") from None

@@ -38,9 +38,11 @@ from orchestration.landing.files import (
 from orchestration.landing.parsing import REJECT_COLUMN, REJECT_REASON, parse_frame
 
 MANIFEST_TABLE = f"{RAW_SCHEMA}.ingest_manifest"
+PUBLISH_HISTORY_TABLE = f"{RAW_SCHEMA}.publish_history"  # written by the publish step
 REJECTS_TABLE = f"{RAW_SCHEMA}.rejected_rows"
 
-LOADED, REJECTED = "loaded", "rejected"
+LOADED, REJECTED, DUPLICATE = "loaded", "rejected", "duplicate"
+SAME_CONTENT = "same_content"
 MISSING_REQUIRED_COLUMN = "missing_required_column"
 UNREADABLE_FILE = "unreadable_file"
 DUPLICATE_COLUMN = "duplicate_column"
@@ -63,6 +65,21 @@ create table if not exists {MANIFEST_TABLE} (
     ingested_at timestamp not null,
     run_id varchar
 )"""
+
+_PUBLISH_HISTORY_DDL = f"""
+create table if not exists {PUBLISH_HISTORY_TABLE} (
+    published_at timestamp not null,
+    run_id varchar
+)"""
+
+# Files of a source ingested since the last publish: what the quality gate still has to
+# pass. A night whose check failed publishes nothing, so its files stay pending until a
+# later night validates them (or they are fixed) and publishes.
+PENDING_FILES_SQL = f"""
+    select file_path from {MANIFEST_TABLE}
+    where source = ? and status = 'loaded' and ingested_at > (
+        select coalesce(max(published_at), timestamp '0001-01-01') from {PUBLISH_HISTORY_TABLE}
+    )"""
 
 _REJECTS_DDL = f"""
 create table if not exists {REJECTS_TABLE} (
@@ -134,6 +151,7 @@ def ensure_raw_tables(
     con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
     con.execute(_MANIFEST_DDL).fetchall()
     con.execute(_REJECTS_DDL).fetchall()
+    con.execute(_PUBLISH_HISTORY_DDL).fetchall()
     for spec in specs:
         con.execute(raw_table_ddl(spec)).fetchall()
         existing = {
@@ -195,6 +213,14 @@ def ingest_source(
             [spec.name],
         ).fetchall()
     }
+    loaded_checksums = {
+        digest: path
+        for path, digest in con.execute(
+            f"select file_path, checksum from {MANIFEST_TABLE} "
+            "where source = ? and status = ? order by file_path desc",
+            [spec.name, LOADED],
+        ).fetchall()
+    }
     pending: list[_PendingFile] = []
 
     def flush() -> None:
@@ -214,6 +240,12 @@ def ingest_source(
                 [file.size_bytes, file.modified_ns, file.relative_path],
             ).fetchall()
             report.files_unchanged += 1
+            continue
+        same_as = loaded_checksums.get(digest)
+        if same_as is not None and same_as != file.relative_path:
+            # spec: a file already ingested with the same content is not ingested again
+            # (re-loading an old copy under a new name would undo later corrections)
+            report.results.append(_record_duplicate(con, file, digest, same_as, loaded_at, run_id))
             continue
         prepared = _prepare_file(spec, file, digest)
         if isinstance(prepared, _PendingFile):
@@ -436,6 +468,27 @@ def _reject_file(
         error=f"{file.relative_path}: {detail}",
     )
     _record(con, file, digest, result, reason, [], loaded_at, run_id)
+    return result
+
+
+def _record_duplicate(
+    con: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    digest: str,
+    same_as: str,
+    loaded_at: dt.datetime,
+    run_id: str | None,
+) -> FileResult:
+    """Record a file whose content was already ingested under another path; load nothing."""
+    result = FileResult(
+        file_path=file.relative_path,
+        status=DUPLICATE,
+        rows_read=0,
+        rows_loaded=0,
+        rows_rejected=0,
+        error=f"{file.relative_path}: same content as {same_as}, not ingested again",
+    )
+    _record(con, file, digest, result, SAME_CONTENT, [], loaded_at, run_id)
     return result
 
 

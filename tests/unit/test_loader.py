@@ -328,3 +328,84 @@ def test_source_timezone_applies_to_naive_timestamps_only(con, tmp_path):
     assert _rows(con, "select offered_at, ended_at from raw.calls") == [
         (dt.datetime(2026, 1, 5, 15, 0), dt.datetime(2026, 1, 5, 15, 5))
     ]
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_rejected_alone(con, tmp_path):
+    landing = tmp_path / "landing"
+    ragged = "c2,acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,,,60,an unquoted, comma"
+    _write(landing, "calls/a.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n{ragged}\n\n")
+    report = _ingest(con, landing)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
+    assert _rows(con, "select file_row, reason from raw.rejected_rows") == [(2, "bad_csv_row")]
+    assert reconcile(con, "calls") == []
+
+
+def test_blank_lines_are_not_rows(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/a.csv", f"{CALLS_HEADER}\n\n{GOOD_CALL}\n\n,,,,,,,\n")
+    report = _ingest(con, landing)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (1, 1, 0)
+
+
+def test_a_malformed_csv_error_never_quotes_the_data(con, tmp_path):
+    landing = tmp_path / "landing"
+    header = "customer_id,client_id,signup_date,full_name,email"
+    _write(landing, "customers/a.csv", f'{header}\nk1,acme,2026-01-01,"Jane Doe,jane@example.com\n')
+    report = _ingest(con, landing, "customers")
+    errors = " ".join(str(r.error) for r in report.results) + " ".join(
+        str(v) for (v,) in _rows(con, "select error from raw.ingest_manifest")
+    )
+    assert "jane" not in errors.lower()
+
+
+def test_json_numbers_keep_the_text_they_were_delivered_as(con, tmp_path):
+    landing = tmp_path / "landing"
+    base = {"survey_type": "nps", "client_id": "acme", "sent_at": "2026-01-05T10:00:00Z",
+            "responded_at": "2026-01-05T11:00:00Z"}  # fmt: skip
+    lines = [
+        json.dumps({**base, "survey_id": "s1", "score": 9}),
+        json.dumps({**base, "survey_id": "s2", "score": 7.5}),
+        json.dumps({**base, "survey_id": "s3", "score": "10"}),
+    ]
+    _write(landing, "surveys/a.jsonl", "\n".join(lines) + "\n")
+    _ingest(con, landing, "surveys")
+    assert _rows(con, "select survey_id, score from raw.surveys order by 1") == [
+        ("s1", "9"),
+        ("s2", "7.5"),
+        ("s3", "10"),
+    ]
+
+
+def test_the_same_content_under_a_new_name_is_not_ingested_again(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/calls_2026-01-05.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n")
+    _write(
+        landing,
+        "calls/calls_2026-01-06_fix.csv",
+        f"{CALLS_HEADER}\n{GOOD_CALL.replace(',280', ',305')}\n",
+    )
+    _ingest(con, landing)
+    # an old export dropped again under a new name must not undo the correction
+    _write(landing, "calls/calls_2026-01-07_resend.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n")
+    report = _ingest(con, landing)
+    assert [(r.file_path, r.status, r.rows_read) for r in report.results] == [
+        ("calls/calls_2026-01-07_resend.csv", "duplicate", 0)
+    ]
+    assert report.results[0].error.endswith(
+        "same content as calls/calls_2026-01-05.csv, not ingested again"
+    )
+    assert _rows(con, "select count(*) from raw.calls") == [(2,)]
+    assert reconcile(con, "calls") == []
+
+
+def test_a_damaged_gzip_body_and_a_repeated_header_reject_the_file(con, tmp_path):
+    landing = tmp_path / "landing"
+    body = gzip.compress(f"{CALLS_HEADER}\n{GOOD_CALL}\n".encode())
+    damaged = body[:12] + bytes(b ^ 0xFF for b in body[12:30]) + body[30:]
+    (landing / "calls").mkdir(parents=True)
+    (landing / "calls" / "a.csv.gz").write_bytes(damaged)
+    _write(landing, "calls/b.csv", "call_id,call_id\n1,2\n")
+    report = _ingest(con, landing)
+    errors = [r.error for r in report.files_rejected]
+    assert errors[0].startswith("calls/a.csv.gz: not a readable gzip file")
+    assert errors[1] == "calls/b.csv: column 'call_id' appears more than once"

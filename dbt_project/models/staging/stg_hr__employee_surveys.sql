@@ -38,11 +38,17 @@ validated_responses as (
         survey_date,
         esat_score_raw,
         esat_score_integer,
-        {{ survey_score_invalid_reason('esat_score_raw', 'esat_score_integer', "'esat'", 'true') }}
+        -- a pulse response may leave a question empty: only an answer can be invalid
+        {{ survey_score_invalid_reason(
+            'esat_score_raw', 'esat_score_integer', "'esat'", 'esat_score_raw is not null'
+        ) }}
             as esat_invalid_reason,
         enps_score_raw,
         enps_score_integer,
-        {{ survey_score_invalid_reason('enps_score_raw', 'enps_score_integer', "'enps'", 'true') }}
+        -- a pulse response may leave a question empty: only an answer can be invalid
+        {{ survey_score_invalid_reason(
+            'enps_score_raw', 'enps_score_integer', "'enps'", 'enps_score_raw is not null'
+        ) }}
             as enps_invalid_reason,
         _file_path,
         _file_row,
@@ -56,11 +62,11 @@ select
     survey_date,
     esat_score_raw,
     {{ survey_score_value('esat_score_integer', 'esat_invalid_reason', 'true') }} as esat_score,
-    esat_invalid_reason is null as has_valid_esat,
+    esat_score_raw is not null and esat_invalid_reason is null as has_valid_esat,
     esat_invalid_reason,
     enps_score_raw,
     {{ survey_score_value('enps_score_integer', 'enps_invalid_reason', 'true') }} as enps_score,
-    enps_invalid_reason is null as has_valid_enps,
+    enps_score_raw is not null and enps_invalid_reason is null as has_valid_enps,
     enps_invalid_reason,
     _file_path,
     _file_row,
