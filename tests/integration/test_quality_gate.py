@@ -45,6 +45,12 @@ def test_scale_drift_blocks_the_publish_and_keeps_yesterdays_warehouse(sample_co
         (40,)
     ]
 
+    # the next night brings nothing new: the drifted file is still unpublished, still checked
+    again = deployment.cxw("run", check=False)
+    assert again.returncode == 1
+    assert "scale_drift__csat: 12 unexpected (30.00%)" in again.stderr.strip().splitlines()[-1]
+    assert deployment.warehouse_path.read_bytes() == before
+
 
 def test_invalid_scores_are_in_no_metric_and_counted(sample_build):
     deployment, _ = sample_build
