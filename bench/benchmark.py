@@ -153,6 +153,7 @@ landing = Path(sys.argv[1])
 con = duckdb.connect(sys.argv[2])
 con.execute("set memory_limit = '2GB'").fetchall()
 con.execute("set threads = 2").fetchall()
+con.execute("set preserve_insertion_order = false").fetchall()  # streams, as the loader does
 for source in sorted(p.name for p in landing.iterdir() if p.is_dir()):
     d = landing / source
     readers = []
