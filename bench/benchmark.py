@@ -153,19 +153,30 @@ landing = Path(sys.argv[1])
 con = duckdb.connect(sys.argv[2])
 con.execute("set memory_limit = '2GB'").fetchall()
 con.execute("set threads = 2").fetchall()
-con.execute("set preserve_insertion_order = false").fetchall()  # streams, as the loader does
+con.execute("set preserve_insertion_order = false").fetchall()
+readers = {
+    ".csv": "read_csv('{}', all_varchar=true)",
+    ".gz": "read_csv('{}', all_varchar=true)",
+    ".jsonl": "read_json('{}', format='newline_delimited')",
+    ".ndjson": "read_json('{}', format='newline_delimited')",
+    ".parquet": "read_parquet('{}')",
+}
+# file by file: one read_csv over hundreds of gzip files runs out of memory in DuckDB 2.0
 for source in sorted(p.name for p in landing.iterdir() if p.is_dir()):
-    d = landing / source
-    readers = []
-    if list(d.glob('*.csv')) or list(d.glob('*.csv.gz')):
-        readers.append(f"read_csv(['{d}/*.csv*'], all_varchar=true, union_by_name=true)")
-    if list(d.glob('*.jsonl*')) or list(d.glob('*.ndjson*')):
-        pattern = f"{d}/*.jsonl*" if list(d.glob('*.jsonl*')) else f"{d}/*.ndjson*"
-        readers.append(f"read_json(['{pattern}'], format='newline_delimited', union_by_name=true)")
-    if list(d.glob('*.parquet')):
-        readers.append(f"read_parquet(['{d}/*.parquet'], union_by_name=true)")
-    for i, reader in enumerate(readers):
-        con.execute(f"create table {source}_{i} as select * from {reader}").fetchall()
+    created = set()
+    for path in sorted((landing / source).iterdir()):
+        suffix = ".gz" if path.name.endswith(".csv.gz") else path.suffix
+        if path.name.endswith((".jsonl.gz", ".ndjson.gz")):
+            suffix = ".jsonl"
+        if suffix not in readers or path.name.startswith("."):
+            continue
+        table = f"{source}_{suffix.strip('.')}"
+        select = "select * from " + readers[suffix].format(path)
+        if table in created:
+            con.execute(f"insert into {table} by name {select}").fetchall()
+        else:
+            con.execute(f"create table {table} as {select}").fetchall()
+            created.add(table)
 con.close()
 """
 
