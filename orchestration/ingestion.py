@@ -69,6 +69,20 @@ def _freshness_result(
     )
 
 
+def _run_started_at(context: dg.AssetExecutionContext) -> dt.datetime:
+    """When the run started (UTC): the one ``_loaded_at`` of every source a run loads.
+
+    One load time per run, not per source: an incremental fact compares the load times of
+    several sources (a survey's with its call's) with its own watermark, and rows of one
+    night must not look newer than each other.
+    """
+    record = context.instance.get_run_record_by_id(context.run_id)
+    started = record.start_time if record is not None else None
+    if started is None:
+        return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(started, dt.UTC).replace(tzinfo=None)
+
+
 def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     key = raw_asset_key(spec.name)
 
@@ -115,6 +129,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 settings.landing_dir,
                 timezone=settings.timezone_of(spec.name),
                 run_id=context.run.run_id,
+                now=_run_started_at(context),
                 log=context.log,
             )
             problems = reconcile(con, spec.name)

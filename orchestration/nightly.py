@@ -14,9 +14,10 @@ import time
 import dagster as dg
 
 from orchestration.jobs import NIGHTLY_JOB_NAME
+from orchestration.publish import PUBLISHED_WAREHOUSE_KEY
 from orchestration.run_lock import RunInProgress, exclusive_build
-from orchestration.settings import Settings
-from orchestration.transform import build_dbt_project
+from orchestration.settings import Settings, load_settings
+from orchestration.transform import build_dbt_project, transform_fingerprint
 
 EXIT_OK, EXIT_FAILED, EXIT_RUN_IN_PROGRESS = 0, 1, 3
 
@@ -59,10 +60,20 @@ def _failure_summary(result: dg.ExecuteInProcessResult) -> str | None:
     return None
 
 
-def prepare_dbt_manifest() -> None:
-    """Parse the dbt project so the Dagster definitions see every model (about 4 s)."""
+# Beside the manifest: the fingerprint of the dbt code and vars it was parsed from.
+MANIFEST_FINGERPRINT_FILE = "cxw_manifest_fingerprint"
+
+
+def prepare_dbt_manifest(settings: Settings | None = None) -> None:
+    """Parse the dbt project so the Dagster definitions see every model (about 5 s);
+    skipped when the manifest was parsed from the same dbt code and vars."""
     project = build_dbt_project()
+    fingerprint = transform_fingerprint(settings or load_settings())
+    marker = project.manifest_path.with_name(MANIFEST_FINGERPRINT_FILE)
+    if project.manifest_path.exists() and marker.exists() and marker.read_text() == fingerprint:
+        return
     project.preparer.prepare(project)
+    marker.write_text(fingerprint)
 
 
 def execute_nightly_job(
@@ -71,7 +82,7 @@ def execute_nightly_job(
     if full_refresh and settings.build_path.exists():
         settings.build_path.unlink()
         settings.build_path.with_name(settings.build_path.name + ".wal").unlink(missing_ok=True)
-    prepare_dbt_manifest()
+    prepare_dbt_manifest(settings)
     from orchestration.definitions import defs
 
     job = defs().resolve_job_def(NIGHTLY_JOB_NAME)
@@ -102,5 +113,14 @@ def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
     if failure:
         print(f"cxw run: FAILED after {elapsed:.0f}s: {failure}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"cxw run: done in {elapsed:.0f}s; build database {settings.build_path}")
+    published = any(
+        event.asset_key == PUBLISHED_WAREHOUSE_KEY
+        for event in result.get_asset_materialization_events()
+    )
+    outcome = (
+        f"published {settings.warehouse_path}"
+        if published
+        else "nothing new since the last publish; the published warehouse is unchanged"
+    )
+    print(f"cxw run: done in {elapsed:.0f}s; {outcome}")
     return EXIT_OK

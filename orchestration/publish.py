@@ -21,13 +21,19 @@ import duckdb
 
 from orchestration.ingestion import BUILD_DB_POOL
 from orchestration.landing.contract import PERSONAL_DATA_COLUMNS
-from orchestration.landing.loader import PUBLISH_HISTORY_TABLE, ensure_raw_tables
+from orchestration.landing.loader import (
+    PUBLISH_HISTORY_TABLE,
+    PUBLISHED_KPI_METRICS_TABLE,
+    ensure_raw_tables,
+)
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
+from orchestration.transform import transform_fingerprint
 from orchestration.warehouse import connect
 
 PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["published_warehouse"])
 PUBLISHED_SCHEMAS = ("marts", "quality")
+KPI_METRICS_TABLE = "kpi_metrics"
 PUBLISH_LOG_TABLE = "quality.publish_log"
 PERSONAL_COLUMN_NAMES = frozenset(c for cols in PERSONAL_DATA_COLUMNS.values() for c in cols)
 # BI tools read the published file with the DuckDB they bundle, often a 1.x release (the
@@ -159,8 +165,15 @@ def publish_warehouse(settings: Settings, *, run_id: str | None = None) -> Publi
         _swap_directory(staging_parquet, parquet_dir)
         with connect(settings.build_path, settings) as con:
             ensure_raw_tables(con, [])
+            if ("marts", KPI_METRICS_TABLE) in relations:
+                con.execute(
+                    f"create or replace table {PUBLISHED_KPI_METRICS_TABLE} as "
+                    f"select * from marts.{KPI_METRICS_TABLE}"
+                ).fetchall()
             con.execute(
-                f"insert into {PUBLISH_HISTORY_TABLE} values (?, ?)", [published_at, run_id]
+                f"insert into {PUBLISH_HISTORY_TABLE} "
+                "(published_at, run_id, transform_fingerprint) values (?, ?, ?)",
+                [published_at, run_id, transform_fingerprint(settings)],
             ).fetchall()
     finally:
         staging_file.unlink(missing_ok=True)

@@ -6,7 +6,8 @@ not blocking). Each validates only what is new in the run:
 
 * a raw source: the rows of the files ingested since the last publish (this night's, and
   any earlier night's that a failed check kept from being published);
-* ``kpi_metrics``: the periods that contain an anchor date of those rows.
+* ``kpi_metrics``: the rows that differ from the last published ones (the publish step
+  keeps a copy of what it published in the build database).
 
 The failed expectations, with unexpected counts and example values, are in the checks'
 metadata; GX data docs of the run are written under ``CXW_DATA_DOCS_DIR``.
@@ -21,9 +22,14 @@ from dagster_dbt import get_asset_key_for_model
 from data_quality.config import QualityConfig
 from data_quality.runner import SuiteOutcome, validate_frames
 from data_quality.suites import suite_for
+from data_quality.suites.kpi_metrics import KEY as KPI_KEY
 from orchestration.ingestion import raw_asset_key
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES
-from orchestration.landing.loader import MANIFEST_TABLE, PENDING_FILES_SQL
+from orchestration.landing.loader import (
+    MANIFEST_TABLE,
+    PENDING_FILES_SQL,
+    PUBLISHED_KPI_METRICS_TABLE,
+)
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
@@ -38,18 +44,6 @@ ChunkQueries = Callable[[Any], Iterator[tuple[str, list]]]
 EXPECTATIONS_CHECK = "expectations"
 WARNINGS_CHECK = "expectation_warnings"
 KPI_METRICS_MODEL = "kpi_metrics"  # the contract table of metrics.md
-
-# The anchor dates of metrics.md per source: new rows of a source touch the KPI periods
-# that contain these dates. A new file of any other source (clients, sites, teams) can
-# change every period, so the whole table is validated.
-_ANCHORS: dict[str, tuple[str, ...]] = {
-    "calls": ("offered_at",),
-    "tickets": ("created_at",),
-    "surveys": ("sent_at", "responded_at"),
-    "employee_surveys": ("survey_date",),
-    "customers": ("signup_date", "churn_date"),
-    "agent_roster": ("as_of_date",),
-}
 
 
 def _quality_config(settings: Settings) -> QualityConfig:
@@ -132,10 +126,6 @@ def _specs(asset_key: dg.AssetKey, what: str) -> list[dg.AssetCheckSpec]:
     ]
 
 
-def _new_rows_sql(source: str) -> str:
-    return f"select * from {RAW_SCHEMA}.{source} where _file_path in ({PENDING_FILES_SQL})"
-
-
 def _new_rows_in_chunks(source: str) -> ChunkQueries:
     """The rows still to be validated, whole files per chunk (file-level keys stay exact)."""
 
@@ -173,49 +163,30 @@ def build_raw_quality_checks(source: str) -> dg.AssetChecksDefinition:
     return _raw_checks
 
 
-def _touched_periods_sql() -> tuple[str, list[str]]:
-    """The earliest period start the unpublished rows can change (NULL: none), and its params."""
-    anchors = [
-        f"select min(least({', '.join(f'cast({c} as date)' for c in columns)})) as d "
-        f"from ({_new_rows_sql(source)})"
-        for source, columns in _ANCHORS.items()
-    ]
-    dimensions = [s for s in SOURCES if s not in _ANCHORS]
-    any_dimension = " union all ".join(f"({PENDING_FILES_SQL})" for _ in dimensions)
-    sql = f"""
-        with touched as ({" union all ".join(anchors)}),
-        earliest as (select min(d) - 1 as d from touched)
-        select
-            case when exists ({any_dimension}) then date '0001-01-01'
-            else least(date_trunc('month', d), date_trunc('week', d)) end as since
-        from earliest
-    """
-    return sql, [*_ANCHORS, *dimensions]
-
-
-def _touched_kpi_rows_in_chunks() -> ChunkQueries:
-    """The kpi_metrics rows of the periods the unpublished rows touch, cut by grain, level
-    and a hash of the entity, so that the key stays unique within each chunk."""
+def _changed_kpi_rows_in_chunks() -> ChunkQueries:
+    """The kpi_metrics rows the publish would change: those not in the copy of the last
+    published kpi_metrics (all rows when there is none, or its columns differ). Chunks are
+    cut by a hash of the key, so that the key stays unique within each chunk."""
 
     def queries(con) -> Iterator[tuple[str, list]]:
-        sql, params = _touched_periods_sql()
-        (since,) = con.execute(sql, params).fetchall()[0]
-        if since is None:
-            return
         table = f"marts.{KPI_METRICS_MODEL}"
-        groups = con.execute(
-            f"select period_grain, level, count(*) from {table} "
-            "where period_start >= ? group by all order by all",
-            [since],
-        ).fetchall()
-        for grain, level, count in groups:
-            parts = -(-count // CHUNK_ROWS)
-            for part in range(parts):
-                yield (
-                    f"select * from {table} where period_start >= ? and period_grain = ? "
-                    "and level = ? and hash(entity_id) % ? = ?",
-                    [since, grain, level, parts, part],
-                )
+        columns = {
+            relation: con.execute(
+                "select list(column_name order by ordinal_position) from information_schema.columns "
+                "where table_schema = ? and table_name = ?",
+                list(relation.split(".")),
+            ).fetchall()[0][0]
+            for relation in (table, PUBLISHED_KPI_METRICS_TABLE)
+        }
+        if columns[PUBLISHED_KPI_METRICS_TABLE] == columns[table]:
+            rows = f"(select * from {table} except select * from {PUBLISHED_KPI_METRICS_TABLE})"
+        else:
+            rows = table
+        (count,) = con.execute(f"select count(*) from {rows}").fetchall()[0]
+        parts = -(-count // CHUNK_ROWS)
+        key = ", ".join(KPI_KEY)
+        for part in range(parts):
+            yield (f"select * from {rows} where hash({key}) % ? = ?", [parts, part])
 
     return queries
 
@@ -224,11 +195,11 @@ def build_kpi_quality_checks(transform_assets: dg.AssetsDefinition) -> dg.AssetC
     kpi_key = get_asset_key_for_model([transform_assets], KPI_METRICS_MODEL)
 
     @dg.multi_asset_check(
-        specs=_specs(kpi_key, "kpi_metrics__suite on the periods unpublished rows change"),
+        specs=_specs(kpi_key, "kpi_metrics__suite on the rows that differ from the published ones"),
         name="kpi_metrics_expectations",
     )
     def _kpi_checks(context: dg.AssetCheckExecutionContext):
-        yield from _validate(context, KPI_METRICS_MODEL, _touched_kpi_rows_in_chunks())
+        yield from _validate(context, KPI_METRICS_MODEL, _changed_kpi_rows_in_chunks())
 
     return _kpi_checks
 

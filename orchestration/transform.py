@@ -1,9 +1,11 @@
 """Transform assets: the dbt project, every model an asset and every dbt test an asset check."""
 
+import hashlib
 import json
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,15 @@ from dagster_dbt import (
 )
 
 from orchestration.ingestion import BUILD_DB_POOL
+from orchestration.jobs import NIGHTLY_JOB_NAME
+from orchestration.landing.loader import (
+    FILES_SINCE_PUBLISH_SQL,
+    PUBLISH_HISTORY_TABLE,
+    ensure_raw_tables,
+)
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
+from orchestration.warehouse import connect
 
 # Our own dbt target folder: an analyst's plain `dbt` (target/) never races the nightly run
 # for manifest.json, and every nightly dbt call reuses it (partial parsing, no pile-up of
@@ -66,6 +75,69 @@ def dbt_build_args() -> list[str]:
     return ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(load_settings())]
 
 
+# What the dbt build computes from: its code and the settings it gets as vars.
+_TRANSFORM_INPUT_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
+_TRANSFORM_INPUT_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml")
+
+
+def transform_fingerprint(settings: Settings, project_dir: Path = DBT_PROJECT_DIR) -> str:
+    """A digest of the dbt project's code and vars: equal digests build equal tables."""
+    digest = hashlib.sha256()
+    paths = [project_dir / name for name in _TRANSFORM_INPUT_FILES]
+    for folder in _TRANSFORM_INPUT_FOLDERS:
+        paths += sorted(p for p in (project_dir / folder).rglob("*") if p.is_file())
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    digest.update(json.dumps(settings.dbt_vars(), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+SKIP, INCREMENTAL, FULL_REFRESH = "skip", "incremental", "full_refresh"
+
+
+@dataclass(frozen=True)
+class TransformPlan:
+    action: str  # skip | incremental | full_refresh
+    reason: str
+
+
+def plan_transform(settings: Settings, fingerprint: str) -> TransformPlan:
+    """What the nightly dbt build has to do, judged against the last publish.
+
+    * skip: no landing file was recorded since the last publish and the dbt code and vars
+      are those it was built with; the published warehouse is already this build's.
+    * full_refresh: the dbt code or vars changed since the last publish. Incremental
+      tables (staging of the large sources, the facts) only recompute new rows, so a
+      changed rule (a survey scale, a model's SQL) must rebuild them all.
+    * incremental: anything else.
+    """
+    if not settings.warehouse_path.exists():
+        return TransformPlan(INCREMENTAL, "no published warehouse yet")
+    with connect(settings.build_path, settings) as con:
+        ensure_raw_tables(con, [])
+        last = con.execute(
+            f"select transform_fingerprint from {PUBLISH_HISTORY_TABLE} "
+            "order by published_at desc limit 1"
+        ).fetchall()
+        (files_since_publish,) = con.execute(FILES_SINCE_PUBLISH_SQL).fetchall()[0]
+    if not last:
+        return TransformPlan(INCREMENTAL, "nothing published from this build database yet")
+    (published_fingerprint,) = last[0]
+    if published_fingerprint is not None and published_fingerprint != fingerprint:
+        return TransformPlan(
+            FULL_REFRESH, "the dbt project or its settings changed since the last publish"
+        )
+    if files_since_publish == 0 and published_fingerprint == fingerprint:
+        return TransformPlan(
+            SKIP, "no landing file since the last publish and the dbt project is unchanged"
+        )
+    return TransformPlan(
+        INCREMENTAL, f"{files_since_publish} landing file(s) since the last publish"
+    )
+
+
 def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=project.manifest_path,
@@ -74,13 +146,29 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
         pool=BUILD_DB_POOL,
     )
     def cx_warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        with exclusive_build(load_settings(), "dbt build"):
-            yield from dbt.cli(
-                dbt_build_args(), context=context, target_path=project.target_path
-            ).stream()
+        settings = load_settings()
+        with exclusive_build(settings, "dbt build"):
+            args = dbt_build_args()
+            if context.job_name == NIGHTLY_JOB_NAME:
+                plan = plan_transform(settings, transform_fingerprint(settings))
+                context.log.info(f"dbt build: {plan.action} ({plan.reason})")
+                if plan.action == SKIP:
+                    return  # nothing materialized: publish and the mart checks are skipped
+                if plan.action == FULL_REFRESH:
+                    args.append("--full-refresh")
+            yield from dbt.cli(args, context=context, target_path=project.target_path).stream()
 
     return cx_warehouse_dbt
 
 
+class NightlyDbtCliResource(DbtCliResource):
+    """dbt CLI without dagster-dbt's in-process dbt adapter. dagster-dbt opens one before
+    every invocation (about 5 s) only to fetch row counts or column metadata on request;
+    we request neither, and the subprocess does the work."""
+
+    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 (dagster-dbt's signature)
+        return None
+
+
 def build_dbt_resource(project: DbtProject) -> DbtCliResource:
-    return DbtCliResource(project_dir=project, profiles_dir=str(DBT_PROJECT_DIR))
+    return NightlyDbtCliResource(project_dir=project, profiles_dir=str(DBT_PROJECT_DIR))

@@ -1,8 +1,8 @@
 {#-
-    fact_rows_to_rebuild(key_column, attribution_date_column) emits two CTEs for the
-    is_incremental() branch of an incremental fact (`this`):
+    fact_rows_to_rebuild(key_column, attribution_date_column, watermark) emits CTEs for
+    the is_incremental() branch of an incremental fact (`this`); `watermark` is
+    incremental_watermark(), the last raw load the fact has seen:
 
-      - fact_watermark:  the fact's max(_loaded_at), the last raw load it has seen;
       - rows_to_rebuild: keys of rows ALREADY in the fact whose attribution may have changed
                          since, although their own raw rows did not:
           1. the agent's roster changed: a roster snapshot of the agent was loaded after the
@@ -17,19 +17,13 @@
     declare `-- depends_on:` for dim_client, dim_team and int_agents_teams_historized (refs
     inside is_incremental() are not seen at parse time).
 -#}
-{% macro fact_rows_to_rebuild(key_column, attribution_date_column) -%}
-    fact_watermark as (
-        select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) as loaded_at
-        from {{ this }}
-    ),
-
+{% macro fact_rows_to_rebuild(key_column, attribution_date_column, watermark) -%}
     agents_with_changed_roster as (
         select
             agent_team_ranges.agent_id,
             min(agent_team_ranges.valid_from) as rebuild_from
         from {{ ref('int_agents_teams_historized') }} as agent_team_ranges
-        cross join fact_watermark
-        where agent_team_ranges._loaded_at > fact_watermark.loaded_at
+        where agent_team_ranges._loaded_at > {{ watermark }}
         group by agent_team_ranges.agent_id
     ),
 
@@ -53,4 +47,27 @@
             on existing_rows.client_id = current_clients.client_id
         where coalesce(existing_rows.reporting_timezone, '') <> current_clients.reporting_timezone
     )
+{%- endmacro %}
+
+{#-
+    fact_rows_to_build(relation, key_column, loaded_at_columns, watermark): the rows of
+    `relation` an incremental fact writes. A full build: all of them. Incremental: the rows
+    with any of `loaded_at_columns` after the watermark, plus the keys of rows_to_rebuild
+    (fact_rows_to_rebuild). One branch per condition, united: each branch filters on one
+    column against a literal, which DuckDB pushes into the table scans (an OR of them
+    would read every row).
+-#}
+{% macro fact_rows_to_build(relation, key_column, loaded_at_columns, watermark) -%}
+    select * from {{ relation }}
+    {%- if is_incremental() %}
+        where {{ loaded_at_columns[0] }} > {{ watermark }}
+        {%- for column in loaded_at_columns[1:] %}
+    union
+    select * from {{ relation }}
+    where {{ column }} > {{ watermark }}
+        {%- endfor %}
+    union
+    select * from {{ relation }}
+    where {{ key_column }} in (select rows_to_rebuild.{{ key_column }} from rows_to_rebuild)
+    {%- endif %}
 {%- endmacro %}

@@ -66,20 +66,36 @@ create table if not exists {MANIFEST_TABLE} (
     run_id varchar
 )"""
 
+# What the last publish published of kpi_metrics (written by the publish step): the
+# kpi_metrics check validates the rows that differ from it, i.e. what a publish changes.
+PUBLISHED_KPI_METRICS_TABLE = f"{RAW_SCHEMA}.published_kpi_metrics"
+
 _PUBLISH_HISTORY_DDL = f"""
 create table if not exists {PUBLISH_HISTORY_TABLE} (
     published_at timestamp not null,
-    run_id varchar
+    run_id varchar,
+    transform_fingerprint varchar
 )"""
+# added after the first release: a build database of then gets the column (null)
+_PUBLISH_HISTORY_MIGRATION = (
+    f"alter table {PUBLISH_HISTORY_TABLE} add column if not exists transform_fingerprint varchar"
+)
+
+_LAST_PUBLISHED_AT = (
+    f"(select coalesce(max(published_at), timestamp '0001-01-01') from {PUBLISH_HISTORY_TABLE})"
+)
 
 # Files of a source ingested since the last publish: what the quality gate still has to
 # pass. A night whose check failed publishes nothing, so its files stay pending until a
 # later night validates them (or they are fixed) and publishes.
 PENDING_FILES_SQL = f"""
     select file_path from {MANIFEST_TABLE}
-    where source = ? and status = 'loaded' and ingested_at > (
-        select coalesce(max(published_at), timestamp '0001-01-01') from {PUBLISH_HISTORY_TABLE}
-    )"""
+    where source = ? and status = 'loaded' and ingested_at > {_LAST_PUBLISHED_AT}"""
+
+# Every file recorded since the last publish (loaded, rejected or duplicate): when there is
+# none, the build holds nothing the published warehouse lacks.
+FILES_SINCE_PUBLISH_SQL = f"""
+    select count(*) from {MANIFEST_TABLE} where ingested_at > {_LAST_PUBLISHED_AT}"""
 
 _REJECTS_DDL = f"""
 create table if not exists {REJECTS_TABLE} (
@@ -152,6 +168,7 @@ def ensure_raw_tables(
     con.execute(_MANIFEST_DDL).fetchall()
     con.execute(_REJECTS_DDL).fetchall()
     con.execute(_PUBLISH_HISTORY_DDL).fetchall()
+    con.execute(_PUBLISH_HISTORY_MIGRATION).fetchall()
     for spec in specs:
         con.execute(raw_table_ddl(spec)).fetchall()
         existing = {

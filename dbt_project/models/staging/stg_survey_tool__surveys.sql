@@ -1,3 +1,14 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='survey_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+-- A table, incremental: a night re-picks the latest version only of the keys it loaded
+-- (every version of such a key is read again, so the result equals a full refresh);
+-- the facts and tests then read a table instead of re-ranking every raw version.
 -- The free-text comment is not carried (may hold personal data; no metric uses it).
 with
 
@@ -17,6 +28,7 @@ raw_surveys as (
         _file_row,
         {{ latest_version_columns(['survey_id']) }}
     from {{ source('raw', 'surveys') }}
+    {{ only_keys_loaded_since_watermark('survey_id', source('raw', 'surveys')) }}
 ),
 
 latest_surveys as (

@@ -14,11 +14,17 @@
 -- depends_on: {{ ref('dim_team') }}
 -- depends_on: {{ ref('int_agents_teams_historized') }}
 
+{%- set watermark = incremental_watermark() %}
+
 with
 
 {% if is_incremental() %}
-    {{ fact_rows_to_rebuild('call_id', 'report_date') }},
+    {{ fact_rows_to_rebuild('call_id', 'report_date', watermark) }},
 {% endif %}
+
+rows_to_build as (
+    {{ fact_rows_to_build(ref('int_calls_attributed'), 'call_id', ['_loaded_at'], watermark) }}
+),
 
 attributed_calls as (
     select
@@ -47,7 +53,7 @@ attributed_calls as (
         is_answered_within_service_level,
         wrap_code,
         _loaded_at
-    from {{ ref('int_calls_attributed') }}
+    from rows_to_build
 )
 
 select
@@ -77,9 +83,3 @@ select
     attributed_calls.wrap_code,
     attributed_calls._loaded_at
 from attributed_calls
-{% if is_incremental() %}
-    cross join fact_watermark
-    where
-        attributed_calls._loaded_at > fact_watermark.loaded_at
-        or attributed_calls.call_id in (select rows_to_rebuild.call_id from rows_to_rebuild)
-{% endif %}

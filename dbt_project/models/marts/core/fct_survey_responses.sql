@@ -13,11 +13,22 @@
 -- depends_on: {{ ref('dim_team') }}
 -- depends_on: {{ ref('int_agents_teams_historized') }}
 
+{%- set watermark = incremental_watermark() %}
+
 with
 
 {% if is_incremental() %}
-    {{ fact_rows_to_rebuild('survey_id', 'attribution_date') }},
+    {{ fact_rows_to_rebuild('survey_id', 'attribution_date', watermark) }},
 {% endif %}
+
+rows_to_build as (
+    {{ fact_rows_to_build(
+        ref('int_survey_responses_attributed'),
+        'survey_id',
+        ['_loaded_at', '_interaction_loaded_at'],
+        watermark,
+    ) }}
+),
 
 attributed_surveys as (
     select
@@ -48,7 +59,7 @@ attributed_surveys as (
         is_low_effort,
         _loaded_at,
         _interaction_loaded_at
-    from {{ ref('int_survey_responses_attributed') }}
+    from rows_to_build
 )
 
 select
@@ -79,10 +90,3 @@ select
     attributed_surveys.is_low_effort,
     attributed_surveys._loaded_at
 from attributed_surveys
-{% if is_incremental() %}
-    cross join fact_watermark
-    where
-        attributed_surveys._loaded_at > fact_watermark.loaded_at
-        or attributed_surveys._interaction_loaded_at > fact_watermark.loaded_at
-        or attributed_surveys.survey_id in (select rows_to_rebuild.survey_id from rows_to_rebuild)
-{% endif %}

@@ -12,11 +12,17 @@
 -- depends_on: {{ ref('dim_team') }}
 -- depends_on: {{ ref('int_agents_teams_historized') }}
 
+{%- set watermark = incremental_watermark() %}
+
 with
 
 {% if is_incremental() %}
-    {{ fact_rows_to_rebuild('ticket_id', 'report_date') }},
+    {{ fact_rows_to_rebuild('ticket_id', 'report_date', watermark) }},
 {% endif %}
+
+rows_to_build as (
+    {{ fact_rows_to_build(ref('int_tickets_attributed'), 'ticket_id', ['_loaded_at'], watermark) }}
+),
 
 attributed_tickets as (
     select
@@ -40,7 +46,7 @@ attributed_tickets as (
         frt_target_minutes,
         is_first_response_within_target,
         _loaded_at
-    from {{ ref('int_tickets_attributed') }}
+    from rows_to_build
 )
 
 select
@@ -65,9 +71,3 @@ select
     attributed_tickets.is_first_response_within_target,
     attributed_tickets._loaded_at
 from attributed_tickets
-{% if is_incremental() %}
-    cross join fact_watermark
-    where
-        attributed_tickets._loaded_at > fact_watermark.loaded_at
-        or attributed_tickets.ticket_id in (select rows_to_rebuild.ticket_id from rows_to_rebuild)
-{% endif %}

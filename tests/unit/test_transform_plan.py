@@ -1,0 +1,104 @@
+"""What the nightly dbt build does, judged against the last publish: skip, incremental or
+full refresh; and the fingerprint of the dbt code and vars that decision rests on."""
+
+import datetime as dt
+import shutil
+
+import duckdb
+import pytest
+
+from orchestration.landing.loader import ensure_raw_tables
+from orchestration.settings import DBT_PROJECT_DIR, load_settings
+from orchestration.transform import (
+    FULL_REFRESH,
+    INCREMENTAL,
+    SKIP,
+    plan_transform,
+    transform_fingerprint,
+)
+
+PUBLISHED_AT = dt.datetime(2026, 3, 10, 2, 0)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings(
+        {
+            "CXW_BUILD_PATH": str(tmp_path / "build.duckdb"),
+            "CXW_WAREHOUSE_PATH": str(tmp_path / "warehouse.duckdb"),
+        }
+    )
+
+
+def _build_db(settings, *, published_fingerprint=None, file_ingested_at=None):
+    """A build database with one publish (when a fingerprint is given) and one file."""
+    con = duckdb.connect(str(settings.build_path))
+    ensure_raw_tables(con, [])
+    if published_fingerprint is not None:
+        con.execute(
+            "insert into raw.publish_history values (?, 'run-1', ?)",
+            [PUBLISHED_AT, published_fingerprint],
+        ).fetchall()
+    if file_ingested_at is not None:
+        con.execute(
+            "insert into raw.ingest_manifest values ('calls', 'calls/c.csv', 'abc', 1, 1, "
+            "'csv', 'loaded', null, null, 1, 1, 0, [], ?, 'run-2')",
+            [file_ingested_at],
+        ).fetchall()
+    con.close()
+    settings.warehouse_path.write_bytes(b"published")
+
+
+def test_nothing_new_and_same_code_skips(settings):
+    fingerprint = transform_fingerprint(settings)
+    _build_db(
+        settings,
+        published_fingerprint=fingerprint,
+        file_ingested_at=PUBLISHED_AT - dt.timedelta(hours=1),
+    )
+    assert plan_transform(settings, fingerprint).action == SKIP
+
+
+def test_a_file_since_the_last_publish_builds_incrementally(settings):
+    fingerprint = transform_fingerprint(settings)
+    _build_db(
+        settings,
+        published_fingerprint=fingerprint,
+        file_ingested_at=PUBLISHED_AT + dt.timedelta(days=1),
+    )
+    plan = plan_transform(settings, fingerprint)
+    assert plan.action == INCREMENTAL
+    assert plan.reason == "1 landing file(s) since the last publish"
+
+
+def test_changed_code_or_vars_rebuild_everything(settings):
+    _build_db(settings, published_fingerprint="an-older-fingerprint")
+    assert plan_transform(settings, transform_fingerprint(settings)).action == FULL_REFRESH
+
+
+def test_never_published_or_no_warehouse_file_builds(settings):
+    fingerprint = transform_fingerprint(settings)
+    _build_db(settings)
+    assert plan_transform(settings, fingerprint).action == INCREMENTAL
+    settings.warehouse_path.unlink()
+    plan = plan_transform(settings, fingerprint)
+    assert (plan.action, plan.reason) == (INCREMENTAL, "no published warehouse yet")
+
+
+def test_fingerprint_follows_the_dbt_code_and_the_vars(tmp_path, settings):
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    first = transform_fingerprint(settings, project)
+    assert transform_fingerprint(settings, project) == first
+    # build output is no input: a new run's target folder changes nothing
+    (project / "target").mkdir(exist_ok=True)
+    (project / "target" / "run_results.json").write_text("{}")
+    assert transform_fingerprint(settings, project) == first
+    model = project / "models" / "marts" / "kpi" / "kpi_metrics.sql"
+    model.write_text(model.read_text() + "\n-- an analyst's edit\n")
+    edited = transform_fingerprint(settings, project)
+    assert edited != first
+    other_scale = load_settings(
+        {"CXW_BUILD_PATH": str(settings.build_path), "CXW_SURVEY_SCALES": "csat=1..7"}
+    )
+    assert transform_fingerprint(other_scale, project) not in {first, edited}
