@@ -6,7 +6,7 @@ import dagster as dg
 
 from orchestration.ingestion import build_ingestion_assets
 from orchestration.jobs import build_nightly_job
-from orchestration.publish import build_publish_asset
+from orchestration.publish import build_publish_asset, incremental_tables_from_manifest
 from orchestration.quality import build_quality_checks
 from orchestration.schedules import build_landing_sensor, build_nightly_schedule
 from orchestration.settings import load_settings
@@ -23,7 +23,10 @@ def defs() -> dg.Definitions:
         assets=[
             *build_ingestion_assets(),
             transform_assets,
-            build_publish_asset(upstream=list(transform_assets.keys)),
+            build_publish_asset(
+                upstream=list(transform_assets.keys),
+                incremental_tables=incremental_tables_from_manifest(project.manifest_path),
+            ),
         ],
         asset_checks=build_quality_checks(transform_assets),
         jobs=[build_nightly_job()],

@@ -8,13 +8,16 @@ is atomic: a BI tool that has the old file open keeps reading the old, complete 
 failure anywhere before the rename leaves the published warehouse exactly as it was.
 """
 
+import dataclasses
 import datetime as dt
+import json
 import os
 import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
@@ -28,7 +31,7 @@ from orchestration.landing.loader import (
 )
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
-from orchestration.transform import transform_fingerprint
+from orchestration.transform import last_built_fingerprint
 from orchestration.warehouse import connect
 
 PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["published_warehouse"])
@@ -51,17 +54,23 @@ class PublishReport:
     path: Path
     published_at: dt.datetime
     rows_by_table: dict[str, int] = field(default_factory=dict)
+    method: str = "full"  # full: every table copied; delta: the facts' new rows only
+    reason: str = ""
 
     @property
     def tables(self) -> int:
         return len(self.rows_by_table)
 
 
-def _published_relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+def _published_relations(
+    con: duckdb.DuckDBPyConnection, catalog: str | None = None
+) -> list[tuple[str, str]]:
+    """The relations of ``marts`` and ``quality`` (of the build database by default)."""
     rows = con.execute(
         "select table_schema, table_name from information_schema.tables "
-        f"where table_catalog = current_database() and table_schema in {PUBLISHED_SCHEMAS} "
-        "order by table_schema, table_name"
+        "where table_catalog = coalesce(?, current_database()) "
+        f"and table_schema in {PUBLISHED_SCHEMAS} order by table_schema, table_name",
+        [catalog],
     ).fetchall()
     return [(schema, name) for schema, name in rows]
 
@@ -80,32 +89,104 @@ def _refuse_personal_data(con: duckdb.DuckDBPyConnection, relations: list[tuple[
             )
 
 
-def _copy_relations(
-    con: duckdb.DuckDBPyConnection, relations: list[tuple[str, str]]
-) -> dict[str, int]:
-    """Every relation as a table of the attached ``published`` database; rows per table."""
-    rows_by_table = {}
-    for schema in PUBLISHED_SCHEMAS:
-        con.execute(f"create schema if not exists published.{schema}").fetchall()
-    for schema, name in relations:
-        con.execute(
-            f'create table published.{schema}."{name}" as select * from {schema}."{name}"'
-        ).fetchall()
-        (count,) = con.execute(f'select count(*) from published.{schema}."{name}"').fetchall()[0]
-        rows_by_table[f"{schema}.{name}"] = count
-    return rows_by_table
+@dataclass(frozen=True)
+class IncrementalTable:
+    """A published table that changes by rows: an incremental dbt fact.
+
+    Its rows carry ``_built_at`` (the start of the dbt run that last wrote them) and a
+    unique ``key``, so a night copies to the published file only the rows written since
+    the last publish; its Parquet copy is one folder per month of ``month_column``
+    (``<table>/month=YYYY-MM/*.parquet``), so a night rewrites only the months it touched.
+    """
+
+    relation: str  # schema.table
+    key: str
+    month_column: str
+
+
+# The dbt model config that names the month a fact's Parquet copy is cut by.
+PUBLISHED_MONTH_META = "published_month_column"
+BUILT_AT_COLUMN = "_built_at"
+NO_MONTH = "none"  # the Parquet folder of rows whose month column is null
+# A delta publish rewrites rows in a copy of the last published file. Above this share of
+# changed rows (a full refresh rewrites them all) a new file is as quick and compact.
+MAX_DELTA_SHARE = 0.25
+FULL, DELTA = "full", "delta"
+
+
+def incremental_tables_from_manifest(manifest_path: Path) -> tuple[IncrementalTable, ...]:
+    """The incremental dbt models that declare a ``published_month_column`` in their meta."""
+    manifest = json.loads(manifest_path.read_text())
+    tables = []
+    for node in manifest.get("nodes", {}).values():
+        config = node.get("config") or {}
+        month_column = (config.get("meta") or {}).get(PUBLISHED_MONTH_META)
+        if node.get("resource_type") != "model" or config.get("materialized") != "incremental":
+            continue
+        if month_column and isinstance(config.get("unique_key"), str):
+            relation = f"{node['schema']}.{node.get('alias') or node['name']}"
+            tables.append(IncrementalTable(relation, config["unique_key"], month_column))
+    return tuple(sorted(tables, key=lambda t: t.relation))
+
+
+def _month_expression(table: IncrementalTable) -> str:
+    return f"coalesce(strftime(\"{table.month_column}\", '%Y-%m'), '{NO_MONTH}')"
+
+
+def _sql_text(value: str | Path) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _export_parquet(
-    con: duckdb.DuckDBPyConnection, relations: list[tuple[str, str]], out_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    relations: list[tuple[str, str]],
+    out_dir: Path,
+    incremental: dict[str, IncrementalTable],
+    changed_months: dict[str, set[str]] | None = None,
+    previous_dir: Path | None = None,
 ) -> None:
-    """``out_dir/<schema>/<table>.parquet`` for every published relation."""
+    """``out_dir/<schema>/<table>.parquet`` for every published relation; for an
+    incremental fact ``out_dir/<schema>/<table>/month=YYYY-MM/*.parquet``.
+
+    With ``changed_months`` (a delta publish), a fact's months that did not change are
+    hard links to the files of ``previous_dir`` (the Parquet copy of the last publish), and
+    only the changed months are written.
+    """
     for schema, name in relations:
         (out_dir / schema).mkdir(parents=True, exist_ok=True)
-        path = str(out_dir / schema / f"{name}.parquet").replace("'", "''")
-        con.execute(
-            f"copy published.{schema}.\"{name}\" to '{path}' (format parquet, compression zstd)"
-        ).fetchall()
+        table = incremental.get(f"{schema}.{name}")
+        source = f'published.{schema}."{name}"'
+        if table is None:
+            path = _sql_text(out_dir / schema / f"{name}.parquet")
+            con.execute(f"copy {source} to {path} (format parquet, compression zstd)").fetchall()
+            continue
+        folder = out_dir / schema / name
+        previous = previous_dir / schema / name if previous_dir is not None else None
+        months = (changed_months or {}).get(table.relation)
+        if months is None or previous is None or not previous.is_dir():
+            con.execute(
+                f"copy (select *, {_month_expression(table)} as month from {source}) "
+                f"to {_sql_text(folder)} (format parquet, compression zstd, "
+                "partition_by (month), filename_pattern 'data_{i}')"
+            ).fetchall()
+            continue
+        folder.mkdir()
+        for month_dir in previous.iterdir():
+            if month_dir.is_dir() and month_dir.name.removeprefix("month=") not in months:
+                (folder / month_dir.name).mkdir()
+                for file in month_dir.iterdir():
+                    os.link(file, folder / month_dir.name / file.name)
+        for month in sorted(months):
+            (rows,) = con.execute(
+                f"select count(*) from {source} where {_month_expression(table)} = ?", [month]
+            ).fetchall()[0]
+            if rows:
+                (folder / f"month={month}").mkdir()
+                path = _sql_text(folder / f"month={month}" / "data_0.parquet")
+                con.execute(
+                    f"copy (select * from {source} where {_month_expression(table)} = "
+                    f"{_sql_text(month)}) to {path} (format parquet, compression zstd)"
+                ).fetchall()
 
 
 def _swap_directory(new: Path, current: Path) -> None:
@@ -123,12 +204,165 @@ def _sync(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def publish_warehouse(settings: Settings, *, run_id: str | None = None) -> PublishReport:
+def _last_publish_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    ensure_raw_tables(con, [])
+    rows = con.execute(
+        f"select run_id from {PUBLISH_HISTORY_TABLE} order by published_at desc limit 1"
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _single_value(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    try:
+        rows = con.execute(sql).fetchall()
+    except duckdb.Error:
+        return None
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, relation: str) -> list[tuple]:
+    schema, name = relation.split(".")
+    return con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [catalog, schema, name],
+    ).fetchall()
+
+
+def _why_not_delta(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    tables: list[IncrementalTable],
+) -> str | None:
+    """Why the last published file cannot be the basis of this publish (None: it can).
+
+    Called with a copy of the last published file attached as ``published``: it must be the
+    last publish of this build database (and so must the Parquet copy), be compact enough,
+    have the facts' columns, and the rows written since must be few.
+    """
+    if not tables:
+        return "no incremental tables"
+    last_run = _last_publish_run_id(con)
+    published_run = _single_value(con, f"select max(run_id) from published.{PUBLISH_LOG_TABLE}")
+    parquet_log = _sql_text(settings.parquet_dir / "quality" / "publish_log.parquet")
+    parquet_run = _single_value(con, f"select max(run_id) from read_parquet({parquet_log})")
+    if last_run is None or not (last_run == published_run == parquet_run):
+        return "the published files are not the last publish of this build database"
+    free, used = con.execute(
+        "select free_blocks, used_blocks from pragma_database_size() "
+        "where database_name = 'published'"
+    ).fetchall()[0]
+    if free > used:
+        return "the published file has more free space than data"
+    (build_catalog,) = con.execute("select current_database()").fetchall()[0]
+    changed = total = 0
+    for table in tables:
+        if _columns(con, "published", table.relation) != _columns(
+            con, build_catalog, table.relation
+        ):
+            return f"{table.relation} is new or has other columns"
+        since = _single_value(con, f"select max({BUILT_AT_COLUMN}) from published.{table.relation}")
+        (rows, written) = con.execute(
+            f"select count(*), count(*) filter ({BUILT_AT_COLUMN} > ?) from {table.relation}",
+            [since],
+        ).fetchall()[0]
+        changed += written if since is not None else rows
+        total += rows
+    if total and changed > MAX_DELTA_SHARE * total:
+        return f"{changed:,} of {total:,} fact rows were rewritten"
+    return None
+
+
+def _apply_delta(
+    con: duckdb.DuckDBPyConnection,
+    relations: list[tuple[str, str]],
+    incremental: dict[str, IncrementalTable],
+) -> dict[str, set[str]]:
+    """Bring the attached copy of the last published file to this build: the rows of each
+    incremental fact written since, every other relation whole. Returns the months of
+    each fact whose rows changed (where rows were removed or added)."""
+    changed_months: dict[str, set[str]] = {}
+    for schema, name in relations:
+        relation = f"{schema}.{name}"
+        target = f'published.{schema}."{name}"'
+        table = incremental.get(relation)
+        if table is None:
+            con.execute(
+                f'create or replace table {target} as select * from {schema}."{name}"'
+            ).fetchall()
+            continue
+        (since,) = con.execute(f"select max({BUILT_AT_COLUMN}) from {target}").fetchall()[0]
+        con.execute(
+            f"create or replace temp table cxw_written as select * from {relation} "
+            f"where {BUILT_AT_COLUMN} > ?",
+            [since],
+        ).fetchall()
+        replaced = f'{target}."{table.key}" in (select "{table.key}" from cxw_written)'
+        months = con.execute(
+            f"select distinct {_month_expression(table)} from {target} where {replaced} "
+            f"union select distinct {_month_expression(table)} from cxw_written"
+        ).fetchall()
+        changed_months[relation] = {month for (month,) in months}
+        con.execute(f"delete from {target} where {replaced}").fetchall()
+        con.execute(f"insert into {target} select * from cxw_written").fetchall()
+        con.execute("drop table cxw_written").fetchall()
+    kept = set(relations)
+    for schema, name in _published_relations(con, catalog="published"):
+        if (schema, name) not in kept and f"{schema}.{name}" != PUBLISH_LOG_TABLE:
+            con.execute(f'drop table published.{schema}."{name}"').fetchall()
+    return changed_months
+
+
+class _DeltaMismatch(RuntimeError):
+    """A delta publish did not reproduce the build: publish the whole build instead."""
+
+
+def _count_rows(
+    con: duckdb.DuckDBPyConnection, relations: list[tuple[str, str]], *, verify: bool
+) -> dict[str, int]:
+    """Rows per published table; with ``verify``, each equals its build relation's."""
+    rows_by_table = {}
+    for schema, name in relations:
+        (count,) = con.execute(f'select count(*) from published.{schema}."{name}"').fetchall()[0]
+        if verify:
+            (expected,) = con.execute(f'select count(*) from {schema}."{name}"').fetchall()[0]
+            if count != expected:
+                raise _DeltaMismatch(f"{schema}.{name}: {count} rows published, {expected} built")
+        rows_by_table[f"{schema}.{name}"] = count
+    return rows_by_table
+
+
+def publish_warehouse(
+    settings: Settings,
+    *,
+    run_id: str | None = None,
+    incremental_tables: Sequence[IncrementalTable] = (),
+) -> PublishReport:
     """Copy ``marts`` and ``quality`` from the build database and swap the published file.
 
     A Parquet copy of every published table is written beside it (for BI tools without a
     DuckDB driver) and swapped in right after the DuckDB file.
+
+    When the published files are the last publish of this build, the new file starts as a
+    copy of the last one and only the rows of ``incremental_tables`` written since are
+    replaced (a delta publish); row counts are then compared with the build, and any
+    difference falls back to a full copy.
     """
+    try:
+        return _publish(settings, run_id, incremental_tables, try_delta=True)
+    except _DeltaMismatch as mismatch:
+        report = _publish(settings, run_id, incremental_tables, try_delta=False)
+        return dataclasses.replace(report, reason=f"delta publish did not match: {mismatch}")
+
+
+def _publish(
+    settings: Settings,
+    run_id: str | None,
+    incremental_tables: Sequence[IncrementalTable],
+    *,
+    try_delta: bool,
+) -> PublishReport:
     target = settings.warehouse_path
     target.parent.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:12]
@@ -136,27 +370,53 @@ def publish_warehouse(settings: Settings, *, run_id: str | None = None) -> Publi
     parquet_dir = settings.parquet_dir
     staging_parquet = parquet_dir.with_name(f".{parquet_dir.name}.{token}.publishing")
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    rows_by_table: dict[str, int] = {}
+    method, reason = FULL, "no published warehouse yet"
     try:
         with connect(settings.build_path, settings, read_only=False) as con:
             relations = _published_relations(con)
             if not any(schema == "marts" for schema, _ in relations):
                 raise PublishRefused("the build database has no marts to publish")
             _refuse_personal_data(con, relations)
-            con.execute(
-                f"attach '{staging_file}' as published "
-                f"(storage_version '{PUBLISHED_STORAGE_VERSION}')"
-            ).fetchall()
-            try:
-                rows_by_table = _copy_relations(con, relations)
+            built = {f"{schema}.{name}" for schema, name in relations}
+            incremental = {t.relation: t for t in incremental_tables if t.relation in built}
+            changed_months = None
+            if try_delta and target.exists() and parquet_dir.is_dir():
+                shutil.copyfile(target, staging_file)
+                con.execute(f"attach {_sql_text(staging_file)} as published").fetchall()
+                reason = _why_not_delta(con, settings, list(incremental.values()))
+                if reason is None:
+                    method, reason = DELTA, "rows written since the last publish"
+                    changed_months = _apply_delta(con, relations, incremental)
+                else:
+                    con.execute("detach published").fetchall()
+                    staging_file.unlink()
+            if method == FULL:
                 con.execute(
-                    f"create table published.{PUBLISH_LOG_TABLE} as "
+                    f"attach {_sql_text(staging_file)} as published "
+                    f"(storage_version '{PUBLISHED_STORAGE_VERSION}')"
+                ).fetchall()
+                for schema in PUBLISHED_SCHEMAS:
+                    con.execute(f"create schema if not exists published.{schema}").fetchall()
+                for schema, name in relations:
+                    con.execute(
+                        f'create table published.{schema}."{name}" as '
+                        f'select * from {schema}."{name}"'
+                    ).fetchall()
+            try:
+                rows_by_table = _count_rows(con, relations, verify=method == DELTA)
+                con.execute(
+                    f"create or replace table published.{PUBLISH_LOG_TABLE} as "
                     "select ?::timestamp as published_at, ?::varchar as run_id, "
-                    "?::bigint as tables_published",
-                    [published_at, run_id, len(relations)],
+                    "?::bigint as tables_published, ?::varchar as method",
+                    [published_at, run_id, len(relations), method],
                 ).fetchall()
                 _export_parquet(
-                    con, [*relations, tuple(PUBLISH_LOG_TABLE.split("."))], staging_parquet
+                    con,
+                    [*relations, tuple(PUBLISH_LOG_TABLE.split("."))],
+                    staging_parquet,
+                    incremental,
+                    changed_months,
+                    parquet_dir if method == DELTA else None,
                 )
             finally:
                 con.execute("detach published").fetchall()
@@ -173,16 +433,18 @@ def publish_warehouse(settings: Settings, *, run_id: str | None = None) -> Publi
             con.execute(
                 f"insert into {PUBLISH_HISTORY_TABLE} "
                 "(published_at, run_id, transform_fingerprint) values (?, ?, ?)",
-                [published_at, run_id, transform_fingerprint(settings)],
+                [published_at, run_id, last_built_fingerprint(con)],
             ).fetchall()
     finally:
         staging_file.unlink(missing_ok=True)
         staging_file.with_name(staging_file.name + ".wal").unlink(missing_ok=True)
         shutil.rmtree(staging_parquet, ignore_errors=True)
-    return PublishReport(target, published_at, rows_by_table)
+    return PublishReport(target, published_at, rows_by_table, method, reason)
 
 
-def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
+def build_publish_asset(
+    upstream: Sequence[dg.AssetKey], incremental_tables: Sequence[IncrementalTable] = ()
+) -> dg.AssetsDefinition:
     """The publish step, downstream of every mart: it runs only when their checks allow."""
 
     @dg.asset(
@@ -197,14 +459,20 @@ def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = load_settings()
         with exclusive_build(settings, "publish"):
-            report = publish_warehouse(settings, run_id=context.run.run_id)
-        context.log.info(f"published {report.tables} tables to {report.path}")
+            report = publish_warehouse(
+                settings, run_id=context.run.run_id, incremental_tables=incremental_tables
+            )
+        context.log.info(
+            f"published {report.tables} tables to {report.path} ({report.method}: {report.reason})"
+        )
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(report.path)),
                 "tables": report.tables,
                 "rows_by_table": dg.MetadataValue.json(report.rows_by_table),
                 "published_at": report.published_at.isoformat(),
+                "method": report.method,
+                "reason": report.reason,
             }
         )
 

@@ -39,6 +39,7 @@ from orchestration.landing.parsing import REJECT_COLUMN, REJECT_REASON, parse_fr
 
 MANIFEST_TABLE = f"{RAW_SCHEMA}.ingest_manifest"
 PUBLISH_HISTORY_TABLE = f"{RAW_SCHEMA}.publish_history"  # written by the publish step
+TRANSFORM_HISTORY_TABLE = f"{RAW_SCHEMA}.transform_history"  # written by the dbt step
 REJECTS_TABLE = f"{RAW_SCHEMA}.rejected_rows"
 
 LOADED, REJECTED, DUPLICATE = "loaded", "rejected", "duplicate"
@@ -80,6 +81,16 @@ create table if not exists {PUBLISH_HISTORY_TABLE} (
 _PUBLISH_HISTORY_MIGRATION = (
     f"alter table {PUBLISH_HISTORY_TABLE} add column if not exists transform_fingerprint varchar"
 )
+
+# Each successful dbt build, with the fingerprint of the code and vars it built with: the
+# publish step records that one, not the project as it is when the publish runs (an edit
+# between the two would otherwise be taken as already built).
+_TRANSFORM_HISTORY_DDL = f"""
+create table if not exists {TRANSFORM_HISTORY_TABLE} (
+    built_at timestamp not null,
+    run_id varchar,
+    transform_fingerprint varchar not null
+)"""
 
 _LAST_PUBLISHED_AT = (
     f"(select coalesce(max(published_at), timestamp '0001-01-01') from {PUBLISH_HISTORY_TABLE})"
@@ -169,6 +180,7 @@ def ensure_raw_tables(
     con.execute(_REJECTS_DDL).fetchall()
     con.execute(_PUBLISH_HISTORY_DDL).fetchall()
     con.execute(_PUBLISH_HISTORY_MIGRATION).fetchall()
+    con.execute(_TRANSFORM_HISTORY_DDL).fetchall()
     for spec in specs:
         con.execute(raw_table_ddl(spec)).fetchall()
         existing = {

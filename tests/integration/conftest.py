@@ -72,6 +72,17 @@ class Deployment:
             )
         return result
 
+    def parquet_rows(self, schema: str, table: str) -> list[tuple]:
+        """Every row of the Parquet copy of a published table, sorted: ``<table>.parquet``,
+        or for an incremental fact its month files ``<table>/month=YYYY-MM/*.parquet``."""
+        folder = self.root / "warehouse_parquet" / schema
+        single = folder / f"{table}.parquet"
+        path = single if single.exists() else folder / table / "*" / "*.parquet"
+        assert single.exists() or (folder / table).is_dir(), f"no Parquet copy of {table}"
+        return duckdb.sql(
+            f"select * from read_parquet('{path}', hive_partitioning = false) order by all"
+        ).fetchall()
+
     @contextmanager
     def build_db(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = duckdb.connect(str(self.build_path), read_only=True)

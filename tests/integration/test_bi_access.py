@@ -171,25 +171,31 @@ def test_dashboards_read_during_a_nightly_publish_are_always_consistent(sample_c
 
 
 def test_the_parquet_copy_is_the_published_night(sample_build):
-    """Tools without a DuckDB driver read ``<CXW_PARQUET_DIR>/<schema>/<table>.parquet``."""
+    """Tools without a DuckDB driver read ``<CXW_PARQUET_DIR>/<schema>/<table>.parquet``;
+    an incremental fact is one file per month, ``<table>/month=YYYY-MM/*.parquet``."""
     deployment, _ = sample_build
     parquet_dir = deployment.root / "warehouse_parquet"
     tables = deployment.published(
         "select table_schema, table_name from information_schema.tables order by all"
     )
-    files = sorted((p.parent.name, p.stem) for p in parquet_dir.glob("*/*.parquet"))
-    assert files == [tuple(t) for t in tables]
-    con = duckdb.connect()
-    try:
-        for schema, table in tables:
-            path = str(parquet_dir / schema / f"{table}.parquet")
-            from_parquet = con.execute(
-                f"select * from read_parquet('{path}') order by all"
-            ).fetchall()
-            from_duckdb = deployment.published(f'select * from {schema}."{table}" order by all')
-            assert from_parquet == from_duckdb, f"{schema}.{table}"
-    finally:
-        con.close()
+    files = {(p.parent.name, p.stem) for p in parquet_dir.glob("*/*.parquet")}
+    folders = {(p.parent.name, p.name) for p in parquet_dir.glob("*/*") if p.is_dir()}
+    assert folders == {
+        ("marts", "fct_calls"),
+        ("marts", "fct_survey_responses"),
+        ("marts", "fct_tickets"),
+    }
+    assert sorted(files | folders) == [tuple(t) for t in tables]
+    months = sorted(p.name for p in (parquet_dir / "marts" / "fct_calls").iterdir())
+    assert months == sorted(
+        f"month={m}"
+        for (m,) in deployment.published(
+            "select distinct strftime(report_date, '%Y-%m') from marts.fct_calls"
+        )
+    )
+    for schema, table in tables:
+        from_duckdb = deployment.published(f'select * from {schema}."{table}" order by all')
+        assert deployment.parquet_rows(schema, table) == from_duckdb, f"{schema}.{table}"
 
 
 def test_the_published_file_opens_in_every_duckdb_since_1_0(sample_build):

@@ -9,7 +9,7 @@ from orchestration.sample_exports import generate_sample_exports
 from tests.integration.conftest import SMALL_SAMPLE, Deployment
 
 # Load-time lineage: the only columns allowed to differ between two builds of the same files.
-LOAD_TIME_COLUMNS = {"_loaded_at"}
+LOAD_TIME_COLUMNS = {"_loaded_at", "_built_at"}
 
 
 def _land_next_day(deployment: Deployment, scratch) -> list[str]:
@@ -47,10 +47,13 @@ def _compared_tables(deployment: Deployment) -> list[str]:
     return [name for (name,) in rows]
 
 
-def _table_rows(deployment: Deployment, table: str) -> list[tuple]:
+def _table_rows(deployment: Deployment, table: str, *, published: bool = False) -> list[tuple]:
+    """The rows of marts.<table> without load-time lineage, of the build database or (with
+    ``published``) of the published warehouse."""
+    query = deployment.published if published else deployment.query
     columns = [
         name
-        for (name,) in deployment.query(
+        for (name,) in query(
             "select column_name from information_schema.columns "
             "where table_schema = 'marts' and table_name = ? order by ordinal_position",
             [table],
@@ -58,7 +61,7 @@ def _table_rows(deployment: Deployment, table: str) -> list[tuple]:
         if name not in LOAD_TIME_COLUMNS
     ]
     column_list = ", ".join(f'"{c}"' for c in columns)
-    return deployment.query(f"select {column_list} from marts.{table} order by all")
+    return query(f"select {column_list} from marts.{table} order by all")
 
 
 def test_incremental_day_equals_full_refresh(sample_copy, tmp_path):
@@ -89,3 +92,31 @@ def test_incremental_day_equals_full_refresh(sample_copy, tmp_path):
         incremental_rows = _table_rows(incremental, table)
         assert incremental_rows, table
         assert incremental_rows == _table_rows(rebuilt, table), table
+
+    # The night published by delta (the facts' new rows into a copy of the last published
+    # file), the full refresh by copying everything: both publish the same warehouse.
+    assert incremental.published("select method from quality.publish_log") == [("delta",)]
+    assert rebuilt.published("select method from quality.publish_log") == [("full",)]
+    published = [
+        name
+        for (name,) in incremental.published(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' order by table_name"
+        )
+    ]
+    assert published == [
+        name
+        for (name,) in rebuilt.published(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' order by table_name"
+        )
+    ]
+    for table in published:
+        assert _table_rows(incremental, table, published=True) == _table_rows(
+            rebuilt, table, published=True
+        ), table
+    # the Parquet copy of each fact (unchanged months linked, changed months rewritten)
+    for table in ("fct_calls", "fct_tickets", "fct_survey_responses"):
+        assert incremental.parquet_rows("marts", table) == incremental.published(
+            f"select * from marts.{table} order by all"
+        ), table

@@ -146,6 +146,15 @@ def test_clean_surveys_pass_every_expectation(config):
     assert outcome.summary() == "raw_surveys__suite on 300 rows: passed"
 
 
+def test_gx_does_not_fingerprint_the_frame(config):
+    """GX's md5 of every pandas batch cost about 30% of a validation; the runner turns it
+    off (pandas_execution_engine.HASH_THRESHOLD), and this notices if GX renames it."""
+    outcome = validate_frame(surveys(clean_surveys()), raw_surveys(config))
+    markers = outcome.gx_result.meta["batch_markers"]
+    assert markers.get("ge_load_time")  # the batch markers are there, without the md5
+    assert "pandas_data_fingerprint" not in markers
+
+
 def raw_surveys(config: QualityConfig) -> SuiteDefinition:
     return suite_for("raw_surveys", config)
 

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from orchestration.publish import PublishRefused, publish_warehouse
+from orchestration.publish import IncrementalTable, PublishRefused, publish_warehouse
 from orchestration.settings import load_settings
 
 
@@ -130,3 +130,150 @@ def test_a_reader_holding_the_published_file_neither_blocks_nor_sees_a_half_stat
     finally:
         reader.close()
     assert _published(settings, "select value from marts.kpi_metrics") == [(2.0,)]
+
+
+def test_records_the_fingerprint_the_dbt_step_built_with(settings, tmp_path):
+    """An edit of the dbt project between the dbt step and the publish is not taken as
+    built: the publish records the fingerprint of the last dbt build, not of the files."""
+    from orchestration.landing.loader import ensure_raw_tables
+    from orchestration.transform import record_transform
+
+    _build(settings, "create table marts.kpi_metrics as select 'nps' as metric, 42.0 as value")
+    record_transform(settings, "fingerprint-of-an-older-build", run_id="run-0")
+    record_transform(settings, "fingerprint-the-dbt-step-built", run_id="run-1")
+    publish_warehouse(settings, run_id="run-1")
+    con = duckdb.connect(str(settings.build_path))
+    try:
+        ensure_raw_tables(con, [])
+        rows = con.execute(
+            "select run_id, transform_fingerprint from raw.publish_history"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [("run-1", "fingerprint-the-dbt-step-built")]
+
+
+# --- delta publish: a night copies the facts' rows written since the last publish -------
+
+CALLS = IncrementalTable("marts.fct_calls", key="call_id", month_column="report_date")
+NIGHT_1, NIGHT_2 = "2026-03-01 02:00:00", "2026-03-02 02:00:00"
+
+
+def _facts_build(settings, calls: int = 8):
+    """A build with a fact of ``calls`` calls over January and February, written in night 1."""
+    _build(
+        settings,
+        "create table marts.fct_calls as "
+        "select 'K' || lpad(i::varchar, 2, '0') as call_id, "
+        "date '2026-01-10' + cast(i * 7 as integer) as report_date, i * 10 as talk_seconds, "
+        f"timestamp '{NIGHT_1}' as _built_at from range({calls}) as t(i)",
+        "create table marts.kpi_metrics as select 'handled_calls' as metric, 8 as value",
+    )
+
+
+def _night_2(settings, *statements):
+    con = duckdb.connect(str(settings.build_path))
+    for sql in statements:
+        con.execute(sql).fetchall()
+    con.close()
+
+
+def _parquet_files(settings) -> dict[str, int]:
+    folder = settings.parquet_dir / "marts" / "fct_calls"
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.parquet")}
+
+
+def _parquet_calls(settings) -> list[tuple]:
+    glob = settings.parquet_dir / "marts" / "fct_calls" / "*" / "*.parquet"
+    return duckdb.sql(
+        f"select * exclude (_built_at) from read_parquet('{glob}', hive_partitioning = false) "
+        "order by call_id"
+    ).fetchall()
+
+
+def _built_calls(settings) -> list[tuple]:
+    con = duckdb.connect(str(settings.build_path), read_only=True)
+    try:
+        return con.execute(
+            "select * exclude (_built_at) from marts.fct_calls order by call_id"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_night_publishes_only_the_fact_rows_written_since_and_their_months(settings):
+    _facts_build(settings)
+    first = publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])
+    assert (first.method, first.reason) == ("full", "no published warehouse yet")
+    assert sorted(_parquet_files(settings)) == [
+        "month=2026-01/data_0.parquet",
+        "month=2026-02/data_0.parquet",
+    ]
+    january = _parquet_files(settings)["month=2026-01/data_0.parquet"]
+    # night 2: K07 (February) is restated, K08 is new in March, kpi_metrics changes
+    _night_2(
+        settings,
+        f"update marts.fct_calls set talk_seconds = 999, _built_at = '{NIGHT_2}' "
+        "where call_id = 'K07'",
+        f"insert into marts.fct_calls values ('K08', date '2026-03-02', 80, '{NIGHT_2}')",
+        "update marts.kpi_metrics set value = 9",
+    )
+    second = publish_warehouse(settings, run_id="run-2", incremental_tables=[CALLS])
+    assert second.method == "delta"
+    assert second.rows_by_table["marts.fct_calls"] == 9
+    assert _published(
+        settings, "select * exclude (_built_at) from marts.fct_calls order by call_id"
+    ) == _built_calls(settings)
+    assert _published(
+        settings,
+        "select call_id, talk_seconds from marts.fct_calls "
+        "where call_id in ('K07', 'K08') order by 1",
+    ) == [("K07", 999), ("K08", 80)]
+    assert _published(settings, "select value from marts.kpi_metrics") == [(9,)]
+    assert _published(settings, "select run_id, method from quality.publish_log") == [
+        ("run-2", "delta")
+    ]
+    assert _published(
+        settings, "select tags from duckdb_databases() where database_name = current_database()"
+    ) == [({"storage_version": "v1.0.0+"},)]  # still readable by every DuckDB since 1.0
+    # Parquet: January untouched (the same file, linked), February and March written
+    files = _parquet_files(settings)
+    assert sorted(files) == [
+        "month=2026-01/data_0.parquet",
+        "month=2026-02/data_0.parquet",
+        "month=2026-03/data_0.parquet",
+    ]
+    assert files["month=2026-01/data_0.parquet"] == january
+    assert _parquet_calls(settings) == _built_calls(settings)
+
+
+def test_a_published_file_of_another_build_is_replaced_whole(settings):
+    _facts_build(settings)
+    publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])
+    _night_2(settings, "delete from raw.publish_history")  # e.g. another build database
+    again = publish_warehouse(settings, run_id="run-2", incremental_tables=[CALLS])
+    assert again.method == "full"
+    assert again.reason == "the published files are not the last publish of this build database"
+
+
+def test_a_full_refresh_of_the_facts_is_published_as_a_new_file(settings):
+    _facts_build(settings)
+    publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])
+    _night_2(settings, f"update marts.fct_calls set _built_at = '{NIGHT_2}' where call_id < 'K03'")
+    again = publish_warehouse(settings, run_id="run-2", incremental_tables=[CALLS])
+    assert (again.method, again.reason) == ("full", "3 of 8 fact rows were rewritten")
+
+
+def test_a_delta_that_does_not_match_the_build_falls_back_to_a_full_copy(settings):
+    """A fact row removed without a rewrite (which dbt's delete+insert never does) would
+    survive a delta: the row counts differ, and the publish copies the whole build."""
+    _facts_build(settings)
+    publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])
+    _night_2(settings, "delete from marts.fct_calls where call_id = 'K00'")
+    again = publish_warehouse(settings, run_id="run-2", incremental_tables=[CALLS])
+    assert again.method == "full"
+    assert again.reason == (
+        "delta publish did not match: marts.fct_calls: 8 rows published, 7 built"
+    )
+    assert _published(settings, "select count(*) from marts.fct_calls") == [(7,)]
+    assert _parquet_calls(settings) == _built_calls(settings)

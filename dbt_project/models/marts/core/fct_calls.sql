@@ -3,7 +3,8 @@
         materialized='incremental',
         unique_key='call_id',
         incremental_strategy='delete+insert',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        meta={'published_month_column': 'report_date'}
     )
 }}
 -- Incremental: rebuilds only the calls whose raw rows were (re)loaded after the fact's
@@ -81,5 +82,6 @@ select
     attributed_calls.is_short_abandon,
     attributed_calls.is_answered_within_service_level,
     attributed_calls.wrap_code,
-    attributed_calls._loaded_at
+    attributed_calls._loaded_at,
+    {{ built_at() }} as _built_at
 from attributed_calls

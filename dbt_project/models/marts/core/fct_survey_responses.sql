@@ -3,7 +3,8 @@
         materialized='incremental',
         unique_key='survey_id',
         incremental_strategy='delete+insert',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        meta={'published_month_column': 'sent_report_date'}
     )
 }}
 -- Incremental like fct_calls: surveys (re)loaded after the watermark, surveys whose call or
@@ -88,5 +89,6 @@ select
     attributed_surveys.is_detractor,
     attributed_surveys.is_satisfied,
     attributed_surveys.is_low_effort,
-    attributed_surveys._loaded_at
+    attributed_surveys._loaded_at,
+    {{ built_at() }} as _built_at
 from attributed_surveys

@@ -3,7 +3,8 @@
         materialized='incremental',
         unique_key='ticket_id',
         incremental_strategy='delete+insert',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        meta={'published_month_column': 'report_date'}
     )
 }}
 -- Incremental like fct_calls: tickets (re)loaded after the watermark plus the tickets whose
@@ -69,5 +70,6 @@ select
     attributed_tickets.first_response_minutes,
     attributed_tickets.frt_target_minutes,
     attributed_tickets.is_first_response_within_target,
-    attributed_tickets._loaded_at
+    attributed_tickets._loaded_at,
+    {{ built_at() }} as _built_at
 from attributed_tickets
