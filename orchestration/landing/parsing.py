@@ -65,7 +65,19 @@ def parse_timestamp(text: pl.Expr, timezone: str = "UTC") -> pl.Expr:
     ``timezone`` (a wall time that does not exist there, in a DST gap, is unparseable; an
     ambiguous one, in a DST fold, takes the earlier instant).
     """
-    parts = text.str.extract_groups(_TIMESTAMP_PATTERN)
+    return timestamp_from_parts(timestamp_parts(text), timezone)
+
+
+def timestamp_parts(text: pl.Expr) -> pl.Expr:
+    """The ISO 8601 pieces of the text as a struct (fields "1" to "6"; null: no match).
+
+    :func:`parse_frame` computes them once per column: polars evaluates an expression
+    again at every use, and :func:`timestamp_from_parts` uses the pieces nine times."""
+    return text.str.extract_groups(_TIMESTAMP_PATTERN)
+
+
+def timestamp_from_parts(parts: pl.Expr, timezone: str = "UTC") -> pl.Expr:
+    """The naive UTC timestamp of :func:`timestamp_parts` (see :func:`parse_timestamp`)."""
     seconds = parts.struct.field("4").fill_null("00")
     fraction = parts.struct.field("5").fill_null("")
     wall = pl.concat_str(
@@ -169,8 +181,15 @@ def parse_frame(spec: SourceSpec, text_frame: pl.DataFrame, timezone: str = "UTC
     cleaned = text_frame.select(
         clean_text(pl.col(c.name)).alias(f"__raw_{c.name}") for c in spec.columns
     )
-    typed = cleaned.with_columns(
-        parse_column(c, pl.col(f"__raw_{c.name}"), timezone).alias(c.name) for c in spec.columns
+    timestamps = [c for c in spec.columns if c.kind is Kind.TIMESTAMP]
+    staged = cleaned.with_columns(
+        timestamp_parts(pl.col(f"__raw_{c.name}")).alias(f"__parts_{c.name}") for c in timestamps
+    )
+    typed = staged.with_columns(
+        timestamp_from_parts(pl.col(f"__parts_{c.name}"), timezone).alias(c.name)
+        if c.kind is Kind.TIMESTAMP
+        else parse_column(c, pl.col(f"__raw_{c.name}"), timezone).alias(c.name)
+        for c in spec.columns
     )
     ordered = sorted(spec.columns, key=lambda c: c.name not in spec.key)
     reason: pl.Expr = pl.lit(None, dtype=pl.String)
