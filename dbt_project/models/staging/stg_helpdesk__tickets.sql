@@ -43,6 +43,7 @@ select
     solved_at,
     _file_path,
     _file_row,
-    _loaded_at
+    _loaded_at,
+    {{ built_at() }} as _built_at
 from raw_tickets
 where version_rank = 1

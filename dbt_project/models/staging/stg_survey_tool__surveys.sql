@@ -91,5 +91,6 @@ select
     invalid_score_reason,
     _file_path,
     _file_row,
-    _loaded_at
+    _loaded_at,
+    {{ built_at() }} as _built_at
 from validated_surveys

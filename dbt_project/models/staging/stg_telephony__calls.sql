@@ -49,6 +49,7 @@ select
     wrap_code,
     _file_path,
     _file_row,
-    _loaded_at
+    _loaded_at,
+    {{ built_at() }} as _built_at
 from raw_calls
 where version_rank = 1
