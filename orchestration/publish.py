@@ -28,6 +28,7 @@ from orchestration.landing.loader import (
     PUBLISH_HISTORY_TABLE,
     PUBLISHED_KPI_METRICS_TABLE,
     ensure_raw_tables,
+    last_publish,
 )
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
@@ -204,14 +205,6 @@ def _sync(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _last_publish_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
-    ensure_raw_tables(con, [])
-    rows = con.execute(
-        f"select run_id from {PUBLISH_HISTORY_TABLE} order by published_at desc limit 1"
-    ).fetchall()
-    return rows[0][0] if rows else None
-
-
 def _single_value(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
     try:
         rows = con.execute(sql).fetchall()
@@ -243,7 +236,7 @@ def _why_not_delta(
     """
     if not tables:
         return "no incremental tables"
-    last_run = _last_publish_run_id(con)
+    last_run = (last_publish(con) or (None, None))[0]
     published_run = _single_value(con, f"select max(run_id) from published.{PUBLISH_LOG_TABLE}")
     parquet_log = _sql_text(settings.parquet_dir / "quality" / "publish_log.parquet")
     parquet_run = _single_value(con, f"select max(run_id) from read_parquet({parquet_log})")
@@ -274,6 +267,13 @@ def _why_not_delta(
     return None
 
 
+def _copy_whole(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
+    """A build relation as a table of the attached ``published`` database (replacing it)."""
+    con.execute(
+        f'create or replace table published.{schema}."{name}" as select * from {schema}."{name}"'
+    ).fetchall()
+
+
 def _apply_delta(
     con: duckdb.DuckDBPyConnection,
     relations: list[tuple[str, str]],
@@ -288,9 +288,7 @@ def _apply_delta(
         target = f'published.{schema}."{name}"'
         table = incremental.get(relation)
         if table is None:
-            con.execute(
-                f'create or replace table {target} as select * from {schema}."{name}"'
-            ).fetchall()
+            _copy_whole(con, schema, name)
             continue
         (since,) = con.execute(f"select max({BUILT_AT_COLUMN}) from {target}").fetchall()[0]
         con.execute(
@@ -398,10 +396,7 @@ def _publish(
                 for schema in PUBLISHED_SCHEMAS:
                     con.execute(f"create schema if not exists published.{schema}").fetchall()
                 for schema, name in relations:
-                    con.execute(
-                        f'create table published.{schema}."{name}" as '
-                        f'select * from {schema}."{name}"'
-                    ).fetchall()
+                    _copy_whole(con, schema, name)
             try:
                 rows_by_table = _count_rows(con, relations, verify=method == DELTA)
                 con.execute(

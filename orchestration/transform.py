@@ -26,9 +26,9 @@ from orchestration.ingestion import BUILD_DB_POOL
 from orchestration.jobs import NIGHTLY_JOB_NAME
 from orchestration.landing.loader import (
     FILES_SINCE_PUBLISH_SQL,
-    PUBLISH_HISTORY_TABLE,
     TRANSFORM_HISTORY_TABLE,
     ensure_raw_tables,
+    last_publish,
 )
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
@@ -122,15 +122,11 @@ def plan_transform(settings: Settings, fingerprint: str) -> TransformPlan:
     if not settings.warehouse_path.exists():
         return TransformPlan(INCREMENTAL, "no published warehouse yet")
     with connect(settings.build_path, settings) as con:
-        ensure_raw_tables(con, [])
-        last = con.execute(
-            f"select transform_fingerprint from {PUBLISH_HISTORY_TABLE} "
-            "order by published_at desc limit 1"
-        ).fetchall()
+        last = last_publish(con)
         (files_since_publish,) = con.execute(FILES_SINCE_PUBLISH_SQL).fetchall()[0]
-    if not last:
+    if last is None:
         return TransformPlan(INCREMENTAL, "nothing published from this build database yet")
-    (published_fingerprint,) = last[0]
+    _, published_fingerprint = last
     if published_fingerprint is not None and published_fingerprint != fingerprint:
         return TransformPlan(
             FULL_REFRESH, "the dbt project or its settings changed since the last publish"

@@ -92,6 +92,18 @@ create table if not exists {TRANSFORM_HISTORY_TABLE} (
     transform_fingerprint varchar not null
 )"""
 
+
+def last_publish(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None] | None:
+    """(run id, transform fingerprint) of the last publish from this build database, or
+    None when nothing was published from it yet."""
+    ensure_raw_tables(con, [])
+    rows = con.execute(
+        f"select run_id, transform_fingerprint from {PUBLISH_HISTORY_TABLE} "
+        "order by published_at desc limit 1"
+    ).fetchall()
+    return rows[0] if rows else None
+
+
 _LAST_PUBLISHED_AT = (
     f"(select coalesce(max(published_at), timestamp '0001-01-01') from {PUBLISH_HISTORY_TABLE})"
 )
