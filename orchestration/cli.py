@@ -99,11 +99,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         return _generate(args, settings.landing_dir)
 
-    from orchestration.nightly import run_nightly
+    from data_quality import workers
 
-    if args.command == "demo":
-        return _demo(settings)
-    return run_nightly(settings, full_refresh=args.full_refresh)
+    # The first Great Expectations worker loads GX (about 5 s) while this process loads
+    # Dagster and the job; the run's checks take it over.
+    workers.prestart(settings.validation_processes)
+    try:
+        from orchestration.nightly import run_nightly
+
+        if args.command == "demo":
+            return _demo(settings)
+        return run_nightly(settings, full_refresh=args.full_refresh)
+    finally:
+        workers.discard_prestarted()
 
 
 def _demo(settings: Settings) -> int:

@@ -7,7 +7,7 @@ import dagster as dg
 from orchestration.ingestion import build_ingestion_assets
 from orchestration.jobs import build_nightly_job
 from orchestration.publish import build_publish_asset, incremental_tables_from_manifest
-from orchestration.quality import build_quality_checks
+from orchestration.quality import build_quality_checks, build_validation_resource
 from orchestration.schedules import build_landing_sensor, build_nightly_schedule
 from orchestration.settings import load_settings
 from orchestration.transform import build_dbt_project, build_dbt_resource, build_transform_assets
@@ -32,5 +32,8 @@ def defs() -> dg.Definitions:
         jobs=[build_nightly_job()],
         schedules=[build_nightly_schedule(settings)],
         sensors=[build_landing_sensor(settings)],
-        resources={"dbt": build_dbt_resource(project)},
+        resources={
+            "dbt": build_dbt_resource(project),
+            "validation": build_validation_resource(settings),
+        },
     )

@@ -11,6 +11,10 @@ not blocking). Each validates only what is new in the run:
 
 The failed expectations, with unexpected counts and example values, are in the checks'
 metadata; GX data docs of the run are written under ``CXW_DATA_DOCS_DIR``.
+
+The checks read the rows here and GX validates them in worker processes (the resource
+``validation``, see ``data_quality.workers``): GX is imported there while the run
+ingests, and a large validation uses every core.
 """
 
 from collections.abc import Callable, Iterator
@@ -18,11 +22,12 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
+from pydantic import PrivateAttr
 
 from data_quality.config import QualityConfig
-from data_quality.runner import SuiteOutcome, validate_frames
-from data_quality.suites import suite_for
+from data_quality.runner import SuiteOutcome
 from data_quality.suites.kpi_metrics import KEY as KPI_KEY
+from data_quality.workers import DocsRequest, ValidationWorkers
 from orchestration.ingestion import raw_asset_key
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES
 from orchestration.landing.loader import (
@@ -85,8 +90,38 @@ def _check_results(outcome: SuiteOutcome, docs: str | None) -> Iterator[dg.Asset
     )
 
 
+class ValidationWorkersResource(dg.ConfigurableResource):
+    """The run's Great Expectations worker processes (``data_quality.workers``): the first
+    starts with the run (or before, by ``cxw run``), so GX is imported while the run
+    ingests; a large validation is spread over up to ``processes`` of them. They stop
+    when the run ends."""
+
+    processes: int = 2
+    _workers: ValidationWorkers | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:  # noqa: ARG002
+        self._workers = ValidationWorkers.started(self.processes)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:  # noqa: ARG002
+        if self._workers is not None:
+            self._workers.close()
+
+    @property
+    def workers(self) -> ValidationWorkers:
+        if self._workers is None:
+            raise RuntimeError("the validation workers start with a run (resource not set up)")
+        return self._workers
+
+
+def build_validation_resource(settings: Settings) -> ValidationWorkersResource:
+    return ValidationWorkersResource(processes=settings.validation_processes)
+
+
 def _validate(
-    context: dg.AssetCheckExecutionContext, table: str, chunk_queries: ChunkQueries
+    context: dg.AssetCheckExecutionContext,
+    table: str,
+    chunk_queries: ChunkQueries,
+    validation: ValidationWorkersResource,
 ) -> Iterator[dg.AssetCheckResult]:
     """Run the suite over the chunks the queries read from the build database."""
     settings = load_settings()
@@ -94,19 +129,19 @@ def _validate(
         exclusive_build(settings, f"checks of {table}"),
         connect(settings.build_path, settings) as con,
     ):
-        frames = (
-            con.sql(sql, params=params).to_arrow_table().to_pandas()
-            for sql, params in chunk_queries(con)
+        chunks = (
+            con.sql(sql, params=params).to_arrow_table() for sql, params in chunk_queries(con)
         )
-        outcome = validate_frames(frames, suite_for(table, _quality_config(settings)))
+        outcome, docs = validation.workers.validate(
+            table,
+            _quality_config(settings),
+            chunks,
+            DocsRequest(str(settings.data_docs_dir), run_name=context.run.run_id),
+        )
     context.log.info(outcome.summary())
-    docs = None
-    if outcome.gx_result is not None:
-        from data_quality.data_docs import build_data_docs
-
-        docs = str(build_data_docs([outcome], settings.data_docs_dir, run_name=context.run.run_id))
+    if docs is not None:
         context.log.info(f"GX data docs: {docs}")
-    yield from _check_results(outcome, docs)
+    yield from _check_results(outcome, None if docs is None else str(docs))
 
 
 def _specs(asset_key: dg.AssetKey, what: str) -> list[dg.AssetCheckSpec]:
@@ -157,8 +192,8 @@ def build_raw_quality_checks(source: str) -> dg.AssetChecksDefinition:
         specs=_specs(raw_asset_key(source), f"raw_{source}__suite on the unpublished files"),
         name=f"raw_{source}_expectations",
     )
-    def _raw_checks(context: dg.AssetCheckExecutionContext):
-        yield from _validate(context, f"raw_{source}", _new_rows_in_chunks(source))
+    def _raw_checks(context: dg.AssetCheckExecutionContext, validation: ValidationWorkersResource):
+        yield from _validate(context, f"raw_{source}", _new_rows_in_chunks(source), validation)
 
     return _raw_checks
 
@@ -198,8 +233,8 @@ def build_kpi_quality_checks(transform_assets: dg.AssetsDefinition) -> dg.AssetC
         specs=_specs(kpi_key, "kpi_metrics__suite on the rows that differ from the published ones"),
         name="kpi_metrics_expectations",
     )
-    def _kpi_checks(context: dg.AssetCheckExecutionContext):
-        yield from _validate(context, KPI_METRICS_MODEL, _changed_kpi_rows_in_chunks())
+    def _kpi_checks(context: dg.AssetCheckExecutionContext, validation: ValidationWorkersResource):
+        yield from _validate(context, KPI_METRICS_MODEL, _changed_kpi_rows_in_chunks(), validation)
 
     return _kpi_checks
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from data_quality import workers
 from data_quality.config import PlausibleWindow, QualityConfig
 from data_quality.data_docs import build_data_docs
 from data_quality.definitions import SuiteDefinition
@@ -27,6 +28,7 @@ from data_quality.scales import (
 )
 from data_quality.suites import SUITES, all_suites, suite_for
 from data_quality.suites.kpi_metrics import KPI_CATALOGUE, LEVELS
+from data_quality.workers import DocsRequest, ValidationWorkerError, ValidationWorkers
 from orchestration.landing.contract import SOURCES
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
@@ -603,13 +605,88 @@ def test_validating_in_chunks_gives_the_outcome_of_the_whole_frame(config):
     merged = validate_frames(chunks, suite)
     assert merged.rows == whole.rows == len(frame)
     assert merged.success == whole.success is False
-    for expected in whole.outcomes:
-        got = merged.outcome(expected.name)
-        assert (got.success, got.unexpected_count) == (
-            expected.success,
-            expected.unexpected_count,
-        ), expected.name
-        if expected.unexpected_percent is not None:
-            assert got.unexpected_percent == pytest.approx(expected.unexpected_percent), (
-                expected.name
-            )
+    assert_same_counts(merged, whole)
+
+
+def assert_same_counts(got: SuiteOutcome, expected: SuiteOutcome) -> None:
+    """Every expectation of ``got`` has the verdict, count and share it has in ``expected``."""
+    for want in expected.outcomes:
+        have = got.outcome(want.name)
+        assert (have.success, have.unexpected_count) == (
+            want.success,
+            want.unexpected_count,
+        ), want.name
+        if want.unexpected_percent is not None:
+            assert have.unexpected_percent == pytest.approx(want.unexpected_percent), want.name
+
+
+def arrow_chunks(frame: pd.DataFrame, size: int) -> list:
+    import pyarrow as pa
+
+    return [
+        pa.Table.from_pandas(frame.iloc[i : i + size], preserve_index=False)
+        for i in range(0, len(frame), size)
+    ]
+
+
+@pytest.fixture(scope="module")
+def two_workers():
+    with ValidationWorkers(processes=2) as pool:
+        yield pool
+
+
+def test_worker_processes_give_the_outcome_of_the_whole_frame(config, two_workers, tmp_path):
+    rows = clean_surveys()
+    for i in range(12):  # 12 of the answered csat off scale: drift, judged on the totals
+        rows[10 * i] = ("csat", str(6 + i % 5))
+    rows[7] = ("nps", "11")  # one warning
+    frame = surveys(rows)
+    whole = validate_frame(frame, raw_surveys(config))
+    docs = DocsRequest(str(tmp_path / "docs"), run_name="test_run")
+    outcome, index = two_workers.validate("raw_surveys", config, arrow_chunks(frame, 70), docs)
+    assert len(two_workers._workers) == 2  # 5 chunks: the second worker was started
+    assert outcome.rows == whole.rows == 300
+    assert outcome.success is whole.success is False
+    assert (
+        failed(outcome)
+        == failed(whole)
+        == {
+            "scale_drift__csat",
+            "score_on_scale__csat",
+            "score_on_scale__nps",
+        }
+    )
+    assert_same_counts(outcome, whole)
+    assert outcome.outcome("score_on_scale__csat").unexpected_count == 12
+    assert outcome.gx_result is None  # GX objects stay in the worker
+    assert index == tmp_path / "docs" / "index.html"  # written by the first worker
+    assert "raw_surveys__suite" in index.read_text(encoding="utf-8")
+
+
+def test_worker_processes_given_no_rows_pass_without_validating(config, two_workers):
+    outcome, index = two_workers.validate("raw_calls", config, [], DocsRequest("unused", "r"))
+    assert (outcome.success, outcome.rows, index) == (True, 0, None)
+    assert {o.details.get("skipped") for o in outcome.outcomes} == {"empty frame"}
+
+
+def test_a_worker_that_dies_fails_the_validation_clearly(config):
+    pool = ValidationWorkers(processes=1)
+    pool._workers[0].process.kill()  # e.g. the kernel's OOM killer
+    with pytest.raises(ValidationWorkerError, match=r"validation worker 0 exited with code -9"):
+        pool.validate("raw_surveys", config, arrow_chunks(surveys(clean_surveys()), 1000))
+    with pytest.raises(ValidationWorkerError, match="closed"):
+        pool.validate("raw_surveys", config, [])
+
+
+def test_a_prestarted_worker_is_taken_over_by_the_run_or_stopped(config):
+    workers.prestart(processes=1)
+    pool = ValidationWorkers.started(processes=2)  # what the run's resource does
+    assert ValidationWorkers.started(processes=2) is not pool  # taken over once
+    assert pool.processes == 2
+    outcome, _ = pool.validate("raw_surveys", config, arrow_chunks(surveys(clean_surveys()), 1000))
+    assert (outcome.success, outcome.rows) == (True, 300)
+    pool.close()
+    workers.prestart(processes=1)
+    process = workers._prestarted._workers[0].process
+    workers.discard_prestarted()  # e.g. the run was refused: nothing took it over
+    assert process.poll() is not None

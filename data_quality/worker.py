@@ -1,0 +1,56 @@
+"""A validation worker process: ``python -m data_quality.worker`` (started by
+:class:`data_quality.workers.ValidationWorkers`, not by hand).
+
+Imports Great Expectations at once, then answers pickled requests read from stdin, one
+reply each on the stdout it had at start; everything else written to stdout goes to
+stderr. Exits at the end of stdin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import sys
+import traceback
+from dataclasses import replace
+
+
+def serve(requests, replies) -> None:
+    from data_quality.runner import gx_context, validate_frame
+    from data_quality.suites import suite_for
+    from data_quality.workers import ErrorReply, ValidateReply
+
+    gx_context()  # import GX and create the context before the first request
+    while True:
+        try:
+            request = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            outcome = validate_frame(
+                request.rows.to_pandas(), suite_for(request.table, request.config)
+            )
+            docs = None
+            if request.docs is not None and outcome.gx_result is not None:
+                from data_quality.data_docs import build_data_docs
+
+                docs = str(build_data_docs([outcome], request.docs.out_dir, request.docs.run_name))
+            reply = ValidateReply(replace(outcome, gx_result=None), docs)
+        except Exception:  # noqa: BLE001 (any failure goes back to the run, with its traceback)
+            reply = ErrorReply(traceback.format_exc())
+        pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
+        replies.flush()
+
+
+def main() -> None:
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    # Ctrl-C reaches the whole process group: the run reports it, the worker just ends
+    with replies, contextlib.suppress(KeyboardInterrupt):
+        serve(sys.stdin.buffer, replies)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""Great Expectations in worker processes: off the run's critical path, on every core.
+
+GX validates pandas frames in one Python thread, and importing it takes about 5 s. A
+:class:`ValidationWorkers` pool runs it in separate processes (``python -m
+data_quality.worker``):
+
+* the first worker starts with the pool, so GX is imported while the run ingests;
+* a table of several chunks is spread over up to ``processes`` workers (the others start
+  when the first such table comes, and stay for the rest of the run); on a 2-core
+  machine, two workers validate a large table in about half the time;
+* the first chunk of a table always goes to the first worker, which also writes the GX
+  data docs of the run (one GX context holds every table's page, as the site index
+  needs).
+
+The caller reads the chunks (Arrow tables) and gets one :class:`SuiteOutcome` back, as
+:func:`data_quality.runner.validate_frames` would give. A worker sends results back
+through a pipe of its own (its stdout is redirected to stderr), one pickled reply per
+request. A worker that dies or fails raises :class:`ValidationWorkerError` with its
+traceback. A worker whose run process dies exits at the end of its stdin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from data_quality.config import QualityConfig
+    from data_quality.runner import SuiteOutcome
+
+
+class ValidationWorkerError(RuntimeError):
+    """A validation worker failed or exited; the message carries its error."""
+
+
+@dataclass(frozen=True)
+class DocsRequest:
+    """Write the data docs of a validation to ``out_dir``, for the run ``run_name``."""
+
+    out_dir: str
+    run_name: str
+
+
+@dataclass(frozen=True)
+class ValidateRequest:
+    table: str  # the suite's table, a key of data_quality.suites.SUITES
+    config: QualityConfig
+    rows: pa.Table
+    docs: DocsRequest | None = None
+
+
+@dataclass(frozen=True)
+class ValidateReply:
+    outcome: SuiteOutcome  # without its GX result (it stays in the worker)
+    docs: str | None  # the data docs' index.html, when asked for
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    traceback: str
+
+
+class _Worker:
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "data_quality.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+
+    def send(self, request: ValidateRequest) -> None:
+        try:
+            pickle.dump(request, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            raise self._exited() from None
+
+    def receive(self) -> ValidateReply:
+        try:
+            reply = pickle.load(self.process.stdout)
+        except EOFError:
+            raise self._exited() from None
+        if isinstance(reply, ErrorReply):
+            raise ValidationWorkerError(
+                f"validation worker {self.number} failed:\n{reply.traceback}"
+            )
+        return reply
+
+    def _exited(self) -> ValidationWorkerError:
+        code = self.process.wait()
+        return ValidationWorkerError(
+            f"validation worker {self.number} exited with code {code} (see its stderr above)"
+        )
+
+    def close(self, timeout: float = 10.0) -> None:
+        if self.process.stdin and not self.process.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()  # the worker exits at the end of its stdin
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+class ValidationWorkers:
+    """Up to ``processes`` GX worker processes; use as a context manager, or :meth:`close`."""
+
+    def __init__(self, processes: int) -> None:
+        if processes < 1:
+            raise ValueError(f"processes must be at least 1, got {processes}")
+        self.processes = processes
+        self._workers = [_Worker(0)]
+
+    @classmethod
+    def started(cls, processes: int) -> ValidationWorkers:
+        """The pool :func:`prestart` started in this process, if any (taken over by the
+        caller, with ``processes`` as its size), else a new one."""
+        global _prestarted
+        pool, _prestarted = _prestarted, None
+        if pool is None:
+            return cls(processes)
+        pool.processes = max(1, processes)
+        return pool
+
+    def __enter__(self) -> ValidationWorkers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.close()
+        self._workers = []
+
+    def validate(
+        self,
+        table: str,
+        config: QualityConfig,
+        chunks: Iterable[pa.Table],
+        docs: DocsRequest | None = None,
+    ) -> tuple[SuiteOutcome, Path | None]:
+        """Validate ``chunks`` (the rows of ``table``, cut as ``validate_frames`` needs)
+        against the suite of ``table``; the outcome, and the data docs if asked for."""
+        from data_quality.runner import merge_outcomes, validate_frame
+        from data_quality.suites import suite_for
+
+        if not self._workers:
+            raise ValidationWorkerError("the validation workers are closed")
+        suite = suite_for(table, config)
+        parts: dict[int, SuiteOutcome] = {}
+        docs_path: str | None = None
+        running: dict[_Worker, int] = {}  # worker -> number of the chunk it validates
+
+        def collect(ready: Iterable[Any]) -> None:
+            nonlocal docs_path
+            for worker in [w for w in running if w.process.stdout in ready]:
+                reply = worker.receive()
+                parts[running.pop(worker)] = reply.outcome
+                docs_path = reply.docs or docs_path
+
+        try:
+            for number, rows in enumerate(_non_empty(chunks)):
+                worker = self._free_worker(running, collect, first=number == 0)
+                worker.send(ValidateRequest(table, config, rows, docs if number == 0 else None))
+                running[worker] = number
+            while running:
+                collect(wait([w.process.stdout for w in running]))
+        except BaseException:
+            self.close()  # a worker in the middle of a request cannot be reused
+            raise
+        if not parts:
+            return validate_frame(_empty_frame(), suite), None
+        outcome = merge_outcomes([parts[n] for n in sorted(parts)], suite)
+        return outcome, Path(docs_path) if docs_path else None
+
+    def _free_worker(self, running: dict[_Worker, int], collect, *, first: bool) -> _Worker:
+        """The first worker for a table's first chunk; else an idle one, starting one
+        more when all are busy and the pool is not full, else the first to finish."""
+        if first:
+            return self._workers[0]
+        idle = [w for w in self._workers if w not in running]
+        if idle:
+            return idle[0]
+        if len(self._workers) < self.processes:
+            self._workers.append(_Worker(len(self._workers)))
+            return self._workers[-1]
+        collect(wait([w.process.stdout for w in running]))
+        return next(w for w in self._workers if w not in running)
+
+
+_prestarted: ValidationWorkers | None = None
+
+
+def prestart(processes: int) -> None:
+    """Start this process's first worker now, for the next :meth:`ValidationWorkers.started`:
+    GX loads while the caller loads the job (``cxw run`` does this before importing Dagster)."""
+    global _prestarted
+    if _prestarted is None:
+        _prestarted = ValidationWorkers(processes)
+
+
+def discard_prestarted() -> None:
+    """Stop the prestarted pool if nothing took it over (e.g. the run was refused)."""
+    global _prestarted
+    pool, _prestarted = _prestarted, None
+    if pool is not None:
+        pool.close()
+
+
+def _non_empty(chunks: Iterable[pa.Table]) -> Iterator[pa.Table]:
+    return (rows for rows in chunks if rows.num_rows)
+
+
+def _empty_frame() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame()
