@@ -130,14 +130,17 @@ def validate_frame(frame: pd.DataFrame, suite: SuiteDefinition) -> SuiteOutcome:
         batch_definition = _batch_definition()  # first: a GX suite needs a live context
         gx_suite = _gx_suite(suite)
         batch = batch_definition.get_batch(batch_parameters={"dataframe": prepared})
-        result = batch.validate(
-            gx_suite,
-            result_format={
-                "result_format": "SUMMARY",
-                "partial_unexpected_count": EXAMPLES_PER_EXPECTATION,
-                "include_unexpected_rows": False,
-            },
-        )
+        try:
+            result = batch.validate(
+                gx_suite,
+                result_format={
+                    "result_format": "SUMMARY",
+                    "partial_unexpected_count": EXAMPLES_PER_EXPECTATION,
+                    "include_unexpected_rows": False,
+                },
+            )
+        finally:
+            _forget_batch(batch)
     by_name = {r.expectation_config.meta["name"]: r for r in result.results}
     outcomes = [_outcome(d, by_name.get(d.name)) for d in suite.expectations]
     success = all(o.success for o in outcomes if o.blocking)
@@ -243,6 +246,15 @@ def _batch_definition() -> Any:
     datasource = context.data_sources.add_pandas(name="cxw_frames")
     asset = datasource.add_dataframe_asset(name="frame")
     return asset.add_batch_definition_whole_dataframe("whole_frame")
+
+
+def _forget_batch(batch: Any) -> None:
+    """GX keeps the last batch's frame in its execution engine (every frame gets the same
+    batch id, so only the last one): drop it, so that an idle process does not hold a
+    chunk of hundreds of MB through the rest of the run."""
+    manager = batch.data.execution_engine.batch_manager
+    manager.batch_data_cache.clear()
+    manager.reset_batch_cache()
 
 
 def gx_context() -> Any:

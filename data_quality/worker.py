@@ -9,6 +9,8 @@ stderr. Exits at the end of stdin.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import os
 import pickle
 import sys
@@ -17,30 +19,56 @@ from dataclasses import replace
 
 
 def serve(requests, replies) -> None:
-    from data_quality.runner import gx_context, validate_frame
-    from data_quality.suites import suite_for
-    from data_quality.workers import ErrorReply, ValidateReply
+    from data_quality.runner import gx_context
 
     gx_context()  # import GX and create the context before the first request
+    release_memory = _memory_releaser()
     while True:
         try:
             request = pickle.load(requests)
-        except EOFError:
+        except (EOFError, pickle.UnpicklingError):  # closed (or cut short by an interrupt)
             return
-        try:
-            outcome = validate_frame(
-                request.rows.to_pandas(), suite_for(request.table, request.config)
-            )
-            docs = None
-            if request.docs is not None and outcome.gx_result is not None:
-                from data_quality.data_docs import build_data_docs
-
-                docs = str(build_data_docs([outcome], request.docs.out_dir, request.docs.run_name))
-            reply = ValidateReply(replace(outcome, gx_result=None), docs)
-        except Exception:  # noqa: BLE001 (any failure goes back to the run, with its traceback)
-            reply = ErrorReply(traceback.format_exc())
-        pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
+        reply = _answer(request)
+        del request
+        replies.write(reply)
         replies.flush()
+        release_memory()
+
+
+def _answer(request) -> bytes:
+    """The pickled reply to one request (its frames are freed when this returns)."""
+    from data_quality.runner import validate_frame
+    from data_quality.suites import suite_for
+    from data_quality.workers import ErrorReply, ValidateReply
+
+    try:
+        outcome = validate_frame(request.rows.to_pandas(), suite_for(request.table, request.config))
+        docs = None
+        if request.docs is not None and outcome.gx_result is not None:
+            from data_quality.data_docs import build_data_docs
+
+            docs = str(build_data_docs([outcome], request.docs.out_dir, request.docs.run_name))
+        return pickle.dumps(
+            ValidateReply(replace(outcome, gx_result=None), docs), protocol=pickle.HIGHEST_PROTOCOL
+        )
+    except Exception:  # noqa: BLE001 (any failure goes back to the run, with its traceback)
+        return pickle.dumps(ErrorReply(traceback.format_exc()))
+
+
+def _memory_releaser():
+    """Hand the freed heap back to the system between requests: glibc keeps large freed
+    blocks (pandas columns of a chunk) in the process, and an idle worker would hold
+    hundreds of MB through the rest of the run (dbt and the publish need them)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to trim
+        return gc.collect
+
+    def release() -> None:
+        gc.collect()
+        libc.malloc_trim(0)
+
+    return release
 
 
 def main() -> None:

@@ -16,12 +16,14 @@ The caller reads the chunks (Arrow tables) and gets one :class:`SuiteOutcome` ba
 :func:`data_quality.runner.validate_frames` would give. A worker sends results back
 through a pipe of its own (its stdout is redirected to stderr), one pickled reply per
 request. A worker that dies or fails raises :class:`ValidationWorkerError` with its
-traceback. A worker whose run process dies exits at the end of its stdin.
+traceback; the pool stays usable. A worker whose run process dies exits at the end of its
+stdin.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import pickle
 import subprocess
 import sys
@@ -85,16 +87,11 @@ class _Worker:
         except BrokenPipeError:
             raise self._exited() from None
 
-    def receive(self) -> ValidateReply:
+    def receive(self) -> ValidateReply | ErrorReply:
         try:
-            reply = pickle.load(self.process.stdout)
-        except EOFError:
+            return pickle.load(self.process.stdout)
+        except (EOFError, pickle.UnpicklingError):  # it died, maybe in the middle of a reply
             raise self._exited() from None
-        if isinstance(reply, ErrorReply):
-            raise ValidationWorkerError(
-                f"validation worker {self.number} failed:\n{reply.traceback}"
-            )
-        return reply
 
     def _exited(self) -> ValidationWorkerError:
         code = self.process.wait()
@@ -102,27 +99,38 @@ class _Worker:
             f"validation worker {self.number} exited with code {code} (see its stderr above)"
         )
 
-    def close(self, timeout: float = 10.0) -> None:
-        if self.process.stdin and not self.process.stdin.closed:
+    def close(self, *, wait: bool = True) -> None:
+        """End of stdin for an idle worker (it exits); killed if it does not within 2 s
+        (e.g. still importing GX), or at once with ``wait=False``."""
+        if wait and self.process.stdin and not self.process.stdin.closed:
             with contextlib.suppress(BrokenPipeError):
-                self.process.stdin.close()  # the worker exits at the end of its stdin
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
+                self.process.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(2.0)
+        if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe and not pipe.closed:
+                with contextlib.suppress(BrokenPipeError):
+                    pipe.close()
 
 
 class ValidationWorkers:
-    """Up to ``processes`` GX worker processes; use as a context manager, or :meth:`close`."""
+    """Up to ``processes`` GX worker processes; use as a context manager, or :meth:`close`.
+
+    A validation that fails (an error inside GX, or a worker that dies) raises
+    :class:`ValidationWorkerError`; the pool stays usable for the next one (a dead or
+    interrupted worker is replaced when needed).
+    """
 
     def __init__(self, processes: int) -> None:
         if processes < 1:
             raise ValueError(f"processes must be at least 1, got {processes}")
         self.processes = processes
-        self._workers = [_Worker(0)]
+        self._numbers = itertools.count()
+        self._workers = [self._start()]
+        self._closed = False
 
     @classmethod
     def started(cls, processes: int) -> ValidationWorkers:
@@ -141,10 +149,20 @@ class ValidationWorkers:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
+        """Stop every worker (at once with ``wait=False``); the pool cannot be used after."""
+        self._closed = True
         for worker in self._workers:
-            worker.close()
+            worker.close(wait=wait)
         self._workers = []
+
+    def _start(self) -> _Worker:
+        return _Worker(next(self._numbers))
+
+    def _discard(self, workers: Iterable[_Worker]) -> None:
+        for worker in list(workers):
+            worker.close(wait=False)
+            self._workers.remove(worker)
 
     def validate(
         self,
@@ -158,45 +176,66 @@ class ValidationWorkers:
         from data_quality.runner import merge_outcomes, validate_frame
         from data_quality.suites import suite_for
 
-        if not self._workers:
+        if self._closed:
             raise ValidationWorkerError("the validation workers are closed")
         suite = suite_for(table, config)
         parts: dict[int, SuiteOutcome] = {}
+        errors: list[str] = []
         docs_path: str | None = None
         running: dict[_Worker, int] = {}  # worker -> number of the chunk it validates
 
         def collect(ready: Iterable[Any]) -> None:
             nonlocal docs_path
             for worker in [w for w in running if w.process.stdout in ready]:
-                reply = worker.receive()
-                parts[running.pop(worker)] = reply.outcome
-                docs_path = reply.docs or docs_path
+                number = running.pop(worker)
+                try:
+                    reply = worker.receive()
+                except ValidationWorkerError:
+                    self._discard([worker])
+                    raise
+                if isinstance(reply, ErrorReply):
+                    errors.append(
+                        f"validation worker {worker.number} failed on chunk {number} of "
+                        f"{table}:\n{reply.traceback}"
+                    )
+                else:
+                    parts[number] = reply.outcome
+                    docs_path = reply.docs or docs_path
 
         try:
             for number, rows in enumerate(_non_empty(chunks)):
                 worker = self._free_worker(running, collect, first=number == 0)
+                if errors:
+                    break
                 worker.send(ValidateRequest(table, config, rows, docs if number == 0 else None))
                 running[worker] = number
             while running:
                 collect(wait([w.process.stdout for w in running]))
         except BaseException:
-            self.close()  # a worker in the middle of a request cannot be reused
+            # a worker in the middle of a request cannot be reused, nor one that died
+            dead = [w for w in self._workers if w.process.poll() is not None]
+            self._discard(dict.fromkeys([*running, *dead]))
             raise
+        if errors:
+            raise ValidationWorkerError(errors[0])
         if not parts:
             return validate_frame(_empty_frame(), suite), None
         outcome = merge_outcomes([parts[n] for n in sorted(parts)], suite)
         return outcome, Path(docs_path) if docs_path else None
 
     def _free_worker(self, running: dict[_Worker, int], collect, *, first: bool) -> _Worker:
-        """The first worker for a table's first chunk; else an idle one, starting one
-        more when all are busy and the pool is not full, else the first to finish."""
+        """The first worker for a table's first chunk (started again if it was discarded);
+        else an idle one, starting one more when all are busy and the pool is not full,
+        else the first to finish."""
+        if not self._workers:
+            self._workers.append(self._start())
         if first:
             return self._workers[0]
         idle = [w for w in self._workers if w not in running]
         if idle:
             return idle[0]
         if len(self._workers) < self.processes:
-            self._workers.append(_Worker(len(self._workers)))
+            self._workers.append(self._start())
             return self._workers[-1]
         collect(wait([w.process.stdout for w in running]))
         return next(w for w in self._workers if w not in running)
@@ -214,11 +253,11 @@ def prestart(processes: int) -> None:
 
 
 def discard_prestarted() -> None:
-    """Stop the prestarted pool if nothing took it over (e.g. the run was refused)."""
+    """Stop the prestarted pool at once if nothing took it over (e.g. the run was refused)."""
     global _prestarted
     pool, _prestarted = _prestarted, None
     if pool is not None:
-        pool.close()
+        pool.close(wait=False)
 
 
 def _non_empty(chunks: Iterable[pa.Table]) -> Iterator[pa.Table]:

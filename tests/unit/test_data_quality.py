@@ -12,9 +12,10 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from data_quality import workers
+from data_quality import runner, workers
 from data_quality.config import PlausibleWindow, QualityConfig
 from data_quality.data_docs import build_data_docs
 from data_quality.definitions import SuiteDefinition
@@ -579,6 +580,13 @@ def test_data_docs_are_built_where_the_caller_says(config, tmp_path):
         assert not fetched.search(html.read_text(encoding="utf-8")), html
 
 
+def test_great_expectations_does_not_keep_the_validated_frame(config):
+    validate_frame(surveys(clean_surveys()), raw_surveys(config))
+    engine = runner._batch_definition().data_asset.datasource.get_execution_engine()
+    assert engine.batch_manager.batch_data_cache == {}
+    assert engine.batch_manager.batch_cache == {}
+
+
 def test_importing_data_quality_does_not_import_great_expectations():
     code = (
         "import sys\n"
@@ -621,8 +629,6 @@ def assert_same_counts(got: SuiteOutcome, expected: SuiteOutcome) -> None:
 
 
 def arrow_chunks(frame: pd.DataFrame, size: int) -> list:
-    import pyarrow as pa
-
     return [
         pa.Table.from_pandas(frame.iloc[i : i + size], preserve_index=False)
         for i in range(0, len(frame), size)
@@ -643,7 +649,9 @@ def test_worker_processes_give_the_outcome_of_the_whole_frame(config, two_worker
     frame = surveys(rows)
     whole = validate_frame(frame, raw_surveys(config))
     docs = DocsRequest(str(tmp_path / "docs"), run_name="test_run")
-    outcome, index = two_workers.validate("raw_surveys", config, arrow_chunks(frame, 70), docs)
+    empty = pa.Table.from_pandas(frame.head(0), preserve_index=False)
+    chunks = [empty, *arrow_chunks(frame, 70)]  # an empty chunk first: not sent
+    outcome, index = two_workers.validate("raw_surveys", config, chunks, docs)
     assert len(two_workers._workers) == 2  # 5 chunks: the second worker was started
     assert outcome.rows == whole.rows == 300
     assert outcome.success is whole.success is False
@@ -657,7 +665,11 @@ def test_worker_processes_give_the_outcome_of_the_whole_frame(config, two_worker
         }
     )
     assert_same_counts(outcome, whole)
-    assert outcome.outcome("score_on_scale__csat").unexpected_count == 12
+    csat = outcome.outcome("score_on_scale__csat")
+    assert csat.unexpected_count == 12
+    # the first 10 off-scale answers in row order: the chunks were merged in their order
+    assert csat.examples == whole.outcome("score_on_scale__csat").examples
+    assert csat.examples == ["6", "7", "8", "9", "10", "6", "7", "8", "9", "10"]
     assert outcome.gx_result is None  # GX objects stay in the worker
     assert index == tmp_path / "docs" / "index.html"  # written by the first worker
     assert "raw_surveys__suite" in index.read_text(encoding="utf-8")
@@ -669,24 +681,47 @@ def test_worker_processes_given_no_rows_pass_without_validating(config, two_work
     assert {o.details.get("skipped") for o in outcome.outcomes} == {"empty frame"}
 
 
+def test_an_error_in_a_worker_fails_that_validation_only(config, two_workers, tmp_path):
+    (tmp_path / "a_file").write_text("not a folder")
+    unwritable = DocsRequest(str(tmp_path / "a_file" / "docs"), run_name="test_run")
+    chunks = arrow_chunks(surveys(clean_surveys()), 1000)
+    with pytest.raises(ValidationWorkerError, match=r"failed on chunk 0 of raw_surveys:\n"):
+        two_workers.validate("raw_surveys", config, chunks, unwritable)
+    outcome, _ = two_workers.validate("raw_surveys", config, chunks)  # the pool still works
+    assert (outcome.success, outcome.rows) == (True, 300)
+
+
 def test_a_worker_that_dies_fails_the_validation_clearly(config):
+    chunks = arrow_chunks(surveys(clean_surveys()), 1000)
     pool = ValidationWorkers(processes=1)
-    pool._workers[0].process.kill()  # e.g. the kernel's OOM killer
-    with pytest.raises(ValidationWorkerError, match=r"validation worker 0 exited with code -9"):
-        pool.validate("raw_surveys", config, arrow_chunks(surveys(clean_surveys()), 1000))
+    try:
+        pool._workers[0].process.kill()  # e.g. the kernel's OOM killer
+        with pytest.raises(ValidationWorkerError, match=r"validation worker 0 exited with code -9"):
+            pool.validate("raw_surveys", config, chunks)
+        outcome, _ = pool.validate("raw_surveys", config, chunks)  # a new worker took over
+        assert outcome.rows == 300
+        assert [w.number for w in pool._workers] == [1]
+    finally:
+        pool.close()
     with pytest.raises(ValidationWorkerError, match="closed"):
         pool.validate("raw_surveys", config, [])
 
 
 def test_a_prestarted_worker_is_taken_over_by_the_run_or_stopped(config):
-    workers.prestart(processes=1)
-    pool = ValidationWorkers.started(processes=2)  # what the run's resource does
-    assert ValidationWorkers.started(processes=2) is not pool  # taken over once
-    assert pool.processes == 2
-    outcome, _ = pool.validate("raw_surveys", config, arrow_chunks(surveys(clean_surveys()), 1000))
-    assert (outcome.success, outcome.rows) == (True, 300)
-    pool.close()
-    workers.prestart(processes=1)
-    process = workers._prestarted._workers[0].process
-    workers.discard_prestarted()  # e.g. the run was refused: nothing took it over
-    assert process.poll() is not None
+    try:
+        workers.prestart(processes=1)
+        pool = ValidationWorkers.started(processes=2)  # what the run's resource does
+        other = ValidationWorkers.started(processes=2)
+        other.close()
+        assert other is not pool  # taken over once
+        assert pool.processes == 2
+        chunks = arrow_chunks(surveys(clean_surveys()), 1000)
+        outcome, _ = pool.validate("raw_surveys", config, chunks)
+        assert (outcome.success, outcome.rows) == (True, 300)
+        pool.close()
+        workers.prestart(processes=1)
+        process = workers._prestarted._workers[0].process
+        workers.discard_prestarted()  # e.g. the run was refused: nothing took it over
+        assert process.poll() is not None
+    finally:
+        workers.discard_prestarted()
