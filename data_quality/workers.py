@@ -6,8 +6,9 @@ data_quality.worker``):
 
 * the first worker starts with the pool, so GX is imported while the run ingests;
 * a table of several chunks is spread over up to ``processes`` workers (the others start
-  when the first such table comes, and stay for the rest of the run); on a 2-core
-  machine, two workers validate a large table in about half the time;
+  when the first such table comes, and stop after ``EXTRA_WORKER_IDLE_SECONDS`` without
+  a validation); on a 2-core machine, two workers validate a large table in about half
+  the time;
 * the first chunk of a table always goes to the first worker, which also writes the GX
   data docs of the run (one GX context holds every table's page, as the site index
   needs).
@@ -27,6 +28,7 @@ import itertools
 import pickle
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait
@@ -38,6 +40,11 @@ if TYPE_CHECKING:
 
     from data_quality.config import QualityConfig
     from data_quality.runner import SuiteOutcome
+
+
+# Extra workers (all but the first) idle this long stop: between two checks of a run they
+# stay, through the dbt step they would hold memory dbt needs.
+EXTRA_WORKER_IDLE_SECONDS = 10.0
 
 
 class ValidationWorkerError(RuntimeError):
@@ -131,6 +138,9 @@ class ValidationWorkers:
         self._numbers = itertools.count()
         self._workers = [self._start()]
         self._closed = False
+        self._busy = False
+        self._lock = threading.Lock()  # the retire timer runs in another thread
+        self._retire_timer: threading.Timer | None = None
 
     @classmethod
     def started(cls, processes: int) -> ValidationWorkers:
@@ -151,10 +161,23 @@ class ValidationWorkers:
 
     def close(self, *, wait: bool = True) -> None:
         """Stop every worker (at once with ``wait=False``); the pool cannot be used after."""
-        self._closed = True
-        for worker in self._workers:
-            worker.close(wait=wait)
-        self._workers = []
+        with self._lock:
+            self._closed = True
+            if self._retire_timer is not None:
+                self._retire_timer.cancel()
+            for worker in self._workers:
+                worker.close(wait=wait)
+            self._workers = []
+
+    def _retire_extra_workers(self) -> None:
+        """Stop every worker but the first (it holds the data docs), unless a validation
+        started meanwhile."""
+        with self._lock:
+            if self._busy or self._closed:
+                return
+            extra, self._workers[1:] = self._workers[1:], []
+            for worker in extra:
+                worker.close()
 
     def _start(self) -> _Worker:
         return _Worker(next(self._numbers))
@@ -172,7 +195,36 @@ class ValidationWorkers:
         docs: DocsRequest | None = None,
     ) -> tuple[SuiteOutcome, Path | None]:
         """Validate ``chunks`` (the rows of ``table``, cut as ``validate_frames`` needs)
-        against the suite of ``table``; the outcome, and the data docs if asked for."""
+        against the suite of ``table``; the outcome, and the data docs if asked for.
+
+        The extra workers stay for the next validation (a run's checks come one after the
+        other); after ``EXTRA_WORKER_IDLE_SECONDS`` without one (dbt is running), they stop
+        and give their memory back.
+        """
+        with self._lock:
+            if self._retire_timer is not None:
+                self._retire_timer.cancel()
+                self._retire_timer = None
+            self._busy = True
+        try:
+            return self._validate(table, config, chunks, docs)
+        finally:
+            with self._lock:
+                self._busy = False
+                if len(self._workers) > 1 and not self._closed:
+                    self._retire_timer = threading.Timer(
+                        EXTRA_WORKER_IDLE_SECONDS, self._retire_extra_workers
+                    )
+                    self._retire_timer.daemon = True
+                    self._retire_timer.start()
+
+    def _validate(
+        self,
+        table: str,
+        config: QualityConfig,
+        chunks: Iterable[pa.Table],
+        docs: DocsRequest | None,
+    ) -> tuple[SuiteOutcome, Path | None]:
         from data_quality.runner import merge_outcomes, validate_frame
         from data_quality.suites import suite_for
 

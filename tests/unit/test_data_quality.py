@@ -5,9 +5,11 @@ One GX context serves the whole module (the runner caches it per process).
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import time
 from datetime import date
 
 import numpy as np
@@ -725,3 +727,30 @@ def test_a_prestarted_worker_is_taken_over_by_the_run_or_stopped(config):
         assert process.poll() is not None
     finally:
         workers.discard_prestarted()
+
+
+def test_a_worker_gives_memory_back_only_when_no_request_is_waiting():
+    from data_quality.worker import _request_within
+
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as requests, os.fdopen(write_end, "wb") as run:
+        assert _request_within(requests, 0.05) is False  # idle: release the memory
+        run.write(b"next request")
+        run.flush()
+        assert _request_within(requests, 0.05) is True  # busy: keep going
+
+
+def test_extra_workers_stop_when_no_validation_comes(config, monkeypatch):
+    monkeypatch.setattr(workers, "EXTRA_WORKER_IDLE_SECONDS", 0.5)
+    chunks = arrow_chunks(surveys(clean_surveys()), 100)  # 3 chunks: the second worker starts
+    with ValidationWorkers(processes=2) as pool:
+        pool.validate("raw_surveys", config, chunks)
+        first, extra = (w.process for w in pool._workers)
+        deadline = time.monotonic() + 30
+        while extra.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert extra.poll() == 0  # stopped (it was idle), gracefully
+        assert [w.process for w in pool._workers] == [first]  # the first one stays
+        outcome, _ = pool.validate("raw_surveys", config, chunks)  # it starts again if needed
+        assert outcome.rows == 300
+        assert len(pool._workers) == 2
