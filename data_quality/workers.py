@@ -225,7 +225,7 @@ class ValidationWorkers:
         chunks: Iterable[pa.Table],
         docs: DocsRequest | None,
     ) -> tuple[SuiteOutcome, Path | None]:
-        from data_quality.runner import merge_outcomes, validate_frame
+        from data_quality.runner import merge_outcomes
         from data_quality.suites import suite_for
 
         if self._closed:
@@ -270,9 +270,7 @@ class ValidationWorkers:
             raise
         if errors:
             raise ValidationWorkerError(errors[0])
-        if not parts:
-            return validate_frame(_empty_frame(), suite), None
-        outcome = merge_outcomes([parts[n] for n in sorted(parts)], suite)
+        outcome = merge_outcomes([parts[n] for n in sorted(parts)], suite)  # none: empty, passes
         return outcome, Path(docs_path) if docs_path else None
 
     def _free_worker(self, running: dict[_Worker, int], collect, *, first: bool) -> _Worker:
@@ -314,9 +312,3 @@ def discard_prestarted() -> None:
 
 def _non_empty(chunks: Iterable[pa.Table]) -> Iterator[pa.Table]:
     return (rows for rows in chunks if rows.num_rows)
-
-
-def _empty_frame() -> Any:
-    import pandas as pd
-
-    return pd.DataFrame()
