@@ -10,6 +10,7 @@ from orchestration.landing.parsing import (
     REJECT_COLUMN,
     REJECT_REASON,
     clean_text,
+    parse_common_timestamp,
     parse_country,
     parse_date,
     parse_enum,
@@ -67,6 +68,75 @@ def test_naive_timestamp_in_dst_gap_is_unparseable_and_fold_takes_earlier_instan
 )
 def test_bad_timestamps_are_null(text):
     assert _apply(parse_timestamp, [text]) == [None]
+
+
+# Every shape the full parser knows, good and bad, around the common one.
+TIMESTAMP_SHAPES = [
+    "2026-01-05T10:00:00Z",
+    "2026-01-05T10:00:00+05:30",
+    "2026-01-05T10:00:00-09:45",
+    "2026-01-05T10:00:00+14:00",
+    "2026-01-05T10:00:00",
+    "2026-03-08T02:30:00",  # a DST gap in New York
+    "2026-11-01T01:30:00",  # a DST fold in New York
+    "2026-11-01T01:30:00Z",
+    "2026-02-29T10:00:00Z",  # not a leap year
+    "2026-01-05T24:00:00Z",
+    "2026-01-05T10:60:00Z",
+    "2026-01-05T10:00:00z",
+    "2026-01-05t10:00:00Z",
+    "2026-01-05 10:00:00Z",
+    "2026-01-05T10:00:00.250Z",
+    "2026-01-05T10:00:00.5+01:00",
+    "2026-01-05T10:00Z",
+    "2026-01-05T10:00:00-0400",
+    "2026-01-05T10:00:00-04",
+    "2026-01-05T10:00:00 Z",
+    "2026-01-05T10:00:00+5:30",
+    "2026-1-05T10:00:00Z",
+    "2026-01-05T10:00:00ZZ",
+    "2026-01-05",
+    "yesterday",
+    None,
+]
+
+
+@pytest.mark.parametrize("timezone", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_common_timestamp_parser_agrees_with_the_full_one_or_leaves_the_text(timezone):
+    common = _apply(parse_common_timestamp, TIMESTAMP_SHAPES, timezone=timezone)
+    full = _apply(parse_timestamp, TIMESTAMP_SHAPES, timezone=timezone)
+    taken = [text for text, value in zip(TIMESTAMP_SHAPES, common, strict=True) if value]
+    assert taken == [
+        "2026-01-05T10:00:00Z",
+        "2026-01-05T10:00:00+05:30",
+        "2026-01-05T10:00:00-09:45",
+        "2026-01-05T10:00:00+14:00",
+        "2026-01-05T10:00:00",
+        *(["2026-03-08T02:30:00"] if timezone != "America/New_York" else []),
+        "2026-11-01T01:30:00",
+        "2026-11-01T01:30:00Z",
+    ]
+    assert [c for c in common if c] == [f for c, f in zip(common, full, strict=True) if c]
+
+
+@pytest.mark.parametrize("timezone", ["UTC", "America/New_York"])
+def test_parse_frame_reads_every_timestamp_shape_as_the_full_parser_does(timezone):
+    spec = SOURCES["calls"]
+    rows = {c: ["x"] * len(TIMESTAMP_SHAPES) for c in spec.column_names}
+    rows["offered_at"] = TIMESTAMP_SHAPES
+    rows["ended_at"] = TIMESTAMP_SHAPES[::-1]
+    expected = _apply(parse_timestamp, TIMESTAMP_SHAPES, timezone=timezone)
+    parsed = parse_frame(
+        spec, pl.DataFrame(rows, schema={c: pl.String for c in spec.column_names}), timezone
+    )
+    assert parsed.get_column("offered_at").to_list() == expected
+    assert parsed.get_column("ended_at").to_list() == expected[::-1]
+    assert expected[:3] == [
+        dt.datetime(2026, 1, 5, 10, 0),
+        dt.datetime(2026, 1, 5, 4, 30),
+        dt.datetime(2026, 1, 5, 19, 45),
+    ]
+    assert expected[14] == dt.datetime(2026, 1, 5, 10, 0, 0, 250000)
 
 
 def test_dates():
