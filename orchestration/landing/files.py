@@ -189,9 +189,11 @@ def _read_json_lines(data: bytes) -> tuple[pl.DataFrame, list[tuple[int, str, st
     """
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        columns = pl.read_ndjson(data, infer_schema_length=None).columns
-        frame = pl.read_ndjson(data, schema={c: pl.String for c in columns})
-        return _without_empty_rows(frame), []
+        frame = pl.read_ndjson(data, infer_schema_length=None)
+        if any(dtype not in (pl.String, pl.Null) for dtype in frame.dtypes):
+            # polars typed a column (numbers, booleans, objects): read again, all as text
+            frame = pl.read_ndjson(data, schema={c: pl.String for c in frame.columns})
+        return _without_empty_rows(frame.cast(pl.String)), []
     except (pl.exceptions.PolarsError, ValueError):
         pass
     records: list[dict[str, object]] = []

@@ -12,8 +12,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
@@ -214,6 +215,9 @@ def ensure_raw_tables(
 # New files are parsed and committed together until this many rows are pending: one
 # parse and one transaction per batch instead of per file, with memory bounded.
 BATCH_ROWS = 500_000
+# Files read ahead of the one being loaded, by this many threads.
+READ_AHEAD_FILES = 4
+READ_AHEAD_THREADS = 2
 
 RAW_RECORD = "_raw_record"
 
@@ -269,39 +273,83 @@ def ingest_source(
             report.results.extend(_load_batch(con, spec, pending, timezone, loaded_at, run_id, log))
             pending.clear()
 
+    def examine(file: LandingFile) -> _Examined:
+        """What to do with a file whose size or mtime changed (runs in a reader thread)."""
+        digest = checksum(file.path)
+        previous = known.get(file.relative_path)
+        if previous and previous[0] == digest:
+            return _Examined(file, digest, unchanged=True)
+        same_as = loaded_checksums.get(digest)
+        if same_as is not None and same_as != file.relative_path:
+            # spec: a file already ingested with the same content is not ingested again
+            # (re-loading an old copy under a new name would undo later corrections)
+            return _Examined(file, digest, same_as=same_as)
+        return _Examined(file, digest, prepared=_prepare_file(spec, file, digest))
+
+    changed = []
     for file in files:
         previous = known.get(file.relative_path)
         if previous and previous[1:] == (file.size_bytes, file.modified_ns):
             report.files_unchanged += 1
-            continue
-        digest = checksum(file.path)
-        if previous and previous[0] == digest:
+        else:
+            changed.append(file)
+    for examined in _read_ahead(examine, changed):
+        file, digest = examined.file, examined.digest
+        if examined.unchanged:
             con.execute(
                 f"update {MANIFEST_TABLE} set size_bytes = ?, modified_ns = ? where file_path = ?",
                 [file.size_bytes, file.modified_ns, file.relative_path],
             ).fetchall()
             report.files_unchanged += 1
-            continue
-        same_as = loaded_checksums.get(digest)
-        if same_as is not None and same_as != file.relative_path:
-            # spec: a file already ingested with the same content is not ingested again
-            # (re-loading an old copy under a new name would undo later corrections)
-            report.results.append(_record_duplicate(con, file, digest, same_as, loaded_at, run_id))
-            continue
-        prepared = _prepare_file(spec, file, digest)
-        if isinstance(prepared, _PendingFile):
-            pending.append(prepared)
+        elif examined.same_as is not None:
+            report.results.append(
+                _record_duplicate(con, file, digest, examined.same_as, loaded_at, run_id)
+            )
+        elif isinstance(examined.prepared, _PendingFile):
+            pending.append(examined.prepared)
             if sum(p.rows_read for p in pending) >= batch_rows:
                 flush()
-            continue
-        reason, detail, rows_read = prepared
-        result = _reject_file(con, file, digest, rows_read, reason, detail, loaded_at, run_id)
-        report.results.append(result)
-        if log is not None:
-            log.error(f"{spec.name}: rejected {result.error}")
+        else:
+            reason, detail, rows_read = examined.prepared
+            result = _reject_file(con, file, digest, rows_read, reason, detail, loaded_at, run_id)
+            report.results.append(result)
+            if log is not None:
+                log.error(f"{spec.name}: rejected {result.error}")
     flush()
     report.results.sort(key=lambda r: r.file_path)
     return report
+
+
+@dataclass(frozen=True)
+class _Examined:
+    """A changed landing file: unchanged after all (same checksum), a duplicate of a file
+    already loaded, or read (a pending file, or the reason it is rejected whole)."""
+
+    file: LandingFile
+    digest: str
+    unchanged: bool = False
+    same_as: str | None = None
+    prepared: _PendingFile | tuple[str, str, int] | None = None
+
+
+def _read_ahead(
+    examine: Callable[[LandingFile], _Examined], files: list[LandingFile]
+) -> Iterator[_Examined]:
+    """``examine(file)`` of each file, in order, computed up to READ_AHEAD_FILES ahead in
+    threads: reading and decoding the next files (polars, gzip and hashlib release the
+    GIL) overlaps the parsing and writing of the current batch."""
+    with ThreadPoolExecutor(max_workers=READ_AHEAD_THREADS) as pool:
+        ahead: deque[Future[_Examined]] = deque()
+        try:
+            for file in files:
+                ahead.append(pool.submit(examine, file))
+                if len(ahead) > READ_AHEAD_FILES:
+                    yield ahead.popleft().result()
+            while ahead:
+                yield ahead.popleft().result()
+        finally:
+            for future in ahead:
+                future.cancel()
 
 
 def _normalized_columns(frame: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
@@ -462,19 +510,27 @@ def _load_batch(
     paths = list(by_path)
     con.execute("begin transaction").fetchall()
     try:
+        # The range is pushed into the scan (row groups are skipped by their min/max); the
+        # list alone is a semi-join, which reads the path of every row loaded so far.
+        in_batch = "between ? and ? and {0} in (select unnest(?::varchar[]))"
+        span = [min(paths), max(paths), paths]
         con.execute(
-            f"delete from {RAW_SCHEMA}.{spec.name} where {FILE_PATH_COLUMN} in (select unnest(?))",
-            [paths],
+            f"delete from {RAW_SCHEMA}.{spec.name} "
+            f"where {FILE_PATH_COLUMN} {in_batch.format(FILE_PATH_COLUMN)}",
+            span,
         ).fetchall()
         con.execute(
-            f"delete from {REJECTS_TABLE} where file_path in (select unnest(?))", [paths]
+            f"delete from {REJECTS_TABLE} where file_path {in_batch.format('file_path')}", span
         ).fetchall()
         con.execute(
             f"insert into {RAW_SCHEMA}.{spec.name} by name select * from good_rows"
         ).fetchall()
         con.execute(f"insert into {REJECTS_TABLE} by name select * from reject_rows").fetchall()
-        for p, result in zip(batch, results, strict=True):
-            _record(con, p.file, p.digest, result, None, p.extra_columns, loaded_at, run_id)
+        entries = [
+            _ManifestEntry(p.file, p.digest, result, extra_columns=tuple(p.extra_columns))
+            for p, result in zip(batch, results, strict=True)
+        ]
+        _record(con, entries, loaded_at, run_id)
         con.execute("commit").fetchall()
     except BaseException:
         con.execute("rollback").fetchall()
@@ -508,7 +564,7 @@ def _reject_file(
         rejects_by_reason={reason: rows_read},
         error=f"{file.relative_path}: {detail}",
     )
-    _record(con, file, digest, result, reason, [], loaded_at, run_id)
+    _record(con, [_ManifestEntry(file, digest, result, reason)], loaded_at, run_id)
     return result
 
 
@@ -529,40 +585,70 @@ def _record_duplicate(
         rows_rejected=0,
         error=f"{file.relative_path}: same content as {same_as}, not ingested again",
     )
-    _record(con, file, digest, result, SAME_CONTENT, [], loaded_at, run_id)
+    _record(con, [_ManifestEntry(file, digest, result, SAME_CONTENT)], loaded_at, run_id)
     return result
+
+
+@dataclass(frozen=True)
+class _ManifestEntry:
+    file: LandingFile
+    digest: str
+    result: FileResult
+    error_reason: str | None = None
+    extra_columns: tuple[str, ...] = ()
+
+
+_MANIFEST_SCHEMA = {
+    "source": pl.String,
+    "file_path": pl.String,
+    "checksum": pl.String,
+    "size_bytes": pl.Int64,
+    "modified_ns": pl.Int64,
+    "file_format": pl.String,
+    "status": pl.String,
+    "error_reason": pl.String,
+    "error": pl.String,
+    "rows_read": pl.Int64,
+    "rows_loaded": pl.Int64,
+    "rows_rejected": pl.Int64,
+    "extra_columns": pl.List(pl.String),
+    "ingested_at": pl.Datetime("us"),
+    "run_id": pl.String,
+}
 
 
 def _record(
     con: duckdb.DuckDBPyConnection,
-    file: LandingFile,
-    digest: str,
-    result: FileResult,
-    error_reason: str | None,
-    extra_columns: list[str],
+    entries: list[_ManifestEntry],
     loaded_at: dt.datetime,
     run_id: str | None,
 ) -> None:
-    con.execute(
-        f"insert or replace into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    """Write the manifest rows of files, in one statement (one per file costs 3 ms each)."""
+    manifest_rows = pl.DataFrame(  # noqa: F841 (read by DuckDB)
         [
-            file.source,
-            file.relative_path,
-            digest,
-            file.size_bytes,
-            file.modified_ns,
-            file.format + (".gz" if file.compressed else ""),
-            result.status,
-            error_reason,
-            result.error,
-            result.rows_read,
-            result.rows_loaded,
-            result.rows_rejected,
-            extra_columns,
-            loaded_at,
-            run_id,
+            (
+                e.file.source,
+                e.file.relative_path,
+                e.digest,
+                e.file.size_bytes,
+                e.file.modified_ns,
+                e.file.format + (".gz" if e.file.compressed else ""),
+                e.result.status,
+                e.error_reason,
+                e.result.error,
+                e.result.rows_read,
+                e.result.rows_loaded,
+                e.result.rows_rejected,
+                list(e.extra_columns),
+                loaded_at,
+                run_id,
+            )
+            for e in entries
         ],
-    ).fetchall()
+        schema=_MANIFEST_SCHEMA,
+        orient="row",
+    )
+    con.execute(f"insert or replace into {MANIFEST_TABLE} select * from manifest_rows").fetchall()
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:

@@ -409,3 +409,40 @@ def test_a_damaged_gzip_body_and_a_repeated_header_reject_the_file(con, tmp_path
     errors = [r.error for r in report.files_rejected]
     assert errors[0].startswith("calls/a.csv.gz: not a readable gzip file")
     assert errors[1] == "calls/b.csv: column 'call_id' appears more than once"
+
+
+def test_files_read_ahead_load_in_path_order_across_batches(con, tmp_path):
+    # more files than are read ahead, flushed every 3 rows, a file rejected whole between
+    # them and a re-delivered copy: every file keeps its own rows, counts and status
+    landing = tmp_path / "landing"
+    _write(
+        landing,
+        "calls/a_old.csv",
+        f"{CALLS_HEADER}\nold,acme,inbound,2026-01-04T10:00:00Z,2026-01-04T10:05:00Z,,a1,0\n",
+    )
+    _ingest(con, landing)
+    for day in range(1, 13):
+        rows = "\n".join(
+            GOOD_CALL.replace("c1,", f"d{day:02d}r{row},").replace("10:00:00Z", f"10:{day:02d}:00Z")
+            for row in range(day % 3 + 1)
+        )
+        _write(landing, f"calls/b_{day:02d}.csv", f"{CALLS_HEADER}\n{rows}\n")
+    _write(landing, "calls/b_06x.csv", "call_id\nbroken\n")
+    (landing / "calls/b_09y.csv").write_bytes((landing / "calls/a_old.csv").read_bytes())
+    report = _ingest(con, landing, batch_rows=3)
+    assert [(r.file_path, r.status, r.rows_loaded) for r in report.results] == [
+        *((f"calls/b_{d:02d}.csv", "loaded", d % 3 + 1) for d in range(1, 7)),
+        ("calls/b_06x.csv", "rejected", 0),
+        *((f"calls/b_{d:02d}.csv", "loaded", d % 3 + 1) for d in range(7, 10)),
+        ("calls/b_09y.csv", "duplicate", 0),
+        *((f"calls/b_{d:02d}.csv", "loaded", d % 3 + 1) for d in range(10, 13)),
+    ]
+    assert _rows(
+        con,
+        "select _file_path, count(*), min(offered_at) from raw.calls "
+        "where _file_path = 'calls/b_05.csv' group by 1",
+    ) == [("calls/b_05.csv", 3, dt.datetime(2026, 1, 5, 10, 5))]
+    assert _rows(con, "select count(*) from raw.calls") == [
+        (1 + sum(d % 3 + 1 for d in range(1, 13)),)
+    ]
+    assert reconcile(con, "calls") == []
