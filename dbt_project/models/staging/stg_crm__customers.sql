@@ -11,8 +11,12 @@ raw_customers as (
         trim(acquisition_channel) as acquisition_channel,
         _file_path,
         _file_row,
-        {{ latest_version_columns(['client_id', 'customer_id']) }}
+        _loaded_at
     from {{ source('raw', 'customers') }}
+),
+
+current_customers as (
+    {{ current_versions('raw_customers', ['client_id', 'customer_id']) }}
 )
 
 select
@@ -25,5 +29,4 @@ select
     _file_path,
     _file_row,
     _loaded_at
-from raw_customers
-where version_rank = 1
+from current_customers

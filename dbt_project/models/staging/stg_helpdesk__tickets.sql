@@ -25,9 +25,13 @@ raw_tickets as (
         cast(solved_at as timestamp) as solved_at,
         _file_path,
         _file_row,
-        {{ latest_version_columns(['ticket_id']) }}
+        _loaded_at
     from {{ source('raw', 'tickets') }}
     {{ only_keys_loaded_since_watermark('ticket_id', source('raw', 'tickets')) }}
+),
+
+current_tickets as (
+    {{ current_versions('raw_tickets', ['ticket_id']) }}
 )
 
 select
@@ -45,5 +49,4 @@ select
     _file_row,
     _loaded_at,
     {{ built_at() }} as _built_at
-from raw_tickets
-where version_rank = 1
+from current_tickets

@@ -11,8 +11,12 @@ raw_agent_roster as (
         cast(termination_date as date) as termination_date,
         _file_path,
         _file_row,
-        {{ latest_version_columns(['agent_id', 'as_of_date']) }}
+        _loaded_at
     from {{ source('raw', 'agent_roster') }}
+),
+
+current_agent_roster as (
+    {{ current_versions('raw_agent_roster', ['agent_id', 'as_of_date']) }}
 )
 
 select
@@ -25,5 +29,4 @@ select
     _file_path,
     _file_row,
     _loaded_at
-from raw_agent_roster
-where version_rank = 1
+from current_agent_roster

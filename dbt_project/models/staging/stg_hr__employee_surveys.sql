@@ -11,11 +11,15 @@ raw_employee_surveys as (
         enps_score as enps_score_raw,
         _file_path,
         _file_row,
-        {{ latest_version_columns(['response_id']) }}
+        _loaded_at
     from {{ source('raw', 'employee_surveys') }}
 ),
 
-latest_responses as (
+current_employee_surveys as (
+    {{ current_versions('raw_employee_surveys', ['response_id']) }}
+),
+
+scored_responses as (
     select
         response_id,
         team_id,
@@ -27,8 +31,7 @@ latest_responses as (
         _file_path,
         _file_row,
         _loaded_at
-    from raw_employee_surveys
-    where version_rank = 1
+    from current_employee_surveys
 ),
 
 validated_responses as (
@@ -53,7 +56,7 @@ validated_responses as (
         _file_path,
         _file_row,
         _loaded_at
-    from latest_responses
+    from scored_responses
 )
 
 select

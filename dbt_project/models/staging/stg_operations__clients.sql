@@ -8,8 +8,12 @@ raw_clients as (
         trim(industry) as industry,
         _file_path,
         _file_row,
-        {{ latest_version_columns(['client_id']) }}
+        _loaded_at
     from {{ source('raw', 'clients') }}
+),
+
+current_clients as (
+    {{ current_versions('raw_clients', ['client_id']) }}
 )
 
 select
@@ -20,5 +24,4 @@ select
     _file_path,
     _file_row,
     _loaded_at
-from raw_clients
-where version_rank = 1
+from current_clients

@@ -10,8 +10,12 @@ raw_sites as (
         lower(trim(location_type)) as location_type,
         _file_path,
         _file_row,
-        {{ latest_version_columns(['site_id']) }}
+        _loaded_at
     from {{ source('raw', 'sites') }}
+),
+
+current_sites as (
+    {{ current_versions('raw_sites', ['site_id']) }}
 )
 
 select
@@ -24,5 +28,4 @@ select
     _file_path,
     _file_row,
     _loaded_at
-from raw_sites
-where version_rank = 1
+from current_sites

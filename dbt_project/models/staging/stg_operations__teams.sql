@@ -9,8 +9,12 @@ raw_teams as (
         trim(supervisor_name) as supervisor_name,
         _file_path,
         _file_row,
-        {{ latest_version_columns(['team_id']) }}
+        _loaded_at
     from {{ source('raw', 'teams') }}
+),
+
+current_teams as (
+    {{ current_versions('raw_teams', ['team_id']) }}
 )
 
 select
@@ -22,5 +26,4 @@ select
     _file_path,
     _file_row,
     _loaded_at
-from raw_teams
-where version_rank = 1
+from current_teams

@@ -26,12 +26,16 @@ raw_surveys as (
         score as score_raw,
         _file_path,
         _file_row,
-        {{ latest_version_columns(['survey_id']) }}
+        _loaded_at
     from {{ source('raw', 'surveys') }}
     {{ only_keys_loaded_since_watermark('survey_id', source('raw', 'surveys')) }}
 ),
 
-latest_surveys as (
+current_surveys as (
+    {{ current_versions('raw_surveys', ['survey_id']) }}
+),
+
+scored_surveys as (
     select
         survey_id,
         survey_type,
@@ -48,8 +52,7 @@ latest_surveys as (
         _file_path,
         _file_row,
         _loaded_at
-    from raw_surveys
-    where version_rank = 1
+    from current_surveys
 ),
 
 validated_surveys as (
@@ -71,7 +74,7 @@ validated_surveys as (
         _file_path,
         _file_row,
         _loaded_at
-    from latest_surveys
+    from scored_surveys
 )
 
 select

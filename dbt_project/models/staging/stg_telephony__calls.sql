@@ -28,9 +28,13 @@ raw_calls as (
         trim(wrap_code) as wrap_code,
         _file_path,
         _file_row,
-        {{ latest_version_columns(['call_id']) }}
+        _loaded_at
     from {{ source('raw', 'calls') }}
     {{ only_keys_loaded_since_watermark('call_id', source('raw', 'calls')) }}
+),
+
+current_calls as (
+    {{ current_versions('raw_calls', ['call_id']) }}
 )
 
 select
@@ -51,5 +55,4 @@ select
     _file_row,
     _loaded_at,
     {{ built_at() }} as _built_at
-from raw_calls
-where version_rank = 1
+from current_calls
