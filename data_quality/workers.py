@@ -169,6 +169,15 @@ class ValidationWorkers:
                 worker.close(wait=wait)
             self._workers = []
 
+    def start_all(self) -> None:
+        """Start the workers not running yet (they import GX meanwhile), so that the next
+        large validation uses every one from its first chunks."""
+        with self._lock:
+            if self._closed:
+                return
+            while len(self._workers) < self.processes:
+                self._workers.append(self._start())
+
     def _retire_extra_workers(self) -> None:
         """Stop every worker but the first (it holds the data docs), unless a validation
         started meanwhile."""

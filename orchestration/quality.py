@@ -91,16 +91,18 @@ def _check_results(outcome: SuiteOutcome, docs: str | None) -> Iterator[dg.Asset
 
 
 class ValidationWorkersResource(dg.ConfigurableResource):
-    """The run's Great Expectations worker processes (``data_quality.workers``): the first
-    starts with the run (or before, by ``cxw run``), so GX is imported while the run
-    ingests; a large validation is spread over up to ``processes`` of them. They stop
-    when the run ends."""
+    """The run's Great Expectations worker processes (``data_quality.workers``): they start
+    with the run (the first even before, by ``cxw run``), so GX is imported while the run
+    ingests; a large validation is spread over all ``processes`` of them. The extra ones
+    stop while dbt runs; all stop when the run ends."""
 
     processes: int = 2
     _workers: ValidationWorkers | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:  # noqa: ARG002
         self._workers = ValidationWorkers.started(self.processes)
+        # the extra workers import GX while the run ingests (one core is left idle there)
+        self._workers.start_all()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:  # noqa: ARG002
         if self._workers is not None:

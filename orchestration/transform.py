@@ -30,6 +30,7 @@ from orchestration.landing.loader import (
     ensure_raw_tables,
     last_publish,
 )
+from orchestration.quality import KPI_METRICS_MODEL, ValidationWorkersResource
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 from orchestration.warehouse import connect
@@ -166,7 +167,11 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
         dagster_dbt_translator=LayeredDbtTranslator(),
         pool=BUILD_DB_POOL,
     )
-    def cx_warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    def cx_warehouse_dbt(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        validation: ValidationWorkersResource,
+    ):
         settings = load_settings()
         with exclusive_build(settings, "dbt build"):
             args = dbt_build_args()
@@ -178,10 +183,19 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
                     return  # nothing materialized: publish and the mart checks are skipped
                 if plan.action == FULL_REFRESH:
                     args.append("--full-refresh")
-            yield from dbt.cli(args, context=context, target_path=project.target_path).stream()
+            for event in dbt.cli(args, context=context, target_path=project.target_path).stream():
+                yield event
+                if isinstance(event, dg.Output) and _is_model(context, event, KPI_METRICS_MODEL):
+                    # its checks come next: the GX workers stopped while dbt ran import GX
+                    # again while dbt runs its last tests, not at the start of the checks
+                    validation.workers.start_all()
             record_transform(settings, fingerprint, context.run.run_id)
 
     return cx_warehouse_dbt
+
+
+def _is_model(context: dg.AssetExecutionContext, output: dg.Output, model: str) -> bool:
+    return context.asset_key_for_output(output.output_name).path[-1] == model
 
 
 class NightlyDbtCliResource(DbtCliResource):

@@ -754,3 +754,20 @@ def test_extra_workers_stop_when_no_validation_comes(config, monkeypatch):
         outcome, _ = pool.validate("raw_surveys", config, chunks)  # it starts again if needed
         assert outcome.rows == 300
         assert len(pool._workers) == 2
+
+
+def test_start_all_starts_the_missing_workers_ahead_of_a_validation(config):
+    with ValidationWorkers(processes=3) as pool:
+        assert len(pool._workers) == 1
+        pool.start_all()  # what the run does at its start, and when kpi_metrics is built
+        started = [w.process for w in pool._workers]
+        assert len(started) == 3 and all(p.poll() is None for p in started)
+        pool.start_all()  # nothing missing: nothing started
+        assert [w.process for w in pool._workers] == started
+        outcome, _ = pool.validate(
+            "raw_surveys", config, arrow_chunks(surveys(clean_surveys()), 100)
+        )
+        assert (outcome.success, outcome.rows) == (True, 300)
+        assert [w.process for w in pool._workers] == started  # the same workers did it
+    pool.start_all()  # closed: stays closed
+    assert pool._workers == []
