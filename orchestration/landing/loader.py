@@ -215,9 +215,10 @@ def ensure_raw_tables(
 # New files are parsed and committed together until this many rows are pending: one
 # parse and one transaction per batch instead of per file, with memory bounded.
 BATCH_ROWS = 500_000
-# Files read ahead of the one being loaded, by this many threads.
-READ_AHEAD_FILES = 4
+# Files are read ahead of the one being loaded, by this many threads, up to this many
+# bytes of landing files (about a batch of calls: the readers keep going while it flushes).
 READ_AHEAD_THREADS = 2
+READ_AHEAD_BYTES = 32 * 2**20
 
 RAW_RECORD = "_raw_record"
 
@@ -335,20 +336,24 @@ class _Examined:
 def _read_ahead(
     examine: Callable[[LandingFile], _Examined], files: list[LandingFile]
 ) -> Iterator[_Examined]:
-    """``examine(file)`` of each file, in order, computed up to READ_AHEAD_FILES ahead in
-    threads: reading and decoding the next files (polars, gzip and hashlib release the
-    GIL) overlaps the parsing and writing of the current batch."""
+    """``examine(file)`` of each file, in order, computed ahead in threads (up to
+    READ_AHEAD_BYTES of files): reading and decoding the next files (polars, gzip and
+    hashlib release the GIL) overlaps the parsing and writing of the current batch."""
     with ThreadPoolExecutor(max_workers=READ_AHEAD_THREADS) as pool:
-        ahead: deque[Future[_Examined]] = deque()
+        ahead: deque[tuple[int, Future[_Examined]]] = deque()
+        ahead_bytes = 0
         try:
             for file in files:
-                ahead.append(pool.submit(examine, file))
-                if len(ahead) > READ_AHEAD_FILES:
-                    yield ahead.popleft().result()
+                while ahead and ahead_bytes + file.size_bytes > READ_AHEAD_BYTES:
+                    size, future = ahead.popleft()
+                    ahead_bytes -= size
+                    yield future.result()
+                ahead.append((file.size_bytes, pool.submit(examine, file)))
+                ahead_bytes += file.size_bytes
             while ahead:
-                yield ahead.popleft().result()
+                yield ahead.popleft()[1].result()
         finally:
-            for future in ahead:
+            for _, future in ahead:
                 future.cancel()
 
 
