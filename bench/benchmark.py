@@ -303,12 +303,16 @@ def main(argv: list[str] | None = None) -> int:
             for name, s in summary.items()
         ),
         "",
-        f"full build / floor: {result['ratios']['full_build_to_floor']}x; "
-        f"year / month: {result['ratios']['year_to_month']}x",
+        f"full build / floor: {_ratio(result['ratios']['full_build_to_floor'], 'floor full')}; "
+        f"year / month: {_ratio(result['ratios']['year_to_month'], 'full month')}",
     ]
     (work / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 1 if any(s["failures"] for s in summary.values()) else 0
+
+
+def _ratio(value: float | None, scenarios: str) -> str:
+    return f"{value}x" if value is not None else f"not measured (run --only {scenarios})"
 
 
 if __name__ == "__main__":

@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 # Extra workers (all but the first) idle this long stop: between two checks of a run they
 # stay, through the dbt step they would hold memory dbt needs.
 EXTRA_WORKER_IDLE_SECONDS = 10.0
+# The rows of one chunk of a check (orchestration.quality cuts them): a validation of more
+# rows than this is spread over the extra workers.
+EXTRA_WORKERS_FROM_ROWS = 250_000
 
 
 class ValidationWorkerError(RuntimeError):
@@ -136,7 +139,9 @@ class ValidationWorkers:
             raise ValueError(f"processes must be at least 1, got {processes}")
         self.processes = processes
         self._numbers = itertools.count()
-        self._workers = [self._start()]
+        self._used_extra = False  # a worker was started beside a running one
+        self._workers: list[_Worker] = []
+        self._workers.append(self._start())
         self._closed = False
         self._busy = False
         self._lock = threading.Lock()  # the retire timer runs in another thread
@@ -169,9 +174,21 @@ class ValidationWorkers:
                 worker.close(wait=wait)
             self._workers = []
 
+    def expect_rows(self, rows: int) -> None:
+        """``rows`` will be validated soon: when they are more than one chunk, start the
+        workers not running yet now (they import GX meanwhile), so that the validation
+        uses every one from its first chunks."""
+        if rows > EXTRA_WORKERS_FROM_ROWS:
+            self.start_all()
+
+    def restart_extra_workers(self) -> None:
+        """Start again the extra workers stopped while idle, if this pool has used them
+        (a large run): its next validation is large too."""
+        if self._used_extra:
+            self.start_all()
+
     def start_all(self) -> None:
-        """Start the workers not running yet (they import GX meanwhile), so that the next
-        large validation uses every one from its first chunks."""
+        """Start the workers not running yet."""
         with self._lock:
             if self._closed:
                 return
@@ -189,7 +206,9 @@ class ValidationWorkers:
                 worker.close()
 
     def _start(self) -> _Worker:
-        return _Worker(next(self._numbers))
+        number = next(self._numbers)
+        self._used_extra = self._used_extra or bool(self._workers)
+        return _Worker(number)
 
     def _discard(self, workers: Iterable[_Worker]) -> None:
         for worker in list(workers):

@@ -116,6 +116,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "(missing required column, unreadable).",
             ),
         ],
+        required_resource_keys={"validation"},
     )
     def _ingest(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = load_settings()
@@ -132,6 +133,9 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 now=_run_started_at(context),
                 log=context.log,
             )
+            # the checks of these rows come after the other sources: a large load starts
+            # the extra GX workers now, to import GX while the next sources load
+            context.resources.validation.workers.expect_rows(report.rows_loaded)
             problems = reconcile(con, spec.name)
             rejected = _rejected_files(con, spec.name)
             last_new_file_at = _last_new_file_at(con, spec.name)

@@ -27,7 +27,7 @@ from pydantic import PrivateAttr
 from data_quality.config import QualityConfig
 from data_quality.runner import SuiteOutcome
 from data_quality.suites.kpi_metrics import KEY as KPI_KEY
-from data_quality.workers import DocsRequest, ValidationWorkers
+from data_quality.workers import EXTRA_WORKERS_FROM_ROWS, DocsRequest, ValidationWorkers
 from orchestration.ingestion import raw_asset_key
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES
 from orchestration.landing.loader import (
@@ -41,7 +41,7 @@ from orchestration.warehouse import connect
 
 # GX works on pandas frames in memory, so a large night (a full build of a year) is
 # validated chunk by chunk and the outcomes are added up.
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = EXTRA_WORKERS_FROM_ROWS
 
 # A function of a build-database connection yielding (sql, params), one query per chunk.
 ChunkQueries = Callable[[Any], Iterator[tuple[str, list]]]
@@ -91,18 +91,18 @@ def _check_results(outcome: SuiteOutcome, docs: str | None) -> Iterator[dg.Asset
 
 
 class ValidationWorkersResource(dg.ConfigurableResource):
-    """The run's Great Expectations worker processes (``data_quality.workers``): they start
-    with the run (the first even before, by ``cxw run``), so GX is imported while the run
-    ingests; a large validation is spread over all ``processes`` of them. The extra ones
-    stop while dbt runs; all stop when the run ends."""
+    """The run's Great Expectations worker processes (``data_quality.workers``): the first
+    starts with the run (or before, by ``cxw run``), so GX is imported while the run
+    ingests; the others start when a source has loaded more than one chunk's rows, and a
+    large validation is spread over all ``processes`` of them. The extra ones stop while
+    dbt runs (and start again when it has built ``kpi_metrics``); all stop when the run
+    ends."""
 
     processes: int = 2
     _workers: ValidationWorkers | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:  # noqa: ARG002
         self._workers = ValidationWorkers.started(self.processes)
-        # the extra workers import GX while the run ingests (one core is left idle there)
-        self._workers.start_all()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:  # noqa: ARG002
         if self._workers is not None:

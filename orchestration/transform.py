@@ -186,9 +186,9 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
             for event in dbt.cli(args, context=context, target_path=project.target_path).stream():
                 yield event
                 if isinstance(event, dg.Output) and _is_model(context, event, KPI_METRICS_MODEL):
-                    # its checks come next: the GX workers stopped while dbt ran import GX
-                    # again while dbt runs its last tests, not at the start of the checks
-                    validation.workers.start_all()
+                    # its checks come next: in a large run, the GX workers stopped while
+                    # dbt ran import GX again during its last tests, not in the checks
+                    validation.workers.restart_extra_workers()
             record_transform(settings, fingerprint, context.run.run_id)
 
     return cx_warehouse_dbt

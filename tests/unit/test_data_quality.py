@@ -756,18 +756,24 @@ def test_extra_workers_stop_when_no_validation_comes(config, monkeypatch):
         assert len(pool._workers) == 2
 
 
-def test_start_all_starts_the_missing_workers_ahead_of_a_validation(config):
+def test_extra_workers_start_ahead_of_a_large_validation_only(config):
     with ValidationWorkers(processes=3) as pool:
+        pool.expect_rows(workers.EXTRA_WORKERS_FROM_ROWS)  # one chunk: the first worker does
+        pool.restart_extra_workers()  # no extra worker ever ran: nothing to restart
         assert len(pool._workers) == 1
-        pool.start_all()  # what the run does at its start, and when kpi_metrics is built
+        pool.expect_rows(workers.EXTRA_WORKERS_FROM_ROWS + 1)  # a source loaded more
         started = [w.process for w in pool._workers]
         assert len(started) == 3 and all(p.poll() is None for p in started)
-        pool.start_all()  # nothing missing: nothing started
+        pool.expect_rows(10**7)  # nothing missing: nothing started
         assert [w.process for w in pool._workers] == started
         outcome, _ = pool.validate(
             "raw_surveys", config, arrow_chunks(surveys(clean_surveys()), 100)
         )
         assert (outcome.success, outcome.rows) == (True, 300)
         assert [w.process for w in pool._workers] == started  # the same workers did it
+        pool._retire_extra_workers()  # what 10 s without a validation does (dbt runs)
+        assert [w.process for w in pool._workers] == started[:1]
+        pool.restart_extra_workers()  # kpi_metrics is built: this large run's check comes
+        assert len(pool._workers) == 3 and pool._workers[0].process is started[0]
     pool.start_all()  # closed: stays closed
     assert pool._workers == []
