@@ -29,11 +29,12 @@ from data_quality.runner import SuiteOutcome
 from data_quality.suites.kpi_metrics import KEY as KPI_KEY
 from data_quality.workers import EXTRA_WORKERS_FROM_ROWS, DocsRequest, ValidationWorkers
 from orchestration.ingestion import raw_asset_key
-from orchestration.landing.contract import RAW_SCHEMA, SOURCES
+from orchestration.landing.contract import FILE_PATH_COLUMN, RAW_SCHEMA, SOURCES
 from orchestration.landing.loader import (
     MANIFEST_TABLE,
     PENDING_FILES_SQL,
     PUBLISHED_KPI_METRICS_TABLE,
+    rows_of_files,
 )
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
@@ -176,15 +177,8 @@ def _new_rows_in_chunks(source: str) -> ChunkQueries:
         rows = 0
         for path, loaded in [*files, (None, 0)]:
             if group and (path is None or rows + loaded > CHUNK_ROWS):
-                # The range is pushed into the scan: raw rows are appended file by file,
-                # so row groups outside it are skipped by their min/max (10x faster than
-                # the list alone, which scans every row of the table for each chunk).
-                yield (
-                    f"select * from {RAW_SCHEMA}.{source} "
-                    "where _file_path between ? and ? "
-                    "and _file_path in (select unnest(?::varchar[]))",
-                    [group[0], group[-1], group],
-                )
+                in_group, params = rows_of_files(FILE_PATH_COLUMN, group)
+                yield f"select * from {RAW_SCHEMA}.{source} where {in_group}", params
                 group, rows = [], 0
             if path is not None:
                 group.append(path)

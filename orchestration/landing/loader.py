@@ -321,6 +321,17 @@ def ingest_source(
     return report
 
 
+def rows_of_files(column: str, paths: list[str]) -> tuple[str, list]:
+    """The condition (and its parameters) of the rows whose ``column`` is one of ``paths``.
+
+    The range is pushed into the scan: rows are appended file by file, so row groups
+    outside it are skipped by their min/max. The list alone is a semi-join, which DuckDB
+    does not push into the scan: it reads the path of every row (10x slower). The list
+    still excludes a file whose path sorts inside the range."""
+    condition = f"{column} between ? and ? and {column} in (select unnest(?::varchar[]))"
+    return condition, [min(paths), max(paths), list(paths)]
+
+
 @dataclass(frozen=True)
 class _Examined:
     """A changed landing file: unchanged after all (same checksum), a duplicate of a file
@@ -515,18 +526,10 @@ def _load_batch(
     paths = list(by_path)
     con.execute("begin transaction").fetchall()
     try:
-        # The range is pushed into the scan (row groups are skipped by their min/max); the
-        # list alone is a semi-join, which reads the path of every row loaded so far.
-        in_batch = "between ? and ? and {0} in (select unnest(?::varchar[]))"
-        span = [min(paths), max(paths), paths]
-        con.execute(
-            f"delete from {RAW_SCHEMA}.{spec.name} "
-            f"where {FILE_PATH_COLUMN} {in_batch.format(FILE_PATH_COLUMN)}",
-            span,
-        ).fetchall()
-        con.execute(
-            f"delete from {REJECTS_TABLE} where file_path {in_batch.format('file_path')}", span
-        ).fetchall()
+        in_batch, params = rows_of_files(FILE_PATH_COLUMN, paths)
+        con.execute(f"delete from {RAW_SCHEMA}.{spec.name} where {in_batch}", params).fetchall()
+        in_batch, params = rows_of_files("file_path", paths)
+        con.execute(f"delete from {REJECTS_TABLE} where {in_batch}", params).fetchall()
         con.execute(
             f"insert into {RAW_SCHEMA}.{spec.name} by name select * from good_rows"
         ).fetchall()
