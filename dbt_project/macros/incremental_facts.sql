@@ -50,14 +50,18 @@
 {%- endmacro %}
 
 {#-
-    fact_rows_to_build(relation, key_column, loaded_at_columns, watermark): the rows of
-    `relation` an incremental fact writes. A full build: all of them. Incremental: the rows
-    with any of `loaded_at_columns` after the watermark, plus the keys of rows_to_rebuild
-    (fact_rows_to_rebuild). One branch per condition, united: each branch filters on one
-    column against a literal, which DuckDB pushes into the table scans (an OR of them
-    would read every row).
+    fact_rows_to_build(relation, key_column, loaded_at_columns, watermark, rebuilt_rows=none):
+    the rows of `relation` an incremental fact writes. A full build: all of them.
+    Incremental: the rows with any of `loaded_at_columns` after the watermark, plus the keys
+    of rows_to_rebuild (fact_rows_to_rebuild). One branch per condition, united: each branch
+    filters on one column against a literal, which DuckDB pushes into the table scans (an OR
+    of them would read every row).
+
+    The keys of rows_to_rebuild are picked from `relation` after its joins, unless
+    `rebuilt_rows` gives a query of the same rows that picks them before (see
+    attributed_survey_responses).
 -#}
-{% macro fact_rows_to_build(relation, key_column, loaded_at_columns, watermark) -%}
+{% macro fact_rows_to_build(relation, key_column, loaded_at_columns, watermark, rebuilt_rows=none) -%}
     select * from {{ relation }}
     {%- if is_incremental() %}
         where {{ loaded_at_columns[0] }} > {{ watermark }}
@@ -67,7 +71,11 @@
     where {{ column }} > {{ watermark }}
         {%- endfor %}
     union
+        {%- if rebuilt_rows is none %}
     select * from {{ relation }}
     where {{ key_column }} in (select rows_to_rebuild.{{ key_column }} from rows_to_rebuild)
+        {%- else %}
+    select * from ({{ rebuilt_rows }}) as rebuilt_rows
+        {%- endif %}
     {%- endif %}
 {%- endmacro %}

@@ -28,6 +28,9 @@ rows_to_build as (
         'survey_id',
         ['_loaded_at', '_interaction_loaded_at'],
         watermark,
+        rebuilt_rows=attributed_survey_responses(
+            survey_ids='select rows_to_rebuild.survey_id from rows_to_rebuild'
+        ),
     ) }}
 ),
 
