@@ -141,15 +141,54 @@
 {%- endmacro %}
 
 
+{#- The column of the facts that names the entity of each level (none: every row is in
+    the one entity 'all'). -#}
+{% macro kpi_level_columns() %}
+    {{ return({
+        'agent': 'agent_id',
+        'team': 'team_id',
+        'site': 'site_id',
+        'client': 'client_id',
+        'all': none,
+    }) }}
+{% endmacro %}
+
 {#- The entity a credited row belongs to at `level_expression`:
     agent_id, team_id, site_id, client_id, or 'all'. NULL (not credited) when
     the fact has no agent / team / site. -#}
 {% macro kpi_entity_id(level_expression, relation_alias) -%}
     case {{ level_expression }}
-        when 'agent' then {{ relation_alias }}.agent_id
-        when 'team' then {{ relation_alias }}.team_id
-        when 'site' then {{ relation_alias }}.site_id
-        when 'client' then {{ relation_alias }}.client_id
-        when 'all' then 'all'
+    {%- for level, column in kpi_level_columns().items() %}
+        when '{{ level }}' then {{ relation_alias ~ '.' ~ column if column else "'all'" }}
+    {%- endfor %}
     end
+{%- endmacro %}
+
+{#- The median of `value_column` over the rows of `relation` (with report_date, agent_id,
+    team_id, site_id, client_id) per period and entity, for every pair of `levels` and
+    `grains`: one aggregation per pair, united (columns period_grain, period_start, level,
+    entity_id, sample_size, median_value). A join of the rows to the pairs would copy every
+    row once per pair before the aggregation, which costs twice the time. -#}
+{% macro kpi_medians(relation, value_column, levels, grains) -%}
+    {%- set level_columns = kpi_level_columns() -%}
+    {%- for grain in grains %}
+        {%- set grain_loop = loop %}
+        {%- for level in levels %}
+            {%- set period_start = kpi_period_start('report_date', "'" ~ grain ~ "'") %}
+            {%- set column = level_columns[level] %}
+    select
+        '{{ grain }}' as period_grain,
+        {{ period_start }} as period_start,
+        '{{ level }}' as level,
+        {{ column if column else "'all'" }} as entity_id,
+        count({{ value_column }}) as sample_size,
+        {{ kpi_median(value_column) }} as median_value
+    from {{ relation }}
+    where report_date is not null
+    group by {{ period_start }}{{ ', ' ~ column if column }}
+            {%- if not (loop.last and grain_loop.last) %}
+    union all
+            {%- endif %}
+        {%- endfor %}
+    {%- endfor %}
 {%- endmacro %}

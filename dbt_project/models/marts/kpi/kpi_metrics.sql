@@ -16,6 +16,9 @@
 {%- set wilson_metrics = kpi_metrics_where('interval', 'wilson') -%}
 {%- set net_score_metrics = kpi_metrics_where('interval', 'net_score') -%}
 {%- set anonymized_metrics = kpi_metrics_where('is_anonymized', true) -%}
+{%- set median_entry = kpi_catalogue() | selectattr('metric', 'equalto', 'frt_median_minutes') | first -%}
+{%- set median_levels = median_entry['levels'] -%}
+{%- set median_grains = median_entry['grains'] | select('in', period_grains) | list -%}
 
 with
 
@@ -584,40 +587,25 @@ summed as (
     group by period_grain, period_start, level, entity_id, metric
 ),
 
--- the median is not additive: taken over the ticket rows of each period and entity
-credited_tickets as (
-    select
-        metric_grains.period_grain,
-        {{ kpi_period_start('tickets.report_date', 'metric_grains.period_grain') }}
-            as period_start,
-        metric_levels.level,
-        {{ kpi_entity_id('metric_levels.level', 'tickets') }} as entity_id,
-        metric_levels.metric,
-        tickets.first_response_minutes
-    from tickets
-    inner join metric_levels
-        on metric_levels.metric = 'frt_median_minutes'
-    inner join metric_grains
-        on metric_levels.metric = metric_grains.metric
-    where tickets.report_date is not null
-),
-
+-- the median is not additive: taken over the ticket rows of each period and entity, one
+-- aggregation per (grain, level) of the catalogue
 medians as (
     select
         period_grain,
         period_start,
         level,
         entity_id,
-        metric,
+        'frt_median_minutes' as metric,
         cast(null as {{ kpi_type_double() }}) as numerator,
         cast(null as {{ kpi_type_double() }}) as denominator,
-        count(first_response_minutes) as sample_size,
+        sample_size,
         cast(null as bigint) as promoters,
         cast(null as bigint) as detractors,
-        {{ kpi_median('first_response_minutes') }} as median_value
-    from credited_tickets
+        median_value
+    from (
+        {{ kpi_medians('tickets', 'first_response_minutes', median_levels, median_grains) }}
+    ) as medians_per_scope
     where entity_id is not null
-    group by period_grain, period_start, level, entity_id, metric
 ),
 
 aggregated as (
