@@ -50,6 +50,9 @@ ChunkQueries = Callable[[Any], Iterator[tuple[str, list]]]
 EXPECTATIONS_CHECK = "expectations"
 WARNINGS_CHECK = "expectation_warnings"
 KPI_METRICS_MODEL = "kpi_metrics"  # the contract table of metrics.md
+# The kpi_metrics rows a check validates: a temporary table of its connection.
+_CHANGED_KPI_ROWS = "cxw_changed_kpi_rows"
+_KEY_HASH = "cxw_key_hash"
 
 
 def _quality_config(settings: Settings) -> QualityConfig:
@@ -201,7 +204,11 @@ def build_raw_quality_checks(source: str) -> dg.AssetChecksDefinition:
 def _changed_kpi_rows_in_chunks() -> ChunkQueries:
     """The kpi_metrics rows the publish would change: those not in the copy of the last
     published kpi_metrics (all rows when there is none, or its columns differ). Chunks are
-    cut by a hash of the key, so that the key stays unique within each chunk."""
+    cut by a hash of the key, so that the key stays unique within each chunk.
+
+    The rows are compared, and their keys hashed, once, into a temporary table of the
+    connection: cut from the comparison itself, every chunk would compare and hash the
+    whole table again (9 chunks of a year: 5 s)."""
 
     def queries(con) -> Iterator[tuple[str, list]]:
         table = f"marts.{KPI_METRICS_MODEL}"
@@ -214,14 +221,21 @@ def _changed_kpi_rows_in_chunks() -> ChunkQueries:
             for relation in (table, PUBLISHED_KPI_METRICS_TABLE)
         }
         if columns[PUBLISHED_KPI_METRICS_TABLE] == columns[table]:
-            rows = f"(select * from {table} except select * from {PUBLISHED_KPI_METRICS_TABLE})"
+            rows = f"select * from {table} except select * from {PUBLISHED_KPI_METRICS_TABLE}"
         else:
-            rows = table
-        (count,) = con.execute(f"select count(*) from {rows}").fetchall()[0]
+            rows = f"select * from {table}"
+        con.execute(
+            f"create or replace temp table {_CHANGED_KPI_ROWS} as "
+            f"select *, hash({', '.join(KPI_KEY)}) as {_KEY_HASH} from ({rows})"
+        ).fetchall()
+        (count,) = con.execute(f"select count(*) from {_CHANGED_KPI_ROWS}").fetchall()[0]
         parts = -(-count // CHUNK_ROWS)
-        key = ", ".join(KPI_KEY)
         for part in range(parts):
-            yield (f"select * from {rows} where hash({key}) % ? = ?", [parts, part])
+            yield (
+                f"select * exclude ({_KEY_HASH}) from {_CHANGED_KPI_ROWS} "
+                f"where {_KEY_HASH} % {parts} = {part}",
+                [],
+            )
 
     return queries
 

@@ -55,3 +55,57 @@ def test_no_unpublished_file_gives_no_chunk(con):
         [PUBLISHED_AT + dt.timedelta(days=1)],
     )
     assert list(quality._new_rows_in_chunks("calls")(con)) == []
+
+
+@pytest.fixture
+def kpi_con():
+    """kpi_metrics reduced to its key and value: 10 rows, of which the last publish holds
+    6 as they are, 1 with another value (day 7), and 1 row no longer built (day 99)."""
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create schema raw")
+    columns = "period_grain varchar, period_start date, level varchar, entity_id varchar, "
+    columns += "metric varchar, value double"
+    con.execute(f"create table marts.kpi_metrics ({columns})")
+    con.execute(f"create table {quality.PUBLISHED_KPI_METRICS_TABLE} ({columns})")
+    con.execute(
+        "insert into marts.kpi_metrics select 'day', date '2026-03-01' + day::int, 'all', "
+        "'all', 'nps', day from range(10) as days(day)"
+    )
+    con.execute(
+        f"insert into {quality.PUBLISHED_KPI_METRICS_TABLE} select * from marts.kpi_metrics "
+        "where period_start < date '2026-03-07' union all "
+        "select 'day', date '2026-03-08', 'all', 'all', 'nps', -1 union all "
+        "select 'day', date '2026-03-01' + 99, 'all', 'all', 'nps', 99"
+    )
+    yield con
+    con.close()
+
+
+def _kpi_chunks(con) -> list[list[tuple]]:
+    return [
+        sorted(con.execute(sql, params).fetchall())
+        for sql, params in quality._changed_kpi_rows_in_chunks()(con)
+    ]
+
+
+def test_kpi_chunks_hold_each_changed_row_once(kpi_con, monkeypatch):
+    monkeypatch.setattr(quality, "CHUNK_ROWS", 2)
+    chunks = _kpi_chunks(kpi_con)
+    assert len(chunks) == 2  # 4 changed rows, 2 per chunk
+    rows = sorted(row for chunk in chunks for row in chunk)
+    # days 6 (new), 7 (value changed: 7.0, published -1), 8 and 9 (new)
+    assert [(row[1].isoformat(), row[5]) for row in rows] == [
+        ("2026-03-07", 6.0),
+        ("2026-03-08", 7.0),
+        ("2026-03-09", 8.0),
+        ("2026-03-10", 9.0),
+    ]
+
+
+def test_kpi_chunks_hold_every_row_when_the_published_columns_differ(kpi_con, monkeypatch):
+    monkeypatch.setattr(quality, "CHUNK_ROWS", 4)
+    kpi_con.execute(f"alter table {quality.PUBLISHED_KPI_METRICS_TABLE} drop column value")
+    chunks = _kpi_chunks(kpi_con)
+    assert len(chunks) == 3  # 10 rows, up to 4 per chunk
+    assert sorted(row[5] for chunk in chunks for row in chunk) == [float(d) for d in range(10)]
