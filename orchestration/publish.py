@@ -44,6 +44,9 @@ PERSONAL_COLUMN_NAMES = frozenset(c for cols in PERSONAL_DATA_COLUMNS.values() f
 # Metabase driver's 1.4, for one). DuckDB 2.0 writes its newest storage format unless told
 # otherwise, and no 1.x release opens that; every DuckDB since 1.0 reads this one.
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
+# zstd at its fastest level: 18% quicker to write than its default (3), for files 13%
+# larger, and still a quarter smaller than snappy (a month of fct_calls: 0.41 s, 17 MiB).
+PARQUET_OPTIONS = "format parquet, compression zstd, compression_level 1"
 
 
 class PublishRefused(RuntimeError):
@@ -169,7 +172,7 @@ def _export_parquet(
         source = f'published.{schema}."{name}"'
         if table is None:
             path = _sql_text(out_dir / schema / f"{name}.parquet")
-            con.execute(f"copy {source} to {path} (format parquet, compression zstd)").fetchall()
+            con.execute(f"copy {source} to {path} ({PARQUET_OPTIONS})").fetchall()
             continue
         folder = out_dir / schema / name
         folder.mkdir()
@@ -197,8 +200,7 @@ def _export_parquet(
                 (folder / f"month={month}").mkdir()
                 path = _sql_text(folder / f"month={month}" / "data_0.parquet")
                 con.execute(
-                    f"copy (select * from {source} where {in_month}) "
-                    f"to {path} (format parquet, compression zstd)"
+                    f"copy (select * from {source} where {in_month}) to {path} ({PARQUET_OPTIONS})"
                 ).fetchall()
 
 
