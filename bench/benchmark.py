@@ -8,6 +8,8 @@ with the median reported, wall time and peak memory (RSS of the whole process tr
 * ``nightly_no_new_files``: ``cxw run`` with nothing new;
 * ``floor_duckdb_load``: plain DuckDB loading the same landing files (CREATE TABLE AS
   SELECT * FROM read_csv/read_json/read_parquet), the floor the pipeline is a ratio to;
+  when both are measured, one floor run precedes each full build, and the median of the
+  pairs' ratios is reported beside the ratio of the medians;
 * ``full_build_month``: a full build of the first month, for the linearity ratio.
 
 Usage: ``uv run python -m bench.benchmark [--work-dir data/bench] [--repeats 3]
@@ -239,17 +241,32 @@ def main(argv: list[str] | None = None) -> int:
         scratch.mkdir(parents=True)
         return scratch
 
-    # The floor: plain DuckDB loading the same files.
-    for _ in range(args.repeats if "floor" in args.only else 0):
+    def floor_run() -> Measurement:
+        """The floor: plain DuckDB loading the same files."""
         floor_db = fresh_scratch() / "floor.duckdb"
         floor = [sys.executable, "-c", _FLOOR_SQL, str(year), str(floor_db)]
-        record(measure("floor_duckdb_load", floor, os.environ.copy()))
+        return record(measure("floor_duckdb_load", floor, os.environ.copy()))
 
-    # Full builds of the year from an empty build database, then nights with nothing new.
-    for _ in range(args.full_repeats if "full" in args.only else 0):
+    def full_run() -> tuple[Measurement, dict[str, str]]:
+        """A full build of the year from an empty build database."""
         env = _env(year, fresh_scratch() / "build.duckdb", scratch / "warehouse.duckdb")
-        record(measure("full_build", cxw_run, env))
-    for _ in range(args.repeats if "full" in args.only else 0):
+        return record(measure("full_build", cxw_run, env)), env
+
+    # The floor and the full builds, in pairs (a floor run just before each full build)
+    # when both are asked for: the machine's speed drifts by 20% within an hour, and a
+    # pair's ratio is read at one speed. The last full build is then run again with
+    # nothing new.
+    floors = args.repeats if "floor" in args.only else 0
+    fulls = args.full_repeats if "full" in args.only else 0
+    paired_ratios: list[float] = []
+    for _ in range(floors - min(floors, fulls)):
+        floor_run()
+    for i in range(fulls):
+        before = floor_run() if i < floors else None
+        full, env = full_run()
+        if before is not None and before.exit_code == full.exit_code == 0:
+            paired_ratios.append(full.wall_seconds / before.wall_seconds)
+    for _ in range(args.repeats if fulls else 0):
         record(measure("nightly_no_new_files", cxw_run, env))
 
     # One new day on top of the year: build the year less its last day once, keep a copy
@@ -290,6 +307,10 @@ def main(argv: list[str] | None = None) -> int:
         "median": summary,
         "ratios": {
             "full_build_to_floor": round(full / floor, 2) if full and floor else None,
+            "full_build_to_floor_paired": (
+                round(statistics.median(paired_ratios), 2) if paired_ratios else None
+            ),
+            "paired_ratios": [round(r, 2) for r in paired_ratios],
             "year_to_month": round(full / month_s, 2) if full and month_s else None,
         },
         "runs": [asdict(m) for ms in runs.values() for m in ms],
@@ -303,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, s in summary.items()
         ),
         "",
-        f"full build / floor: {_ratio(result['ratios']['full_build_to_floor'], 'floor full')}; "
+        f"full build / floor: {_ratio(result['ratios']['full_build_to_floor'], 'floor full')} "
+        f"(median of the pairs: {_ratio(result['ratios']['full_build_to_floor_paired'], 'floor full')}); "
         f"year / month: {_ratio(result['ratios']['year_to_month'], 'full month')}",
     ]
     (work / "results.md").write_text("\n".join(lines) + "\n")
