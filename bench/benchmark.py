@@ -8,8 +8,9 @@ with the median reported, wall time and peak memory (RSS of the whole process tr
 * ``nightly_no_new_files``: ``cxw run`` with nothing new;
 * ``floor_duckdb_load``: plain DuckDB loading the same landing files (CREATE TABLE AS
   SELECT * FROM read_csv/read_json/read_parquet), the floor the pipeline is a ratio to;
-  when both are measured, one floor run precedes each full build, and the median of the
-  pairs' ratios is reported beside the ratio of the medians;
+  when both are measured, a floor run precedes each full build (as many as there are
+  floor runs), and the median of the pairs' ratios is reported beside the ratio of the
+  medians;
 * ``full_build_month``: a full build of the first month, for the linearity ratio.
 
 Usage: ``uv run python -m bench.benchmark [--work-dir data/bench] [--repeats 3]

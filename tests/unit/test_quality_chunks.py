@@ -92,7 +92,7 @@ def _kpi_chunks(con) -> list[list[tuple]]:
 def test_kpi_chunks_hold_each_changed_row_once(kpi_con, monkeypatch):
     monkeypatch.setattr(quality, "CHUNK_ROWS", 2)
     chunks = _kpi_chunks(kpi_con)
-    assert len(chunks) == 2  # 4 changed rows, 2 per chunk
+    assert len(chunks) == 2  # 4 changed rows over 2 chunks (cut by the hash of the key)
     rows = sorted(row for chunk in chunks for row in chunk)
     # days 6 (new), 7 (value changed: 7.0, published -1), 8 and 9 (new)
     assert [(row[1].isoformat(), row[5]) for row in rows] == [

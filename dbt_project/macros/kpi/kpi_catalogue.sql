@@ -171,6 +171,13 @@
     row once per pair before the aggregation, which costs twice the time. -#}
 {% macro kpi_medians(relation, value_column, levels, grains) -%}
     {%- set level_columns = kpi_level_columns() -%}
+    {%- if not levels or not grains %}
+        {{- exceptions.raise_compiler_error(
+            'kpi_medians of ' ~ value_column ~ ': no level or no grain to compute') }}
+    {%- endif %}
+    {%- for level in levels if level not in level_columns %}
+        {{- exceptions.raise_compiler_error('kpi_medians: unknown level ' ~ level) }}
+    {%- endfor %}
     {%- for grain in grains %}
         {%- set grain_loop = loop %}
         {%- for level in levels %}
