@@ -109,3 +109,11 @@ def test_kpi_chunks_hold_every_row_when_the_published_columns_differ(kpi_con, mo
     chunks = _kpi_chunks(kpi_con)
     assert len(chunks) == 3  # 10 rows, up to 4 per chunk
     assert sorted(row[5] for chunk in chunks for row in chunk) == [float(d) for d in range(10)]
+
+
+def test_no_changed_kpi_row_gives_no_chunk(kpi_con):
+    kpi_con.execute(f"delete from {quality.PUBLISHED_KPI_METRICS_TABLE}")
+    kpi_con.execute(
+        f"insert into {quality.PUBLISHED_KPI_METRICS_TABLE} select * from marts.kpi_metrics"
+    )
+    assert _kpi_chunks(kpi_con) == []
