@@ -185,23 +185,29 @@ def _export_parquet(
                     f"select distinct {_month_expression(table)} from {source}"
                 ).fetchall()
             }
+            may_be_empty = False  # every month found holds rows
         else:
             for month_dir in previous.iterdir():
                 if month_dir.is_dir() and month_dir.name.removeprefix("month=") not in months:
                     (folder / month_dir.name).mkdir()
                     for file in month_dir.iterdir():
                         os.link(file, folder / month_dir.name / file.name)
+            may_be_empty = True  # a changed month may have lost all its rows
         for month in sorted(months):
             # One COPY per month, its rows picked by a range on the month column (pruned
             # by row-group min/max): quicker than one COPY partitioned by a month expression.
             in_month = _in_month(table, month)
-            (rows,) = con.execute(f"select count(*) from {source} where {in_month}").fetchall()[0]
-            if rows:
-                (folder / f"month={month}").mkdir()
-                path = _sql_text(folder / f"month={month}" / "data_0.parquet")
-                con.execute(
-                    f"copy (select * from {source} where {in_month}) to {path} ({PARQUET_OPTIONS})"
-                ).fetchall()
+            if may_be_empty:
+                (rows,) = con.execute(f"select count(*) from {source} where {in_month}").fetchall()[
+                    0
+                ]
+                if not rows:
+                    continue
+            (folder / f"month={month}").mkdir()
+            path = _sql_text(folder / f"month={month}" / "data_0.parquet")
+            con.execute(
+                f"copy (select * from {source} where {in_month}) to {path} ({PARQUET_OPTIONS})"
+            ).fetchall()
 
 
 def _swap_directory(new: Path, current: Path) -> None:

@@ -1,4 +1,5 @@
--- Survey invitations (latest version) with their report dates, the agent credited (the
--- survey row's agent, else the agent of the call or ticket it names) and that agent's team
--- and site on the response date (on the sent date when unanswered), point in time.
+-- One row per survey invitation (latest version), with its report dates, credited agent
+-- and that agent's point-in-time team and site. The query is the macro
+-- attributed_survey_responses, which fct_survey_responses also calls for the few surveys
+-- a night re-attributes.
 {{ attributed_survey_responses() }}
