@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -46,6 +47,46 @@ class Measurement:
     wall_seconds: float
     peak_rss_mib: float
     exit_code: int
+    # How the machine's CPUs were spent during the run (shares of all CPU time, from
+    # /proc/stat; None where there is none): a run slower than its twin with the same busy
+    # share, or with CPU time stolen by the hypervisor, was slowed by the machine.
+    cpu_busy_share: float | None = None
+    cpu_steal_share: float | None = None
+    # Seconds of a fixed CPU task (hashing 256 MiB) just before the run: the machine's speed.
+    probe_seconds: float | None = None
+
+
+_PROBE = bytes(64 * 2**20)
+
+
+def cpu_probe() -> float:
+    """Seconds to hash 256 MiB with sha256, one core: read beside a run, it tells a slow
+    machine from a slow run."""
+    started = time.perf_counter()
+    for _ in range(4):
+        hashlib.sha256(_PROBE).digest()
+    return round(time.perf_counter() - started, 3)
+
+
+def _cpu_times() -> list[int] | None:
+    """The machine's CPU times: user, nice, system, idle, iowait, irq, softirq, steal."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return None
+    return [int(v) for v in fields[1:9]]
+
+
+def _cpu_shares(before: list[int] | None, after: list[int] | None) -> tuple[float | None, ...]:
+    """(busy, steal) shares of the CPU time between two readings of ``_cpu_times``."""
+    if before is None or after is None:
+        return None, None
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent)
+    if total <= 0:
+        return None, None
+    idle = spent[3] + spent[4]
+    return round(1 - idle / total, 3), round(spent[7] / total, 3)
 
 
 def _tree_rss(process: psutil.Process) -> int:
@@ -58,6 +99,8 @@ def _tree_rss(process: psutil.Process) -> int:
 
 def measure(scenario: str, command: list[str], env: dict[str, str]) -> Measurement:
     """Run a command; sample the RSS of its whole process tree every 50 ms."""
+    probe = cpu_probe()
+    cpu_before = _cpu_times()
     started = time.monotonic()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peak = 0
@@ -71,10 +114,13 @@ def measure(scenario: str, command: list[str], env: dict[str, str]) -> Measureme
         time.sleep(0.05)
     reader.join()
     wall = time.monotonic() - started
+    busy, steal = _cpu_shares(cpu_before, _cpu_times())
     if proc.returncode != 0:
         tail = b"".join(output).decode(errors="replace")[-3000:]
         print(f"{scenario}: exit {proc.returncode}\n{tail}", file=sys.stderr)
-    return Measurement(scenario, round(wall, 2), round(peak / 2**20, 1), proc.returncode)
+    return Measurement(
+        scenario, round(wall, 2), round(peak / 2**20, 1), proc.returncode, busy, steal, probe
+    )
 
 
 def _env(landing: Path, build: Path, warehouse: Path) -> dict[str, str]:
@@ -197,10 +243,21 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def _median_of(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
 def _median(ms: list[Measurement]) -> dict[str, float]:
     return {
         "wall_seconds": statistics.median(m.wall_seconds for m in ms),
         "peak_rss_mib": statistics.median(m.peak_rss_mib for m in ms),
+        "cpu_busy_share": _median_of([m.cpu_busy_share for m in ms]),
+        "probe_seconds": _median_of([m.probe_seconds for m in ms]),
         "runs": len(ms),
         "failures": sum(m.exit_code != 0 for m in ms),
     }
@@ -232,7 +289,12 @@ def main(argv: list[str] | None = None) -> int:
 
     def record(m: Measurement) -> Measurement:
         runs.setdefault(m.scenario, []).append(m)
-        print(f"  {m.scenario:<24} {m.wall_seconds:>8.1f} s {m.peak_rss_mib:>8.0f} MiB", flush=True)
+        print(
+            f"  {m.scenario:<24} {m.wall_seconds:>8.1f} s {m.peak_rss_mib:>8.0f} MiB"
+            f"  cpu busy {_share(m.cpu_busy_share)}, stolen {_share(m.cpu_steal_share)};"
+            f" probe {m.probe_seconds} s",
+            flush=True,
+        )
         return m
 
     scratch = work / "scratch"
@@ -318,10 +380,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     (work / "results.json").write_text(json.dumps(result, indent=2))
     lines = [
-        "| scenario | median wall (s) | median peak RSS (MiB) | runs |",
-        "|---|---:|---:|---:|",
+        "| scenario | median wall (s) | median peak RSS (MiB) | runs | CPU busy | probe (s) |",
+        "|---|---:|---:|---:|---:|---:|",
         *(
-            f"| {name} | {s['wall_seconds']:.1f} | {s['peak_rss_mib']:.0f} | {s['runs']} |"
+            f"| {name} | {s['wall_seconds']:.1f} | {s['peak_rss_mib']:.0f} | {s['runs']} "
+            f"| {_share(s['cpu_busy_share'])} | {s['probe_seconds']} |"
             for name, s in summary.items()
         ),
         "",

@@ -45,9 +45,10 @@ if TYPE_CHECKING:
 # Extra workers (all but the first) idle this long stop: between two checks of a run they
 # stay, through the dbt step they would hold memory dbt needs.
 EXTRA_WORKER_IDLE_SECONDS = 10.0
-# The rows of one chunk of a check (orchestration.quality cuts them): a validation of more
-# rows than this is spread over the extra workers.
-EXTRA_WORKERS_FROM_ROWS = 250_000
+# GX works on pandas frames in memory, so a large validation (a full build of a year) is
+# cut into chunks of about this many rows (orchestration.quality cuts them), validated one
+# per worker, and the outcomes are added up: more rows than one chunk use the extra workers.
+CHUNK_ROWS = 250_000
 
 
 class ValidationWorkerError(RuntimeError):
@@ -178,7 +179,7 @@ class ValidationWorkers:
         """``rows`` will be validated soon: when they are more than one chunk, start the
         workers not running yet now (they import GX meanwhile), so that the validation
         uses every one from its first chunks."""
-        if rows > EXTRA_WORKERS_FROM_ROWS:
+        if rows > CHUNK_ROWS:
             self.start_all()
 
     def restart_extra_workers(self) -> None:
@@ -195,15 +196,17 @@ class ValidationWorkers:
             while len(self._workers) < self.processes:
                 self._workers.append(self._start())
 
-    def _retire_extra_workers(self) -> None:
+    def stop_extra_workers(self) -> None:
         """Stop every worker but the first (it holds the data docs), unless a validation
-        started meanwhile."""
+        is running: called when a long step without validations starts (dbt), and by the
+        idle timer. They are told to stop at once and waited for in the background, so
+        the caller does not wait for them to exit."""
         with self._lock:
             if self._busy or self._closed:
                 return
             extra, self._workers[1:] = self._workers[1:], []
-            for worker in extra:
-                worker.close()
+        if extra:
+            threading.Thread(target=lambda: [w.close() for w in extra], daemon=True).start()
 
     def _start(self) -> _Worker:
         number = next(self._numbers)
@@ -241,7 +244,7 @@ class ValidationWorkers:
                 self._busy = False
                 if len(self._workers) > 1 and not self._closed:
                     self._retire_timer = threading.Timer(
-                        EXTRA_WORKER_IDLE_SECONDS, self._retire_extra_workers
+                        EXTRA_WORKER_IDLE_SECONDS, self.stop_extra_workers
                     )
                     self._retire_timer.daemon = True
                     self._retire_timer.start()

@@ -7,10 +7,11 @@ import dagster as dg
 from orchestration.ingestion import build_ingestion_assets
 from orchestration.jobs import build_nightly_job
 from orchestration.publish import build_publish_asset, incremental_tables_from_manifest
-from orchestration.quality import build_quality_checks, build_validation_resource
+from orchestration.quality import build_quality_checks
 from orchestration.schedules import build_landing_sensor, build_nightly_schedule
 from orchestration.settings import load_settings
 from orchestration.transform import build_dbt_project, build_dbt_resource, build_transform_assets
+from orchestration.validation import build_validation_resource
 
 
 @dg.definitions

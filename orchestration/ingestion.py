@@ -18,6 +18,7 @@ from orchestration.landing.loader import (
 )
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import load_settings
+from orchestration.validation import ValidationWorkersResource
 from orchestration.warehouse import connect
 
 RAW_GROUP = "raw"
@@ -116,9 +117,10 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "(missing required column, unreadable).",
             ),
         ],
-        required_resource_keys={"validation"},
     )
-    def _ingest(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    def _ingest(
+        context: dg.AssetExecutionContext, validation: ValidationWorkersResource
+    ) -> dg.MaterializeResult:
         settings = load_settings()
         with (
             exclusive_build(settings, f"ingestion of {spec.name}"),
@@ -135,7 +137,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             )
             # the checks of these rows come after the other sources: a large load starts
             # the extra GX workers now, to import GX while the next sources load
-            context.resources.validation.workers.expect_rows(report.rows_loaded)
+            validation.workers.expect_rows(report.rows_loaded)
             problems = reconcile(con, spec.name)
             rejected = _rejected_files(con, spec.name)
             last_new_file_at = _last_new_file_at(con, spec.name)

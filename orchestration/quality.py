@@ -22,12 +22,11 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
-from pydantic import PrivateAttr
 
 from data_quality.config import QualityConfig
 from data_quality.runner import SuiteOutcome
 from data_quality.suites.kpi_metrics import KEY as KPI_KEY
-from data_quality.workers import EXTRA_WORKERS_FROM_ROWS, DocsRequest, ValidationWorkers
+from data_quality.workers import CHUNK_ROWS, DocsRequest
 from orchestration.ingestion import raw_asset_key
 from orchestration.landing.contract import FILE_PATH_COLUMN, RAW_SCHEMA, SOURCES
 from orchestration.landing.loader import (
@@ -38,11 +37,8 @@ from orchestration.landing.loader import (
 )
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
+from orchestration.validation import ValidationWorkersResource
 from orchestration.warehouse import connect
-
-# GX works on pandas frames in memory, so a large night (a full build of a year) is
-# validated chunk by chunk and the outcomes are added up.
-CHUNK_ROWS = EXTRA_WORKERS_FROM_ROWS
 
 # A function of a build-database connection yielding (sql, params), one query per chunk.
 ChunkQueries = Callable[[Any], Iterator[tuple[str, list]]]
@@ -92,35 +88,6 @@ def _check_results(outcome: SuiteOutcome, docs: str | None) -> Iterator[dg.Asset
         severity=dg.AssetCheckSeverity.WARN,
         metadata={**common, "warnings": dg.MetadataValue.json(described(outcome.warnings))},
     )
-
-
-class ValidationWorkersResource(dg.ConfigurableResource):
-    """The run's Great Expectations worker processes (``data_quality.workers``): the first
-    starts with the run (or before, by ``cxw run``), so GX is imported while the run
-    ingests; the others start when a source has loaded more than one chunk's rows, and a
-    large validation is spread over all ``processes`` of them. The extra ones stop while
-    dbt runs (and start again when it has built ``kpi_metrics``); all stop when the run
-    ends."""
-
-    processes: int = 2
-    _workers: ValidationWorkers | None = PrivateAttr(default=None)
-
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:  # noqa: ARG002
-        self._workers = ValidationWorkers.started(self.processes)
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:  # noqa: ARG002
-        if self._workers is not None:
-            self._workers.close()
-
-    @property
-    def workers(self) -> ValidationWorkers:
-        if self._workers is None:
-            raise RuntimeError("the validation workers start with a run (resource not set up)")
-        return self._workers
-
-
-def build_validation_resource(settings: Settings) -> ValidationWorkersResource:
-    return ValidationWorkersResource(processes=settings.validation_processes)
 
 
 def _validate(

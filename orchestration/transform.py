@@ -30,9 +30,10 @@ from orchestration.landing.loader import (
     ensure_raw_tables,
     last_publish,
 )
-from orchestration.quality import KPI_METRICS_MODEL, ValidationWorkersResource
+from orchestration.quality import KPI_METRICS_MODEL
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
+from orchestration.validation import ValidationWorkersResource
 from orchestration.warehouse import connect
 
 # Our own dbt target folder: an analyst's plain `dbt` (target/) never races the nightly run
@@ -173,6 +174,9 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
         validation: ValidationWorkersResource,
     ):
         settings = load_settings()
+        # no validation until kpi_metrics is built: the extra GX workers of the raw checks
+        # would hold their memory (400 MB each) through the start of dbt, its peak
+        validation.workers.stop_extra_workers()
         with exclusive_build(settings, "dbt build"):
             args = dbt_build_args()
             fingerprint = transform_fingerprint(settings)

@@ -758,10 +758,10 @@ def test_extra_workers_stop_when_no_validation_comes(config, monkeypatch):
 
 def test_extra_workers_start_ahead_of_a_large_validation_only(config):
     with ValidationWorkers(processes=3) as pool:
-        pool.expect_rows(workers.EXTRA_WORKERS_FROM_ROWS)  # one chunk: the first worker does
+        pool.expect_rows(workers.CHUNK_ROWS)  # one chunk: the first worker does
         pool.restart_extra_workers()  # no extra worker ever ran: nothing to restart
         assert len(pool._workers) == 1
-        pool.expect_rows(workers.EXTRA_WORKERS_FROM_ROWS + 1)  # a source loaded more
+        pool.expect_rows(workers.CHUNK_ROWS + 1)  # a source loaded more
         started = [w.process for w in pool._workers]
         assert len(started) == 3 and all(p.poll() is None for p in started)
         pool.expect_rows(10**7)  # nothing missing: nothing started
@@ -771,8 +771,10 @@ def test_extra_workers_start_ahead_of_a_large_validation_only(config):
         )
         assert (outcome.success, outcome.rows) == (True, 300)
         assert [w.process for w in pool._workers] == started  # the same workers did it
-        pool._retire_extra_workers()  # what 10 s without a validation does (dbt runs)
+        pool.stop_extra_workers()  # dbt starts (or 10 s without a validation)
         assert [w.process for w in pool._workers] == started[:1]
+        for stopped in started[1:]:
+            assert stopped.wait(10) == 0  # they exit by themselves, in the background
         pool.restart_extra_workers()  # kpi_metrics is built: this large run's check comes
         assert len(pool._workers) == 3 and pool._workers[0].process is started[0]
     pool.start_all()  # closed: stays closed

@@ -3,7 +3,13 @@
 import duckdb
 import pytest
 
-from orchestration.publish import IncrementalTable, PublishRefused, publish_warehouse
+from orchestration.publish import (
+    IncrementalTable,
+    PublishRefused,
+    _in_month,
+    _month_expression,
+    publish_warehouse,
+)
 from orchestration.settings import load_settings
 
 
@@ -277,3 +283,25 @@ def test_a_delta_that_does_not_match_the_build_falls_back_to_a_full_copy(setting
     )
     assert _published(settings, "select count(*) from marts.fct_calls") == [(7,)]
     assert _parquet_calls(settings) == _built_calls(settings)
+
+
+def test_a_month_folder_and_its_date_range_hold_the_same_rows():
+    """``_month_expression`` names a row's Parquet folder and ``_in_month`` selects a
+    folder's rows when a night rewrites it: each must select exactly the rows of the other."""
+    con = duckdb.connect()
+    con.execute(
+        "create table fct as select * from (values (date '2025-01-01'), (date '2025-01-31'), "
+        "(date '2025-02-01'), (date '2025-02-28'), (date '2025-12-31'), (date '2026-01-01'), "
+        "(null::date)) as t(report_date)"
+    ).fetchall()
+    table = IncrementalTable("main.fct", key="report_date", month_column="report_date")
+    folders = con.execute(
+        f"select {_month_expression(table)} as month, list(report_date order by report_date) "
+        "from fct group by all order by month"
+    ).fetchall()
+    assert [month for month, _ in folders] == ["2025-01", "2025-02", "2025-12", "2026-01", "none"]
+    for month, dates in folders:
+        in_range = con.execute(
+            f"select list(report_date order by report_date) from fct where {_in_month(table, month)}"
+        ).fetchall()[0][0]
+        assert in_range == dates, month
