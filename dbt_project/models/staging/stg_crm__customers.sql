@@ -1,7 +1,7 @@
 -- full_name, email and phone (personal data) stop here: they never leave the raw layer.
 with
 
-raw_customers as (
+raw_customers {{ raw_versions_as() }} (
     select
         trim(client_id) as client_id,
         trim(customer_id) as customer_id,

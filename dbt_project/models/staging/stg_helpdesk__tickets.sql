@@ -11,7 +11,7 @@
 -- the facts and tests then read a table instead of re-ranking every raw version.
 with
 
-raw_tickets as (
+raw_tickets {{ raw_versions_as() }} (
     select
         trim(ticket_id) as ticket_id,
         trim(client_id) as client_id,

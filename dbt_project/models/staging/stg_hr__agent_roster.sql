@@ -1,7 +1,7 @@
 -- full_name and email (personal data) stop here: they never leave the raw layer.
 with
 
-raw_agent_roster as (
+raw_agent_roster {{ raw_versions_as() }} (
     select
         cast(as_of_date as date) as as_of_date,
         trim(agent_id) as agent_id,

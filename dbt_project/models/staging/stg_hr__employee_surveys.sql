@@ -2,7 +2,7 @@
 -- Every row is a submitted response, so an empty esat/enps score is flagged 'empty_score'.
 with
 
-raw_employee_surveys as (
+raw_employee_surveys {{ raw_versions_as() }} (
     select
         trim(response_id) as response_id,
         trim(team_id) as team_id,

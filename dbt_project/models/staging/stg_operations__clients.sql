@@ -1,6 +1,6 @@
 with
 
-raw_clients as (
+raw_clients {{ raw_versions_as() }} (
     select
         trim(client_id) as client_id,
         trim(client_name) as client_name,

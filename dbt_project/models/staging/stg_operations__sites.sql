@@ -1,6 +1,6 @@
 with
 
-raw_sites as (
+raw_sites {{ raw_versions_as() }} (
     select
         trim(site_id) as site_id,
         trim(site_name) as site_name,

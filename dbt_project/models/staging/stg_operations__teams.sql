@@ -1,6 +1,6 @@
 with
 
-raw_teams as (
+raw_teams {{ raw_versions_as() }} (
     select
         trim(team_id) as team_id,
         trim(team_name) as team_name,

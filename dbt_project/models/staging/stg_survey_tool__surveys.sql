@@ -12,7 +12,7 @@
 -- The free-text comment is not carried (may hold personal data; no metric uses it).
 with
 
-raw_surveys as (
+raw_surveys {{ raw_versions_as() }} (
     select
         trim(survey_id) as survey_id,
         lower(trim(survey_type)) as survey_type,

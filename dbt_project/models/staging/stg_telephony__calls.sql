@@ -11,7 +11,7 @@
 -- the facts and tests then read a table instead of re-ranking every raw version.
 with
 
-raw_calls as (
+raw_calls {{ raw_versions_as() }} (
     select
         trim(call_id) as call_id,
         trim(client_id) as client_id,
