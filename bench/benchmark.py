@@ -13,6 +13,9 @@ with the median reported, wall time and peak memory (RSS of the whole process tr
   medians;
 * ``full_build_month``: a full build of the first month, for the linearity ratio.
 
+Beside each run it records the time of a fixed CPU task just before it (``probe_seconds``)
+and the shares of the machine's CPU time that were busy and stolen during it.
+
 Usage: ``uv run python -m bench.benchmark [--work-dir data/bench] [--repeats 3]
 [--full-repeats 3] [--days 365] [--agents 500] [--only floor full nightly month]``. Writes
 ``<work-dir>/results.json`` and ``results.md``. A full run with the defaults takes about
