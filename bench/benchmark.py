@@ -51,8 +51,9 @@ class Measurement:
     peak_rss_mib: float
     exit_code: int
     # How the machine's CPUs were spent during the run (shares of all CPU time, from
-    # /proc/stat; None where there is none): a run slower than its twin with the same busy
-    # share, or with CPU time stolen by the hypervisor, was slowed by the machine.
+    # /proc/stat; None where there is none; busy includes stolen): a run slower than its
+    # twin with the same busy share, or with CPU time stolen by the hypervisor, was slowed
+    # by the machine.
     cpu_busy_share: float | None = None
     cpu_steal_share: float | None = None
     # Seconds of a fixed CPU task (hashing 256 MiB) just before the run: the machine's speed.
@@ -260,6 +261,7 @@ def _median(ms: list[Measurement]) -> dict[str, float]:
         "wall_seconds": statistics.median(m.wall_seconds for m in ms),
         "peak_rss_mib": statistics.median(m.peak_rss_mib for m in ms),
         "cpu_busy_share": _median_of([m.cpu_busy_share for m in ms]),
+        "cpu_steal_share": _median_of([m.cpu_steal_share for m in ms]),
         "probe_seconds": _median_of([m.probe_seconds for m in ms]),
         "runs": len(ms),
         "failures": sum(m.exit_code != 0 for m in ms),

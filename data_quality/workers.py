@@ -43,8 +43,10 @@ if TYPE_CHECKING:
 
 
 # Extra workers (all but the first) idle this long stop: between two checks of a run they
-# stay, through the dbt step they would hold memory dbt needs.
+# stay; a step without validations (dbt) stops them at once (``stop_extra_workers``).
 EXTRA_WORKER_IDLE_SECONDS = 10.0
+# How long closing the pool waits for the extra workers it stopped to exit.
+STOPPED_WORKERS_EXIT_SECONDS = 5.0
 # GX works on pandas frames in memory, so a large validation (a full build of a year) is
 # cut into chunks of about this many rows (orchestration.quality cuts them), validated one
 # per worker, and the outcomes are added up: more rows than one chunk use the extra workers.
@@ -147,6 +149,7 @@ class ValidationWorkers:
         self._busy = False
         self._lock = threading.Lock()  # the retire timer runs in another thread
         self._retire_timer: threading.Timer | None = None
+        self._stopping: list[threading.Thread] = []  # closing stopped extra workers
 
     @classmethod
     def started(cls, processes: int) -> ValidationWorkers:
@@ -174,6 +177,9 @@ class ValidationWorkers:
             for worker in self._workers:
                 worker.close(wait=wait)
             self._workers = []
+            stopping, self._stopping = self._stopping, []
+        for thread in stopping:
+            thread.join(STOPPED_WORKERS_EXIT_SECONDS if wait else 0)
 
     def expect_rows(self, rows: int) -> None:
         """``rows`` will be validated soon: when they are more than one chunk, start the
@@ -202,11 +208,18 @@ class ValidationWorkers:
         idle timer. They are told to stop at once and waited for in the background, so
         the caller does not wait for them to exit."""
         with self._lock:
+            if self._retire_timer is not None:
+                self._retire_timer.cancel()  # it would stop the workers started after this
+                self._retire_timer = None
             if self._busy or self._closed:
                 return
             extra, self._workers[1:] = self._workers[1:], []
-        if extra:
-            threading.Thread(target=lambda: [w.close() for w in extra], daemon=True).start()
+            if extra:
+                thread = threading.Thread(
+                    target=_close_all, args=(extra,), name="cxw-stop-gx-workers", daemon=True
+                )
+                self._stopping = [t for t in self._stopping if t.is_alive()] + [thread]
+                thread.start()
 
     def _start(self) -> _Worker:
         number = next(self._numbers)
@@ -229,8 +242,9 @@ class ValidationWorkers:
         against the suite of ``table``; the outcome, and the data docs if asked for.
 
         The extra workers stay for the next validation (a run's checks come one after the
-        other); after ``EXTRA_WORKER_IDLE_SECONDS`` without one (dbt is running), they stop
-        and give their memory back.
+        other); they stop and give their memory back when a step without validations
+        calls :meth:`stop_extra_workers` (dbt), or after ``EXTRA_WORKER_IDLE_SECONDS``
+        without a validation.
         """
         with self._lock:
             if self._retire_timer is not None:
@@ -320,6 +334,13 @@ class ValidationWorkers:
             return self._workers[-1]
         collect(wait([w.process.stdout for w in running]))
         return next(w for w in self._workers if w not in running)
+
+
+def _close_all(workers: list[_Worker]) -> None:
+    """Close each worker (waiting for it to exit), even when closing another failed."""
+    for worker in workers:
+        with contextlib.suppress(Exception):
+            worker.close()
 
 
 _prestarted: ValidationWorkers | None = None

@@ -1,8 +1,8 @@
 """The run's Great Expectations worker processes, as the Dagster resource ``validation``.
 
 Three kinds of steps use it: the ingestion assets (a large load starts the extra workers
-early), the dbt asset (it starts them again when ``kpi_metrics`` is built) and the quality
-checks (they validate on them). It lives here, apart from all three, so that each can
+early), the dbt asset (it stops them when it starts, and starts them again when
+``kpi_metrics`` is built) and the quality checks (they validate on them). It lives here, apart from all three, so that each can
 take it as a typed parameter.
 """
 

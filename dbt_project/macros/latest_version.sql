@@ -62,7 +62,7 @@
     run once, not three times.
 -#}
 {% macro raw_versions_as() -%}
-    {#- a view's unit test has no `this` for is_incremental() to look up -#}
+    {#- a dbt unit test (materialized 'unit') has no `this` for is_incremental() to look up -#}
     {%- set night = config.get('materialized') == 'incremental' and is_incremental() -%}
     as {{ 'materialized' if night else 'not materialized' }}
 {%- endmacro %}

@@ -756,6 +756,23 @@ def test_extra_workers_stop_when_no_validation_comes(config, monkeypatch):
         assert len(pool._workers) == 2
 
 
+def test_workers_restarted_after_a_stop_outlive_the_idle_timer(config, monkeypatch):
+    """dbt stops the extra workers at its start and starts them again once kpi_metrics is
+    built: the idle timer of the raw checks must not stop those."""
+    monkeypatch.setattr(workers, "EXTRA_WORKER_IDLE_SECONDS", 0.5)
+    chunks = arrow_chunks(surveys(clean_surveys()), 100)  # 3 chunks: the second worker starts
+    with ValidationWorkers(processes=2) as pool:
+        pool.validate("raw_surveys", config, chunks)  # leaves the idle timer running
+        stopped = pool._workers[1].process
+        pool.stop_extra_workers()  # dbt starts
+        pool.restart_extra_workers()  # kpi_metrics is built
+        restarted = [w.process for w in pool._workers]
+        time.sleep(1.5)  # three times the idle timer
+        assert [w.process for w in pool._workers] == restarted
+        assert all(p.poll() is None for p in restarted)
+        assert stopped.wait(10) is not None  # it exited (killed if it took over 2 s)
+
+
 def test_extra_workers_start_ahead_of_a_large_validation_only(config):
     with ValidationWorkers(processes=3) as pool:
         pool.expect_rows(workers.CHUNK_ROWS)  # one chunk: the first worker does
@@ -774,7 +791,7 @@ def test_extra_workers_start_ahead_of_a_large_validation_only(config):
         pool.stop_extra_workers()  # dbt starts (or 10 s without a validation)
         assert [w.process for w in pool._workers] == started[:1]
         for stopped in started[1:]:
-            assert stopped.wait(10) == 0  # they exit by themselves, in the background
+            assert stopped.wait(10) is not None  # they exit, waited for in the background
         pool.restart_extra_workers()  # kpi_metrics is built: this large run's check comes
         assert len(pool._workers) == 3 and pool._workers[0].process is started[0]
     pool.start_all()  # closed: stays closed
