@@ -56,19 +56,17 @@ class Measurement:
     # by the machine.
     cpu_busy_share: float | None = None
     cpu_steal_share: float | None = None
-    # Seconds of a fixed CPU task (hashing 256 MiB) just before the run: the machine's speed.
+    # Seconds of a fixed CPU task (hashing 256 MiB) just before the run: the CPU's speed.
     probe_seconds: float | None = None
 
 
-_PROBE = bytes(64 * 2**20)
-
-
 def cpu_probe() -> float:
-    """Seconds to hash 256 MiB with sha256, one core: read beside a run, it tells a slow
-    machine from a slow run."""
+    """Seconds to hash 256 MiB with sha256, on one core: a reading of the CPU's speed beside
+    each run (it did not follow the floor's drift on 2026-12-01; see DECISIONLOG.md)."""
+    block = bytes(64 * 2**20)
     started = time.perf_counter()
     for _ in range(4):
-        hashlib.sha256(_PROBE).digest()
+        hashlib.sha256(block).digest()
     return round(time.perf_counter() - started, 3)
 
 

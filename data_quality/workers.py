@@ -189,8 +189,8 @@ class ValidationWorkers:
             self.start_all()
 
     def restart_extra_workers(self) -> None:
-        """Start again the extra workers stopped while idle, if this pool has used them
-        (a large run): its next validation is large too."""
+        """Start again the extra workers stopped (by dbt, or while idle), if this pool has
+        used them (a large run): its next validation is large too."""
         if self._used_extra:
             self.start_all()
 
