@@ -1,8 +1,9 @@
 {#-
-    The KPI catalogue of spec/metrics.md as data, read at compile time by
+    The KPI catalogue (docs/metrics.md) as data, read at compile time by
     kpi_metrics (levels, grains, how the value and the interval are formed) and
     by the wide marts (one column per metric). Adding a metric: one entry here,
-    its measures in kpi_metrics, and its column in the wide marts' YAML.
+    its atoms in the family model int_kpi_<family>_measured, and its column (with a
+    doc block in _kpi__docs.md) in the wide marts' YAML.
 
     value_kind   count      value = sample_size; numerator/denominator NULL
                  percentage value = 100 * numerator / denominator (nps/enps too)
@@ -70,7 +71,7 @@
 {% endmacro %}
 
 
-{#- The period grains kpi_metrics computes (spec: day, ISO week, month).
+{#- The period grains kpi_metrics computes (docs/metrics.md: day, ISO week, month).
     Unit tests override this macro to keep their expected rows short. -#}
 {% macro kpi_period_grains() %}
     {{ return(['day', 'week', 'month']) }}
@@ -93,32 +94,6 @@
 {%- endmacro %}
 
 
-{#- One "metric atom" select list of kpi_metrics: the additive measures of one
-    metric for one report date and credited agent / team / site / client.
-    Arguments are SQL expressions over the measures CTE it selects from. -#}
-{% macro kpi_atom(
-    metric,
-    sample_size,
-    numerator='null',
-    denominator='null',
-    promoters='null',
-    detractors='null'
-) -%}
-    select
-        report_date,
-        client_id,
-        site_id,
-        team_id,
-        agent_id,
-        '{{ metric }}' as metric,
-        cast({{ numerator }} as {{ kpi_type_exact() }}) as numerator,
-        cast({{ denominator }} as {{ kpi_type_exact() }}) as denominator,
-        cast({{ sample_size }} as bigint) as sample_size,
-        cast({{ promoters }} as bigint) as promoters,
-        cast({{ detractors }} as bigint) as detractors
-{%- endmacro %}
-
-
 {#- The catalogue's (metric, level) pairs (`dimension` = 'levels') or
     (metric, period_grain) pairs (`dimension` = 'grains', restricted to
     `period_grains`), as a union of selects. -#}
@@ -137,65 +112,5 @@
     {%- if not loop.last %}
     union all
     {%- endif -%}
-    {%- endfor %}
-{%- endmacro %}
-
-
-{#- The column of the facts that names the entity of each level (none: every row is in
-    the one entity 'all'). -#}
-{% macro kpi_level_columns() %}
-    {{ return({
-        'agent': 'agent_id',
-        'team': 'team_id',
-        'site': 'site_id',
-        'client': 'client_id',
-        'all': none,
-    }) }}
-{% endmacro %}
-
-{#- The entity a credited row belongs to at `level_expression`:
-    agent_id, team_id, site_id, client_id, or 'all'. NULL (not credited) when
-    the fact has no agent / team / site. -#}
-{% macro kpi_entity_id(level_expression, relation_alias) -%}
-    case {{ level_expression }}
-    {%- for level, column in kpi_level_columns().items() %}
-        when '{{ level }}' then {{ relation_alias ~ '.' ~ column if column else "'all'" }}
-    {%- endfor %}
-    end
-{%- endmacro %}
-
-{#- The median of `value_column` over the rows of `relation` (with report_date, agent_id,
-    team_id, site_id, client_id) per period and entity, for every pair of `levels` and
-    `grains`: one aggregation per pair, united (columns period_grain, period_start, level,
-    entity_id, sample_size, median_value). A join of the rows to the pairs would copy every
-    row once per pair before the aggregation, which costs twice the time. -#}
-{% macro kpi_medians(relation, value_column, levels, grains) -%}
-    {%- set level_columns = kpi_level_columns() -%}
-    {%- if not levels or not grains %}
-        {{- exceptions.raise_compiler_error(
-            'kpi_medians of ' ~ value_column ~ ': no level or no grain to compute') }}
-    {%- endif %}
-    {%- for level in levels if level not in level_columns %}
-        {{- exceptions.raise_compiler_error('kpi_medians: unknown level ' ~ level) }}
-    {%- endfor %}
-    {%- for grain in grains %}
-        {%- set grain_loop = loop %}
-        {%- for level in levels %}
-            {%- set period_start = kpi_period_start('report_date', "'" ~ grain ~ "'") %}
-            {%- set column = level_columns[level] %}
-    select
-        '{{ grain }}' as period_grain,
-        {{ period_start }} as period_start,
-        '{{ level }}' as level,
-        {{ column if column else "'all'" }} as entity_id,
-        count({{ value_column }}) as sample_size,
-        {{ kpi_median(value_column) }} as median_value
-    from {{ relation }}
-    where report_date is not null
-    group by {{ period_start }}{{ ', ' ~ column if column }}
-            {%- if not (loop.last and grain_loop.last) %}
-    union all
-            {%- endif %}
-        {%- endfor %}
     {%- endfor %}
 {%- endmacro %}

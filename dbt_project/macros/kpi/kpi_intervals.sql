@@ -1,5 +1,5 @@
 {#-
-    95% confidence intervals of metrics.md, written once.
+    95% confidence intervals of the KPI catalogue (docs/metrics.md), written once.
     z = 1.96 is part of the definition ("95%, z = 1.96"), not a deployment setting.
 -#}
 

@@ -10,4 +10,4 @@ select
     rows_loaded,
     rows_rejected,
     ingested_at
-from {{ source('raw', 'ingest_manifest') }}
+from {{ source('meta', 'ingest_manifest') }}

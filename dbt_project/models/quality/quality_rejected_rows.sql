@@ -6,5 +6,5 @@ select
     reason,
     column_name,
     count(*) as rejected_rows
-from {{ source('raw', 'rejected_rows') }}
+from {{ source('meta', 'rejected_rows') }}
 group by source, file_path, reason, column_name

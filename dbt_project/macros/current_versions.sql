@@ -1,8 +1,8 @@
 {#-
     The raw layer is an append log: a key may have several versions. The current
     version of a key is the row with the greatest (_file_path, _file_row): the later
-    file in lexical path order wins, within a file the later row wins
-    (shared/spec/raw_exports.md).
+    file in lexical path order wins, within a file the later row wins (the export
+    contract, docs/landing_zone.md).
 
     current_versions(versions, key_columns): the body of a CTE over the CTE `versions`
     (the raw rows, with _file_path, _file_row and _loaded_at; declared with
@@ -13,8 +13,8 @@
     triggers a recomputation that gives the same row.
 
     Nearly every key has one version: those rows are kept as they are, and only the
-    keys delivered more than once are ranked (a window over 8 million calls costs
-    twice the time). Keys are never null: the loader rejects a row with an empty key.
+    keys delivered more than once are ranked (a window over every row of a year of calls
+    would sort them all). Keys are never null: the loader rejects a row with an empty key.
 -#}
 {% macro current_versions(versions, key_columns) -%}
     {%- set keys = key_columns | join(', ') -%}
@@ -55,11 +55,10 @@
     current_versions() reads three times: `<versions> {{ raw_versions_as() }} (select ...)`.
 
     A full build inlines it: there it is the whole raw table, which DuckDB would
-    otherwise write to a buffer and read back three times; for the 8 million calls of a
-    year that buffer spilled 1 GB to disk, and inlined, stg_telephony__calls builds in
-    8.4-8.8 s instead of 9.1-10.1 s. A night materializes it: there it is the few keys
-    loaded since the watermark, picked by a semi-join on the whole raw table that should
-    run once, not three times.
+    otherwise write to a buffer (spilling to disk for a year of calls) and read back
+    three times. A night materializes it: there it is the few keys loaded since the
+    watermark, picked by a semi-join on the whole raw table that should run once, not
+    three times.
 -#}
 {% macro raw_versions_as() -%}
     {#- a dbt unit test (materialized 'unit') has no `this` for is_incremental() to look up -#}

@@ -1,0 +1,132 @@
+{#-
+    Metric atoms of the customer survey KPIs: nps, csat_pct, csat_avg, ces_avg,
+    ces_low_effort_pct (valid scores, on the response's report date, credited to the team
+    the fact carries for that date) and survey_response_rate_pct (every invitation, on its
+    sent date, credited to the agent's team on that date). One row per metric, report date
+    and credited client / site / team / agent.
+-#}
+with
+
+scored_responses as (
+    select
+        response_report_date as report_date,
+        client_id,
+        site_id,
+        team_id,
+        agent_id,
+        survey_type,
+        score,
+        is_promoter,
+        is_detractor,
+        is_satisfied,
+        is_low_effort
+    from {{ ref('fct_survey_responses') }}
+    where has_valid_score
+),
+
+score_measures as (
+    select
+        report_date,
+        client_id,
+        site_id,
+        team_id,
+        agent_id,
+        survey_type,
+        count(*) as responses,
+        sum(score) as score_sum,
+        sum(case when is_promoter then 1 else 0 end) as promoters,
+        sum(case when is_detractor then 1 else 0 end) as detractors,
+        sum(case when is_satisfied then 1 else 0 end) as satisfied_responses,
+        sum(case when is_low_effort then 1 else 0 end) as low_effort_responses
+    from scored_responses
+    group by report_date, client_id, site_id, team_id, agent_id, survey_type
+),
+
+-- the fact carries the team of the response date; an invitation counts for the team of
+-- its sent date
+invitations as (
+    select
+        invitation.sent_report_date as report_date,
+        invitation.client_id,
+        agent_team.site_id,
+        agent_team.team_id,
+        invitation.agent_id,
+        invitation.has_valid_score
+    from {{ ref('fct_survey_responses') }} as invitation
+    left join {{ ref('dim_agent_team_history') }} as agent_team
+        on
+            invitation.agent_id = agent_team.agent_id
+            and invitation.sent_report_date >= agent_team.valid_from
+            and (
+                agent_team.valid_to is null
+                or invitation.sent_report_date < agent_team.valid_to
+            )
+),
+
+invitation_measures as (
+    select
+        report_date,
+        client_id,
+        site_id,
+        team_id,
+        agent_id,
+        count(*) as invitations,
+        sum(case when has_valid_score then 1 else 0 end) as validly_answered_invitations
+    from invitations
+    group by report_date, client_id, site_id, team_id, agent_id
+)
+
+{{ kpi_atom(
+    'nps',
+    numerator='promoters - detractors',
+    denominator='responses',
+    sample_size='responses',
+    promoters='promoters',
+    detractors='detractors',
+) }}
+from score_measures
+where survey_type = 'nps'
+union all
+{{ kpi_atom(
+    'csat_pct',
+    numerator='satisfied_responses',
+    denominator='responses',
+    sample_size='responses',
+) }}
+from score_measures
+where survey_type = 'csat'
+union all
+{{ kpi_atom(
+    'csat_avg',
+    numerator='score_sum',
+    denominator='responses',
+    sample_size='responses',
+) }}
+from score_measures
+where survey_type = 'csat'
+union all
+{{ kpi_atom(
+    'ces_avg',
+    numerator='score_sum',
+    denominator='responses',
+    sample_size='responses',
+) }}
+from score_measures
+where survey_type = 'ces'
+union all
+{{ kpi_atom(
+    'ces_low_effort_pct',
+    numerator='low_effort_responses',
+    denominator='responses',
+    sample_size='responses',
+) }}
+from score_measures
+where survey_type = 'ces'
+union all
+{{ kpi_atom(
+    'survey_response_rate_pct',
+    numerator='validly_answered_invitations',
+    denominator='invitations',
+    sample_size='invitations',
+) }}
+from invitation_measures
