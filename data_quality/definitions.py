@@ -117,6 +117,16 @@ class ExpectationDefinition:
     def describe_rows(self) -> str:
         return " and ".join(c.describe() for c in self.where) or "all rows"
 
+    def referenced_columns(self) -> tuple[str, ...]:
+        """Every column the expectation names, in its arguments or in its rows' conditions."""
+        named: list[str] = []
+        for key in ("column", "column_A", "column_B"):
+            if key in self.kwargs:
+                named.append(str(self.kwargs[key]))
+        named += [str(c) for c in self.kwargs.get("column_list", ())]
+        named += [c.column for c in self.where]
+        return tuple(dict.fromkeys(named))
+
 
 @dataclass(frozen=True)
 class SuiteDefinition:
@@ -125,11 +135,16 @@ class SuiteDefinition:
     ``prepare`` (optional) returns the frame that GX validates: a copy of the table's
     rows with derived columns (e.g. ``invalid_score``) and normalized types. It must not
     change the frame it is given.
+
+    ``columns`` are the columns of ``table`` the suite reads (its expectations' and
+    ``prepare``'s): the caller selects only these from the database, and
+    :func:`data_quality.runner.validate_chunks` drops any other column it is given.
     """
 
     name: str
     table: str
     expectations: tuple[ExpectationDefinition, ...]
+    columns: tuple[str, ...]
     prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -137,6 +152,8 @@ class SuiteDefinition:
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"suite {self.name}: duplicate expectation names {duplicates}")
+        if not self.columns:
+            raise ValueError(f"suite {self.name}: no columns to read")
 
     def with_block_minimum(self, rows: int) -> SuiteDefinition:
         """A copy whose share-tolerant blocking expectations need ``rows`` bad rows to block."""

@@ -99,19 +99,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         return _generate(args, settings.landing_dir)
 
-    from data_quality import workers
+    from data_quality.runner import import_great_expectations_in_background
 
-    # The first Great Expectations worker loads GX (about 5 s) while this process loads
-    # Dagster and the job; the run's checks take it over.
-    workers.prestart(settings.validation_processes)
-    try:
-        from orchestration.nightly import run_nightly
+    # Great Expectations takes seconds to import: it loads in a thread while this process
+    # loads Dagster, dbt's manifest and the first sources; the first check waits for it.
+    import_great_expectations_in_background()
+    from orchestration.nightly import run_nightly
 
-        if args.command == "demo":
-            return _demo(settings)
-        return run_nightly(settings, full_refresh=args.full_refresh)
-    finally:
-        workers.discard_prestarted()
+    if args.command == "demo":
+        return _demo(settings)
+    return run_nightly(settings, full_refresh=args.full_refresh)
 
 
 def _demo(settings: Settings) -> int:

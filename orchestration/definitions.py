@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.ingestion import build_ingestion_assets
+from orchestration.assets.ingestion import build_ingestion_assets
+from orchestration.assets.publish import build_publish_asset, incremental_tables_from_manifest
+from orchestration.assets.quality import build_quality_checks
+from orchestration.assets.transform import (
+    build_dbt_project,
+    build_dbt_resource,
+    build_transform_assets,
+)
 from orchestration.jobs import build_nightly_job
-from orchestration.publish import build_publish_asset, incremental_tables_from_manifest
-from orchestration.quality import build_quality_checks
 from orchestration.schedules import build_landing_sensor, build_nightly_schedule
 from orchestration.settings import load_settings
-from orchestration.transform import build_dbt_project, build_dbt_resource, build_transform_assets
-from orchestration.validation import build_validation_resource
 
 
 @dg.definitions
@@ -33,8 +36,5 @@ def defs() -> dg.Definitions:
         jobs=[build_nightly_job()],
         schedules=[build_nightly_schedule(settings)],
         sensors=[build_landing_sensor(settings)],
-        resources={
-            "dbt": build_dbt_resource(project),
-            "validation": build_validation_resource(settings),
-        },
+        resources={"dbt": build_dbt_resource(project)},
     )

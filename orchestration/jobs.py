@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-NIGHTLY_JOB_NAME = "cxw_nightly"
+from orchestration.names import NIGHTLY_JOB_NAME
 
 
 def build_nightly_job() -> dg.UnresolvedAssetJobDefinition:

@@ -13,11 +13,10 @@ import time
 
 import dagster as dg
 
-from orchestration.jobs import NIGHTLY_JOB_NAME
-from orchestration.publish import PUBLISHED_WAREHOUSE_KEY
+from orchestration.assets.transform import build_dbt_project, transform_fingerprint
+from orchestration.names import NIGHTLY_JOB_NAME, PUBLISHED_WAREHOUSE_KEY
 from orchestration.run_lock import RunInProgress, exclusive_build
 from orchestration.settings import Settings, load_settings
-from orchestration.transform import build_dbt_project, transform_fingerprint
 
 EXIT_OK, EXIT_FAILED, EXIT_RUN_IN_PROGRESS = 0, 1, 3
 

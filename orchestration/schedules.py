@@ -4,9 +4,9 @@ import hashlib
 
 import dagster as dg
 
-from orchestration.jobs import NIGHTLY_JOB_NAME
 from orchestration.landing.contract import SOURCES
 from orchestration.landing.files import discover_files
+from orchestration.names import NIGHTLY_JOB_NAME
 from orchestration.settings import Settings, load_settings
 
 LANDING_SENSOR_NAME = "landing_files_sensor"

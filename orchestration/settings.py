@@ -20,12 +20,10 @@ CXW_MAX_INVALID_SHARE          share of one survey type's new responses    ``0.0
                                invalid above which the publish is blocked
 CXW_MIN_BLOCKING_ROWS          fewer invalid rows than this only warn,     ``10``
                                whatever their share
-CXW_DATA_DOCS_DIR              GX data docs of each run (never committed)  ``data/quality_docs``
+CXW_DATA_DOCS_DIR              the quality page: each suite's last result  ``data/quality_docs``
 CXW_REPORT_PATH                the HTML KPI report written by cxw demo     ``data/kpi_report.html``
 CXW_DUCKDB_MEMORY_LIMIT        DuckDB ``memory_limit`` of every connection ``2GB``
 CXW_DUCKDB_THREADS             DuckDB ``threads``                          ``2``
-CXW_VALIDATION_PROCESSES       Great Expectations worker processes: a      ``2``
-                               large validation is split over them
 CXW_NIGHTLY_CRON               when the nightly schedule runs (cron)       ``0 2 * * *``
 CXW_NIGHTLY_TIMEZONE           the zone of that cron expression            ``UTC``
 CXW_LANDING_SENSOR             run when new landing files arrive: on|off   ``on``
@@ -88,7 +86,6 @@ class Settings:
     freshness_days: Mapping[str, int] = field(default_factory=dict)
     max_invalid_share: float = 0.05
     min_blocking_rows: int = 10
-    validation_processes: int = 2
 
     def timezone_of(self, source: str) -> str:
         return self.source_timezones.get(source, "UTC")
@@ -280,7 +277,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         freshness_days=_freshness_days(env),
         max_invalid_share=_share(env, "CXW_MAX_INVALID_SHARE", 0.05),
         min_blocking_rows=_positive_int(env, "CXW_MIN_BLOCKING_ROWS", 10),
-        validation_processes=_positive_int(env, "CXW_VALIDATION_PROCESSES", 2),
     )
     if settings.build_path == settings.warehouse_path:
         raise SettingsError("CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH")

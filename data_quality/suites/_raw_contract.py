@@ -1,12 +1,18 @@
-"""The raw export contract (``orchestration.landing.contract``) as expectations.
+"""What GX checks on every raw table: the plausibility of values the loader cannot judge.
 
-Shared by every ``raw_<source>__suite``. What the loader already enforces (required
-values, enumerations, durations >= 0, lineage) is BLOCKING here: a violation means the
-ingestion itself is broken. Row rules the loader does not enforce (one timestamp after
-another, plausible dates) are WARNINGS for any offending row and, where the rule
-matters to a metric, BLOCKING once more than ``max_invalid_share`` of the rows break it
-(``<rule>__systemic``): a few bad rows warn, a systematic shift (a vendor exporting one
-column in another time zone, epoch-zero timestamps) stops the publish.
+Shared by every ``raw_<source>__suite``. The loader's parser
+(``orchestration.landing.parsing``) already rejects, row by row, what breaks the export
+contract: a required value missing, a timestamp, date or number that does not parse, an
+enumeration value outside its set, a negative duration, an unknown time zone or country
+code; the loader writes the lineage columns itself. None of that is validated again here.
+
+What the parser accepts but a metric should not trust is checked: dates and timestamps
+outside the plausible window (epoch zero, a year in the future), durations of more than
+a day (a vendor exporting milliseconds), and one timestamp before another. Each row rule
+is a WARNING for any offending row and, where the rule matters to a metric, BLOCKING
+once more than ``max_invalid_share`` of the rows break it (``<rule>__systemic``): a few
+bad rows warn, a systematic shift (a vendor exporting one column in another time zone)
+stops the publish.
 """
 
 from __future__ import annotations
@@ -22,16 +28,11 @@ from data_quality.definitions import (
     SuiteDefinition,
 )
 from data_quality.frames import with_naive_ns_timestamps
-from orchestration.landing.contract import (
-    FILE_PATH_COLUMN,
-    FILE_ROW_COLUMN,
-    LINEAGE_COLUMNS,
-    LOADED_AT_COLUMN,
-    Kind,
-    SourceSpec,
-)
+from orchestration.landing.contract import Kind, SourceSpec
 
 TEMPORAL_KINDS = (Kind.DATE, Kind.TIMESTAMP)
+# A call's talk, hold or wrap-up time above this is implausible (seconds): one day.
+MAX_DURATION_SECONDS = 86_400
 
 
 def raw_table(spec: SourceSpec) -> str:
@@ -39,7 +40,7 @@ def raw_table(spec: SourceSpec) -> str:
 
 
 def temporal_columns(spec: SourceSpec) -> tuple[str, ...]:
-    return tuple(c.name for c in spec.columns if c.kind in TEMPORAL_KINDS) + (LOADED_AT_COLUMN,)
+    return tuple(c.name for c in spec.columns if c.kind in TEMPORAL_KINDS)
 
 
 def tiered(
@@ -94,56 +95,18 @@ def not_before(
     )
 
 
-def contract_expectations(
+def plausible_values(
     spec: SourceSpec,
     config: QualityConfig,
     *,
-    systemic_range_columns: Iterable[str] = (),
+    systemic_columns: Iterable[str] = (),
 ) -> list[ExpectationDefinition]:
-    """Columns present, required values, enumerations, durations, plausible dates, lineage."""
-    systemic_range = set(systemic_range_columns)
+    """Every date and timestamp within the plausible window, every duration at most a day;
+    ``<column>_plausible__systemic`` blocks for the ``systemic_columns``."""
+    systemic = set(systemic_columns)
     low, high = config.window.bounds()
-    expected_columns = [*spec.column_names, *(name for name, _ in LINEAGE_COLUMNS)]
-    out = [
-        ExpectationDefinition(
-            "columns_present",
-            "ExpectTableColumnsToMatchSet",
-            {"column_set": expected_columns, "exact_match": False},
-            True,
-            f"raw.{spec.name} has every contract and lineage column",
-        )
-    ]
+    out: list[ExpectationDefinition] = []
     for column in spec.columns:
-        if column.required:
-            out.append(
-                ExpectationDefinition(
-                    f"{column.name}_not_null",
-                    "ExpectColumnValuesToNotBeNull",
-                    {"column": column.name},
-                    True,
-                    f"required column {column.name} is set",
-                )
-            )
-        if column.kind is Kind.ENUM:
-            out.append(
-                ExpectationDefinition(
-                    f"{column.name}_in_set",
-                    "ExpectColumnValuesToBeInSet",
-                    {"column": column.name, "value_set": list(column.values)},
-                    True,
-                    f"{column.name} is one of {', '.join(column.values)}",
-                )
-            )
-        if column.kind is Kind.DURATION:
-            out.append(
-                ExpectationDefinition(
-                    f"{column.name}_not_negative",
-                    "ExpectColumnValuesToBeBetween",
-                    {"column": column.name, "min_value": 0},
-                    True,
-                    f"duration {column.name} >= 0",
-                )
-            )
         if column.kind in TEMPORAL_KINDS:
             out += tiered(
                 f"{column.name}_plausible",
@@ -151,27 +114,17 @@ def contract_expectations(
                 {"column": column.name, "min_value": low, "max_value": high},
                 f"{column.name} within {config.window.earliest} .. {config.window.latest}",
                 config.max_invalid_share,
-                systemic=column.name in systemic_range,
+                systemic=column.name in systemic,
             )
-    for name, _ in LINEAGE_COLUMNS:
-        out.append(
-            ExpectationDefinition(
-                f"{name.lstrip('_')}_not_null",
-                "ExpectColumnValuesToNotBeNull",
-                {"column": name},
-                True,
-                f"lineage column {name} is set",
+        elif column.kind is Kind.DURATION:  # >= 0 is the parser's (negative_duration)
+            out += tiered(
+                f"{column.name}_plausible",
+                "ExpectColumnValuesToBeBetween",
+                {"column": column.name, "max_value": MAX_DURATION_SECONDS},
+                f"{column.name} at most {MAX_DURATION_SECONDS:,} s (one day)",
+                config.max_invalid_share,
+                systemic=column.name in systemic,
             )
-        )
-    out.append(
-        ExpectationDefinition(
-            "lineage_unique",
-            "ExpectCompoundColumnsToBeUnique",
-            {"column_list": [FILE_PATH_COLUMN, FILE_ROW_COLUMN, LOADED_AT_COLUMN]},
-            True,
-            "one raw row per landing file row and load",
-        )
-    )
     return out
 
 
@@ -179,15 +132,26 @@ def raw_suite(
     spec: SourceSpec,
     expectations: Iterable[ExpectationDefinition],
     derive: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None,
+    derived_from: Iterable[str] = (),
 ) -> SuiteDefinition:
-    """The suite of raw.<source>; ``derive`` adds derived columns to the validated copy."""
-    columns = temporal_columns(spec)
+    """The suite of raw.<source>; ``derive`` adds derived columns to the validated copy,
+    from the table columns ``derived_from``.
+
+    The suite reads the table columns its expectations name plus ``derived_from``."""
+    expectations = tuple(expectations)
+    wanted = {c for e in expectations for c in e.referenced_columns()} | set(derived_from)
+    columns = tuple(c for c in spec.column_names if c in wanted)
+    temporal = temporal_columns(spec)
 
     def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-        prepared = with_naive_ns_timestamps(frame, columns)
+        prepared = with_naive_ns_timestamps(frame, temporal)
         return prepared.assign(**derive(prepared)) if derive else prepared
 
     table = raw_table(spec)
     return SuiteDefinition(
-        name=f"{table}__suite", table=table, expectations=tuple(expectations), prepare=prepare
+        name=f"{table}__suite",
+        table=table,
+        expectations=expectations,
+        columns=columns,
+        prepare=prepare,
     )

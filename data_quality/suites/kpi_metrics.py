@@ -1,4 +1,4 @@
-"""``kpi_metrics__suite``: the invariants of ``marts.kpi_metrics`` (spec/metrics.md). All BLOCKING.
+"""``kpi_metrics__suite``: the invariants of ``marts.kpi_metrics`` (docs/metrics.md). All BLOCKING.
 
 ``KPI_CATALOGUE`` mirrors the dbt macro ``kpi_catalogue()`` (dbt_project/macros/kpi/
 kpi_catalogue.sql): metric names, their levels and grains, and which are anonymized.
@@ -299,5 +299,9 @@ def kpi_metrics__suite(config: QualityConfig | None = None) -> SuiteDefinition:
         ),
     ]
     return SuiteDefinition(
-        name="kpi_metrics__suite", table="kpi_metrics", expectations=tuple(out), prepare=_prepare
+        name="kpi_metrics__suite",
+        table="kpi_metrics",
+        expectations=tuple(out),
+        columns=COLUMNS,
+        prepare=_prepare,
     )

@@ -1,5 +1,5 @@
-"""``raw_employee_surveys__suite``: the raw contract plus the esat (1..5) and enps (0..10)
-scales.
+"""``raw_employee_surveys__suite``: the esat (1..5) and enps (0..10) scales plus a
+plausible survey date.
 
 An employee response may leave either question empty, so a score counts as answered
 when its text is set. ``prepare`` adds ``invalid_esat_score`` / ``invalid_enps_score``
@@ -15,7 +15,7 @@ import pandas as pd
 from data_quality.config import QualityConfig
 from data_quality.definitions import NotNull, SuiteDefinition
 from data_quality.scales import invalid_score_texts
-from data_quality.suites._raw_contract import contract_expectations, raw_suite
+from data_quality.suites._raw_contract import plausible_values, raw_suite
 from data_quality.suites.raw_surveys import score_expectations
 from orchestration.landing.contract import SOURCES
 
@@ -31,7 +31,7 @@ def raw_employee_surveys__suite(config: QualityConfig | None = None) -> SuiteDef
     """Suite of raw.employee_surveys (the rows new in a run)."""
     config = config or QualityConfig.from_settings()
     spec = SOURCES["employee_surveys"]
-    expectations = contract_expectations(spec, config, systemic_range_columns=("survey_date",))
+    expectations = plausible_values(spec, config, systemic_columns=("survey_date",))
     for survey_type, column in EMPLOYEE_SCORES.items():
         if survey_type not in config.scales:
             raise ValueError(f"no survey scale configured for {survey_type!r}")
@@ -52,4 +52,4 @@ def raw_employee_surveys__suite(config: QualityConfig | None = None) -> SuiteDef
             for survey_type, column in EMPLOYEE_SCORES.items()
         }
 
-    return raw_suite(spec, expectations, derive)
+    return raw_suite(spec, expectations, derive, tuple(EMPLOYEE_SCORES.values()))

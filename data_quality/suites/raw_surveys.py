@@ -1,4 +1,4 @@
-"""``raw_surveys__suite``: the raw contract of surveys plus the survey scales.
+"""``raw_surveys__suite``: the survey scales plus plausible timestamps.
 
 Scores arrive as text. ``prepare`` adds ``invalid_score``: the score text as delivered
 when an ANSWERED row (``responded_at`` set) has an invalid score (``<empty>`` when it
@@ -26,7 +26,7 @@ from data_quality.definitions import (
     SuiteDefinition,
 )
 from data_quality.scales import ScoreScale, invalid_score_texts
-from data_quality.suites._raw_contract import contract_expectations, not_before, raw_suite
+from data_quality.suites._raw_contract import not_before, plausible_values, raw_suite
 from orchestration.landing.contract import SOURCES, SURVEY_TYPES
 
 INVALID_SCORE = "invalid_score"
@@ -66,9 +66,7 @@ def raw_surveys__suite(config: QualityConfig | None = None) -> SuiteDefinition:
     """Suite of raw.surveys (the rows new in a run)."""
     config = config or QualityConfig.from_settings()
     spec = SOURCES["surveys"]
-    expectations = contract_expectations(
-        spec, config, systemic_range_columns=("sent_at", "responded_at")
-    )
+    expectations = plausible_values(spec, config, systemic_columns=("sent_at", "responded_at"))
     for survey_type in SURVEY_TYPES:
         if survey_type not in config.scales:
             raise ValueError(f"no survey scale configured for {survey_type!r}")
@@ -100,4 +98,4 @@ def raw_surveys__suite(config: QualityConfig | None = None) -> SuiteDefinition:
             )
         }
 
-    return raw_suite(spec, expectations, derive)
+    return raw_suite(spec, expectations, derive, ("score", "survey_type", "responded_at"))

@@ -1,4 +1,4 @@
-"""The raw export contract of ``shared/spec/raw_exports.md``, as data.
+"""The raw export contract of ``docs/landing_zone.md``, as data.
 
 One ``SourceSpec`` per landing source. The generator, the loader, the raw table DDL
 and the data-quality suites all read this module, so a column is declared once.

@@ -3,9 +3,9 @@
 * An unchanged file (same path, same size and mtime, or same checksum) is skipped, so a
   nightly run reads only what is new.
 * A changed file is loaded again: its earlier rows are replaced, in one transaction.
-* A row that cannot be parsed goes to ``raw.rejected_rows`` with its file, row number,
+* A row that cannot be parsed goes to ``meta.rejected_rows`` with its file, row number,
   reason and raw values; a file that lacks a required column, or cannot be read at all,
-  is rejected whole and recorded in ``raw.ingest_manifest`` with an error naming it.
+  is rejected whole and recorded in ``meta.ingest_manifest`` with an error naming it.
 * For every file: rows read = rows loaded + rows rejected.
 """
 
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
+from orchestration import ledger
 from orchestration.landing.contract import (
     FILE_PATH_COLUMN,
     FILE_ROW_COLUMN,
@@ -37,101 +38,12 @@ from orchestration.landing.files import (
     read_text_frame,
 )
 from orchestration.landing.parsing import REJECT_COLUMN, REJECT_REASON, parse_frame
+from orchestration.ledger import DUPLICATE, LOADED, REJECTED
 
-MANIFEST_TABLE = f"{RAW_SCHEMA}.ingest_manifest"
-PUBLISH_HISTORY_TABLE = f"{RAW_SCHEMA}.publish_history"  # written by the publish step
-TRANSFORM_HISTORY_TABLE = f"{RAW_SCHEMA}.transform_history"  # written by the dbt step
-REJECTS_TABLE = f"{RAW_SCHEMA}.rejected_rows"
-
-LOADED, REJECTED, DUPLICATE = "loaded", "rejected", "duplicate"
 SAME_CONTENT = "same_content"
 MISSING_REQUIRED_COLUMN = "missing_required_column"
 UNREADABLE_FILE = "unreadable_file"
 DUPLICATE_COLUMN = "duplicate_column"
-
-_MANIFEST_DDL = f"""
-create table if not exists {MANIFEST_TABLE} (
-    source varchar not null,
-    file_path varchar not null primary key,
-    checksum varchar not null,
-    size_bytes bigint not null,
-    modified_ns bigint not null,
-    file_format varchar not null,
-    status varchar not null,
-    error_reason varchar,
-    error varchar,
-    rows_read bigint not null,
-    rows_loaded bigint not null,
-    rows_rejected bigint not null,
-    extra_columns varchar[],
-    ingested_at timestamp not null,
-    run_id varchar
-)"""
-
-# What the last publish published of kpi_metrics (written by the publish step): the
-# kpi_metrics check validates the rows that differ from it, i.e. what a publish changes.
-PUBLISHED_KPI_METRICS_TABLE = f"{RAW_SCHEMA}.published_kpi_metrics"
-
-_PUBLISH_HISTORY_DDL = f"""
-create table if not exists {PUBLISH_HISTORY_TABLE} (
-    published_at timestamp not null,
-    run_id varchar,
-    transform_fingerprint varchar
-)"""
-# added after the first release: a build database of then gets the column (null)
-_PUBLISH_HISTORY_MIGRATION = (
-    f"alter table {PUBLISH_HISTORY_TABLE} add column if not exists transform_fingerprint varchar"
-)
-
-# Each successful dbt build, with the fingerprint of the code and vars it built with: the
-# publish step records that one, not the project as it is when the publish runs (an edit
-# between the two would otherwise be taken as already built).
-_TRANSFORM_HISTORY_DDL = f"""
-create table if not exists {TRANSFORM_HISTORY_TABLE} (
-    built_at timestamp not null,
-    run_id varchar,
-    transform_fingerprint varchar not null
-)"""
-
-
-def last_publish(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None] | None:
-    """(run id, transform fingerprint) of the last publish from this build database, or
-    None when nothing was published from it yet."""
-    ensure_raw_tables(con, [])
-    rows = con.execute(
-        f"select run_id, transform_fingerprint from {PUBLISH_HISTORY_TABLE} "
-        "order by published_at desc limit 1"
-    ).fetchall()
-    return rows[0] if rows else None
-
-
-_LAST_PUBLISHED_AT = (
-    f"(select coalesce(max(published_at), timestamp '0001-01-01') from {PUBLISH_HISTORY_TABLE})"
-)
-
-# Files of a source ingested since the last publish: what the quality gate still has to
-# pass. A night whose check failed publishes nothing, so its files stay pending until a
-# later night validates them (or they are fixed) and publishes.
-PENDING_FILES_SQL = f"""
-    select file_path from {MANIFEST_TABLE}
-    where source = ? and status = 'loaded' and ingested_at > {_LAST_PUBLISHED_AT}"""
-
-# Every file recorded since the last publish (loaded, rejected or duplicate): when there is
-# none, the build holds nothing the published warehouse lacks.
-FILES_SINCE_PUBLISH_SQL = f"""
-    select count(*) from {MANIFEST_TABLE} where ingested_at > {_LAST_PUBLISHED_AT}"""
-
-_REJECTS_DDL = f"""
-create table if not exists {REJECTS_TABLE} (
-    source varchar not null,
-    file_path varchar not null,
-    file_row bigint not null,
-    reason varchar not null,
-    column_name varchar,
-    raw_value varchar,
-    raw_record varchar,
-    rejected_at timestamp not null
-)"""
 
 
 @dataclass(frozen=True)
@@ -184,16 +96,12 @@ class SourceIngestReport:
 def ensure_raw_tables(
     con: duckdb.DuckDBPyConnection, specs: Iterable[SourceSpec] = SOURCES.values()
 ) -> None:
-    """Create the raw schema, the sources' tables, the manifest and the rejects table.
+    """Create the raw schema and the sources' tables, and the run ledger.
 
     A column added to the contract later is added to an existing raw table (null in old rows).
     """
     con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
-    con.execute(_MANIFEST_DDL).fetchall()
-    con.execute(_REJECTS_DDL).fetchall()
-    con.execute(_PUBLISH_HISTORY_DDL).fetchall()
-    con.execute(_PUBLISH_HISTORY_MIGRATION).fetchall()
-    con.execute(_TRANSFORM_HISTORY_DDL).fetchall()
+    ledger.ensure_ledger(con)
     for spec in specs:
         con.execute(raw_table_ddl(spec)).fetchall()
         existing = {
@@ -251,22 +159,8 @@ def ingest_source(
     ensure_raw_tables(con, [spec])
     files, ignored = discover_files(landing_dir, spec.name)
     report = SourceIngestReport(spec.name, files_seen=len(files), ignored_files=ignored)
-    known = {
-        row[0]: row[1:]
-        for row in con.execute(
-            f"select file_path, checksum, size_bytes, modified_ns from {MANIFEST_TABLE} "
-            "where source = ?",
-            [spec.name],
-        ).fetchall()
-    }
-    loaded_checksums = {
-        digest: path
-        for path, digest in con.execute(
-            f"select file_path, checksum from {MANIFEST_TABLE} "
-            "where source = ? and status = ? order by file_path desc",
-            [spec.name, LOADED],
-        ).fetchall()
-    }
+    known = ledger.known_files(con, spec.name)
+    loaded_checksums = ledger.loaded_checksums(con, spec.name)
     pending: list[_PendingFile] = []
 
     def flush() -> None:
@@ -297,10 +191,7 @@ def ingest_source(
     for examined in _read_ahead(examine, changed):
         file, digest = examined.file, examined.digest
         if examined.unchanged:
-            con.execute(
-                f"update {MANIFEST_TABLE} set size_bytes = ?, modified_ns = ? where file_path = ?",
-                [file.size_bytes, file.modified_ns, file.relative_path],
-            ).fetchall()
+            ledger.record_file_unchanged(con, file.relative_path, file.size_bytes, file.modified_ns)
             report.files_unchanged += 1
         elif examined.same_as is not None:
             report.results.append(
@@ -319,17 +210,6 @@ def ingest_source(
     flush()
     report.results.sort(key=lambda r: r.file_path)
     return report
-
-
-def rows_of_files(column: str, paths: list[str]) -> tuple[str, list]:
-    """The condition (and its parameters) of the rows whose ``column`` is one of ``paths``.
-
-    The range is pushed into the scan: rows are appended file by file, so row groups
-    outside it are skipped by their min/max. The list alone is a semi-join, which DuckDB
-    does not push into the scan: it reads the path of every row (10x slower). The list
-    still excludes a file whose path sorts inside the range."""
-    condition = f"{column} between ? and ? and {column} in (select unnest(?::varchar[]))"
-    return condition, [min(paths), max(paths), list(paths)]
 
 
 @dataclass(frozen=True)
@@ -522,18 +402,16 @@ def _load_batch(
                 rejects_by_reason=by_reason,
             )
         )
-    good_rows, reject_rows = good.to_arrow(), rejects.to_arrow()  # noqa: F841 (read by DuckDB)
+    good_rows, reject_rows = good.to_arrow(), rejects.to_arrow()  # noqa: F841 (good_rows: read by DuckDB)
     paths = list(by_path)
     con.execute("begin transaction").fetchall()
     try:
-        in_batch, params = rows_of_files(FILE_PATH_COLUMN, paths)
+        in_batch, params = ledger.rows_of_files(FILE_PATH_COLUMN, paths)
         con.execute(f"delete from {RAW_SCHEMA}.{spec.name} where {in_batch}", params).fetchall()
-        in_batch, params = rows_of_files("file_path", paths)
-        con.execute(f"delete from {REJECTS_TABLE} where {in_batch}", params).fetchall()
         con.execute(
             f"insert into {RAW_SCHEMA}.{spec.name} by name select * from good_rows"
         ).fetchall()
-        con.execute(f"insert into {REJECTS_TABLE} by name select * from reject_rows").fetchall()
+        ledger.replace_rejected_rows(con, paths, reject_rows)
         entries = [
             _ManifestEntry(p.file, p.digest, result, extra_columns=tuple(p.extra_columns))
             for p, result in zip(batch, results, strict=True)
@@ -606,25 +484,6 @@ class _ManifestEntry:
     extra_columns: tuple[str, ...] = ()
 
 
-_MANIFEST_SCHEMA = {
-    "source": pl.String,
-    "file_path": pl.String,
-    "checksum": pl.String,
-    "size_bytes": pl.Int64,
-    "modified_ns": pl.Int64,
-    "file_format": pl.String,
-    "status": pl.String,
-    "error_reason": pl.String,
-    "error": pl.String,
-    "rows_read": pl.Int64,
-    "rows_loaded": pl.Int64,
-    "rows_rejected": pl.Int64,
-    "extra_columns": pl.List(pl.String),
-    "ingested_at": pl.Datetime("us"),
-    "run_id": pl.String,
-}
-
-
 def _record(
     con: duckdb.DuckDBPyConnection,
     entries: list[_ManifestEntry],
@@ -632,66 +491,36 @@ def _record(
     run_id: str | None,
 ) -> None:
     """Write the manifest rows of files, in one statement (one per file costs 3 ms each)."""
-    manifest_rows = pl.DataFrame(  # noqa: F841 (read by DuckDB)
-        [
-            (
-                e.file.source,
-                e.file.relative_path,
-                e.digest,
-                e.file.size_bytes,
-                e.file.modified_ns,
-                e.file.format + (".gz" if e.file.compressed else ""),
-                e.result.status,
-                e.error_reason,
-                e.result.error,
-                e.result.rows_read,
-                e.result.rows_loaded,
-                e.result.rows_rejected,
-                list(e.extra_columns),
-                loaded_at,
-                run_id,
-            )
-            for e in entries
-        ],
-        schema=_MANIFEST_SCHEMA,
-        orient="row",
+    ledger.record_files(
+        con,
+        pl.DataFrame(
+            [
+                (
+                    e.file.source,
+                    e.file.relative_path,
+                    e.digest,
+                    e.file.size_bytes,
+                    e.file.modified_ns,
+                    e.file.format + (".gz" if e.file.compressed else ""),
+                    e.result.status,
+                    e.error_reason,
+                    e.result.error,
+                    e.result.rows_read,
+                    e.result.rows_loaded,
+                    e.result.rows_rejected,
+                    list(e.extra_columns),
+                    loaded_at,
+                    run_id,
+                )
+                for e in entries
+            ],
+            schema=ledger.MANIFEST_SCHEMA,
+            orient="row",
+        ),
     )
-    con.execute(f"insert or replace into {MANIFEST_TABLE} select * from manifest_rows").fetchall()
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
-    """Files of ``source`` whose counts do not add up, or disagree with the tables.
-
-    Checks, for every file in the manifest: rows read = loaded + rejected; for a loaded
-    file, the rows really in ``raw.<source>`` and in ``raw.rejected_rows`` equal the
-    manifest's counts. Returns one line per problem; empty when all is consistent.
-    """
-    rows = con.execute(
-        f"""
-        with in_raw as (
-            select {FILE_PATH_COLUMN} as file_path, count(*) as n
-            from {RAW_SCHEMA}.{source} group by 1
-        ),
-        in_rejects as (
-            select file_path, count(*) as n from {REJECTS_TABLE} where source = ? group by 1
-        )
-        select m.file_path, m.status, m.rows_read, m.rows_loaded, m.rows_rejected,
-               coalesce(r.n, 0), coalesce(j.n, 0)
-        from {MANIFEST_TABLE} as m
-        left join in_raw as r on r.file_path = m.file_path
-        left join in_rejects as j on j.file_path = m.file_path
-        where m.source = ?
-        order by m.file_path
-        """,
-        [source, source],
-    ).fetchall()
-    problems = []
-    for path, status, read, loaded, rejected, in_raw, in_rejects in rows:
-        if read != loaded + rejected:
-            problems.append(f"{path}: {read} read != {loaded} loaded + {rejected} rejected")
-        if status == LOADED and (in_raw, in_rejects) != (loaded, rejected):
-            problems.append(
-                f"{path}: manifest says {loaded} loaded / {rejected} rejected, "
-                f"tables hold {in_raw} / {in_rejects}"
-            )
-    return problems
+    """Files of ``source`` whose counts do not add up, or disagree with the tables (see
+    :func:`orchestration.ledger.reconcile`); empty when all is consistent."""
+    return ledger.reconcile(con, source, f"{RAW_SCHEMA}.{source}", FILE_PATH_COLUMN)

@@ -28,7 +28,7 @@ _NUMBER_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 REJECT_REASON = "_reject_reason"
 REJECT_COLUMN = "_reject_column"
 
-# Reason codes recorded in raw.rejected_rows (and injected by the sample generator).
+# Reason codes recorded in meta.rejected_rows (and injected by the sample generator).
 EMPTY_KEY = "empty_key"
 MISSING_REQUIRED_VALUE = "missing_required_value"
 BAD_TIMESTAMP = "bad_timestamp"

@@ -774,7 +774,8 @@ def render_page(data: ReportData, min_anonymity_n: int, *, generated_at: dt.date
         *body,
         "</main>",
         "<footer>Every number is read from the published warehouse (marts.kpi_scorecard); "
-        "definitions in spec/metrics.md. Weekly trends use ISO weeks starting Monday; the first "
+        "every KPI is defined in the KPI catalogue, docs/metrics.md in the CX Warehouse "
+        "repository. Weekly trends use ISO weeks starting Monday; the first "
         "and last weeks may be partial. Generated "
         f"{generated_at:%Y-%m-%d %H:%M} UTC.</footer>",
         f"<script>{RENDER_CHECK}</script>",

@@ -15,7 +15,7 @@ import polars as pl
 
 from orchestration.sample_exports.formats import text
 
-# Reason codes shared with the ingestion (raw.rejected_rows.reason) and data quality.
+# Reason codes shared with the ingestion (meta.rejected_rows.reason) and data quality.
 BAD_TIMESTAMP = "bad_timestamp"
 BAD_NUMBER = "bad_number"
 NEGATIVE_DURATION = "negative_duration"

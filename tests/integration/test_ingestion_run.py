@@ -11,7 +11,7 @@ def test_every_generated_row_is_read_and_loaded_or_rejected(sample_build):
         (source, (read, loaded, rejected))
         for source, read, loaded, rejected in deployment.query(
             "select source, sum(rows_read), sum(rows_loaded), sum(rows_rejected) "
-            "from raw.ingest_manifest group by source"
+            "from meta.ingest_manifest group by source"
         )
     )
     assert set(manifest) == set(SOURCES)
@@ -26,12 +26,12 @@ def test_every_generated_row_is_read_and_loaded_or_rejected(sample_build):
 def test_rejects_match_the_bad_input_the_generator_wrote(sample_build):
     deployment, summary = sample_build
     rejected = dict(
-        deployment.query("select reason, count(*) from raw.rejected_rows group by reason")
+        deployment.query("select reason, count(*) from meta.rejected_rows group by reason")
     )
     injected = {k: v for k, v in summary.bad_rows_by_reason.items() if k in PARSE_REASONS}
     assert rejected == injected
     file_rejects = deployment.query(
-        "select file_path, error_reason, rows_rejected from raw.ingest_manifest "
+        "select file_path, error_reason, rows_rejected from meta.ingest_manifest "
         "where status = 'rejected'"
     )
     assert [reason for _, reason, _ in file_rejects] == ["missing_required_column"]
@@ -40,7 +40,7 @@ def test_rejects_match_the_bad_input_the_generator_wrote(sample_build):
 
 def test_second_run_changes_nothing(sample_build):
     deployment, _ = sample_build
-    tables = [*(f"raw.{s}" for s in SOURCES), "raw.rejected_rows", "raw.ingest_manifest"]
+    tables = [*(f"raw.{s}" for s in SOURCES), "meta.rejected_rows", "meta.ingest_manifest"]
     before = {t: deployment.query(f"select * from {t} order by all") for t in tables}
     result = deployment.cxw("run")
     assert "cxw run: done" in result.stdout

@@ -5,11 +5,10 @@ One GX context serves the whole module (the runner caches it per process).
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-import time
+import threading
 from datetime import date
 
 import numpy as np
@@ -17,11 +16,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from data_quality import runner, workers
+from data_quality import runner
 from data_quality.config import PlausibleWindow, QualityConfig
-from data_quality.data_docs import build_data_docs
 from data_quality.definitions import SuiteDefinition
-from data_quality.runner import SuiteOutcome, validate_frame, validate_frames
+from data_quality.runner import SuiteOutcome, validate_chunks, validate_frame, validate_frames
 from data_quality.scales import (
     EMPTY_SCORE,
     NOT_AN_INTEGER,
@@ -29,10 +27,10 @@ from data_quality.scales import (
     invalid_score_reasons,
     score_scales,
 )
-from data_quality.suites import SUITES, all_suites, suite_for
+from data_quality.suites import SUITES, VALIDATED_SOURCES, all_suites, suite_for
+from data_quality.suites._raw_contract import MAX_DURATION_SECONDS
 from data_quality.suites.kpi_metrics import KPI_CATALOGUE, LEVELS
-from data_quality.workers import DocsRequest, ValidationWorkerError, ValidationWorkers
-from orchestration.landing.contract import SOURCES
+from orchestration.landing.contract import LINEAGE_COLUMNS, SOURCES, Kind
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 WINDOW = PlausibleWindow(earliest=date(2000, 1, 1), latest=date(2027, 1, 1))
@@ -154,10 +152,14 @@ def test_clean_surveys_pass_every_expectation(config):
 def test_gx_does_not_fingerprint_the_frame(config):
     """GX's md5 of every pandas batch cost about 30% of a validation; the runner turns it
     off (pandas_execution_engine.HASH_THRESHOLD), and this notices if GX renames it."""
-    outcome = validate_frame(surveys(clean_surveys()), raw_surveys(config))
-    markers = outcome.gx_result.meta["batch_markers"]
-    assert markers.get("ge_load_time")  # the batch markers are there, without the md5
-    assert "pandas_data_fingerprint" not in markers
+    validate_frame(surveys(clean_surveys()), raw_surveys(config))
+    batch = runner._batch_definition().get_batch(batch_parameters={"dataframe": surveys([])})
+    try:
+        markers = batch.batch_markers
+        assert markers.get("ge_load_time")  # the batch markers are there, without the md5
+        assert "pandas_data_fingerprint" not in markers
+    finally:
+        runner._forget_batch(batch)
 
 
 def raw_surveys(config: QualityConfig) -> SuiteDefinition:
@@ -263,12 +265,51 @@ def test_unanswered_invitations_are_not_scored(config):
     assert outcome.outcome("score_on_scale__csat").details["element_count"] == 0
 
 
-def test_unknown_survey_type_blocks(config):
+def test_what_the_parser_guarantees_is_not_validated_again(config):
+    """Required values, enumerations, negative durations and the lineage columns are the
+    loader's (orchestration.landing.parsing rejects such rows): no suite names them."""
+    for source in VALIDATED_SOURCES:
+        suite = suite_for(f"raw_{source}", config)
+        spec = SOURCES[source]
+        names = {e.name for e in suite.expectations}
+        assert not {n for n in names if n.endswith(("_not_null", "_in_set", "_not_negative"))}
+        assert {"columns_present", "lineage_unique"}.isdisjoint(names)
+        lineage = {name for name, _ in LINEAGE_COLUMNS}
+        assert lineage.isdisjoint(suite.columns)
+        assert set(suite.columns) <= set(spec.column_names)
+        for e in suite.expectations:
+            if e.expectation == "ExpectColumnValuesToBeInSet":
+                assert spec.column(e.kwargs["column"]).kind is not Kind.ENUM, e.name
+    # a survey type the parser would have rejected is not this suite's business
     rows = clean_surveys()
     rows[0] = ("nss", "5")
-    outcome = validate_frame(surveys(rows), raw_surveys(config))
-    assert [o.name for o in outcome.failed_blocking] == ["survey_type_in_set"]
-    assert outcome.outcome("survey_type_in_set").examples == ["nss"]
+    assert validate_frame(surveys(rows), raw_surveys(config)).success
+
+
+def test_each_suite_reads_only_the_columns_it_needs(config):
+    suites = all_suites(config)
+    assert suites["raw_surveys"].columns == ("survey_type", "sent_at", "responded_at", "score")
+    assert suites["raw_employee_surveys"].columns == ("survey_date", "esat_score", "enps_score")
+    assert suites["raw_tickets"].columns == ("created_at", "first_response_at", "solved_at")
+    assert suites["raw_calls"].columns == (
+        "offered_at",
+        "ended_at",
+        "answered_at",
+        "talk_seconds",
+        "hold_seconds",
+        "acw_seconds",
+    )
+    assert suites["kpi_metrics"].columns[:5] == (
+        "period_grain",
+        "period_start",
+        "level",
+        "entity_id",
+        "metric",
+    )
+    assert len(suites["kpi_metrics"].columns) == 12
+    # a suite validates its columns alone, as the orchestration reads them
+    frame = surveys(clean_surveys())[list(suites["raw_surveys"].columns)]
+    assert failed(validate_frame(frame, suites["raw_surveys"])) == set()
 
 
 # --- raw.employee_surveys ---------------------------------------------------------------
@@ -354,23 +395,25 @@ def test_a_call_ending_before_it_was_offered_fails(config):
     assert [o.name for o in outcome.failed_blocking] == ["ended_at_not_before_offered_at__systemic"]
 
 
-def test_contract_violations_of_calls_block(config):
+def test_implausible_call_values_warn_then_block_when_systemic(config):
     frame = calls(10)
-    frame.loc[0, "talk_seconds"] = -1.0
-    frame.loc[1, "direction"] = "sideways"
-    frame.loc[2, "call_id"] = None
-    frame.loc[3, "offered_at"] = pd.Timestamp("1970-01-01")  # also ended/answered before it...
-    frame = frame.drop(columns=["wrap_code"])
+    frame.loc[0, "talk_seconds"] = MAX_DURATION_SECONDS + 1.0  # more than a day
+    frame.loc[3, "offered_at"] = pd.Timestamp("1970-01-01")
     outcome = validate_frame(frame, suite_for("raw_calls", config))
-    assert {o.name for o in outcome.failed_blocking} == {
-        "columns_present",
-        "talk_seconds_not_negative",
-        "direction_in_set",
-        "call_id_not_null",
-    }  # one implausible offered_at of 10 is 10%, but a single row only warns:
+    assert outcome.success  # one row of 10 is 10%, but a single row only warns
+    assert failed(outcome) == {
+        "talk_seconds_plausible",
+        "offered_at_plausible",
+    }
     assert outcome.outcome("offered_at_plausible__systemic").details["below_block_minimum"] == 10
-    assert outcome.outcome("columns_present").examples == ["wrap_code"]
     assert outcome.outcome("offered_at_plausible").examples == ["1970-01-01T00:00:00"]
+    assert outcome.outcome("talk_seconds_plausible").examples == [86401.0]
+
+    frame = calls(100)  # a vendor exporting milliseconds: every call blocks
+    frame["talk_seconds"] = 200_000.0
+    outcome = validate_frame(frame, suite_for("raw_calls", config))
+    assert [o.name for o in outcome.failed_blocking] == ["talk_seconds_plausible__systemic"]
+    assert outcome.outcome("talk_seconds_plausible__systemic").unexpected_count == 100
 
 
 def test_a_reply_before_ticket_creation_only_warns(config):
@@ -551,9 +594,11 @@ def test_an_empty_frame_passes(config, table):
     assert len(outcome.outcomes) == len(suite_for(table, config).expectations)
 
 
-def test_registry_has_a_suite_per_raw_source_and_kpi_metrics(config):
+def test_registry_has_a_suite_per_validated_source_and_kpi_metrics(config):
     suites = all_suites(config)
-    assert set(suites) == {f"raw_{s}" for s in SOURCES} | {"kpi_metrics"}
+    # clients, sites, teams: the parser checks all there is to check in them
+    assert set(SOURCES) - set(VALIDATED_SOURCES) == {"clients", "sites", "teams"}
+    assert set(suites) == {f"raw_{s}" for s in VALIDATED_SOURCES} | {"kpi_metrics"}
     import great_expectations.expectations as gxe
 
     for table, suite in suites.items():
@@ -562,24 +607,6 @@ def test_registry_has_a_suite_per_raw_source_and_kpi_metrics(config):
         for e in suite.expectations:
             assert re.fullmatch(r"[a-z0-9_]+", e.name), e.name
             assert hasattr(gxe, e.expectation), e.expectation
-
-
-def test_data_docs_are_built_where_the_caller_says(config, tmp_path):
-    outcome = validate_frame(calls(10, ended_before_offered=1), suite_for("raw_calls", config))
-    empty = validate_frame(pd.DataFrame(), suite_for("raw_tickets", config))
-    index = build_data_docs([outcome, empty], tmp_path / "docs", run_name="test_run")
-    assert index == tmp_path / "docs" / "index.html"
-    assert "raw_calls__suite" in index.read_text(encoding="utf-8")
-    pages = list((tmp_path / "docs" / "validations" / "raw_calls__suite").rglob("*.html"))
-    assert len(pages) == 1
-    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", pages[0].read_text(encoding="utf-8")))
-    assert "Expectation Suite: raw_calls__suite" in page
-    assert (
-        "Unsuccessful Expectations 3" in page
-    )  # ended < offered: warning, systemic; ended < answered
-    fetched = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=[\"']https?://", re.I)
-    for html in (tmp_path / "docs").rglob("*.html"):  # the pages open offline: no CDN
-        assert not fetched.search(html.read_text(encoding="utf-8")), html
 
 
 def test_great_expectations_does_not_keep_the_validated_frame(config):
@@ -592,7 +619,7 @@ def test_great_expectations_does_not_keep_the_validated_frame(config):
 def test_importing_data_quality_does_not_import_great_expectations():
     code = (
         "import sys\n"
-        "import data_quality.runner, data_quality.suites, data_quality.data_docs\n"
+        "import data_quality.runner, data_quality.suites, data_quality.results\n"
         "from data_quality.suites import all_suites\n"
         "all_suites()\n"
         "print('great_expectations' in sys.modules)\n"
@@ -637,162 +664,103 @@ def arrow_chunks(frame: pd.DataFrame, size: int) -> list:
     ]
 
 
-@pytest.fixture(scope="module")
-def two_workers():
-    with ValidationWorkers(processes=2) as pool:
-        yield pool
-
-
-def test_worker_processes_give_the_outcome_of_the_whole_frame(config, two_workers, tmp_path):
+def drifted_surveys() -> pd.DataFrame:
     rows = clean_surveys()
     for i in range(12):  # 12 of the answered csat off scale: drift, judged on the totals
         rows[10 * i] = ("csat", str(6 + i % 5))
     rows[7] = ("nps", "11")  # one warning
-    frame = surveys(rows)
+    return surveys(rows)
+
+
+def test_validate_chunks_gives_the_outcome_of_the_whole_table(config):
+    frame = drifted_surveys()
     whole = validate_frame(frame, raw_surveys(config))
-    docs = DocsRequest(str(tmp_path / "docs"), run_name="test_run")
     empty = pa.Table.from_pandas(frame.head(0), preserve_index=False)
-    chunks = [empty, *arrow_chunks(frame, 70)]  # an empty chunk first: not sent
-    outcome, index = two_workers.validate("raw_surveys", config, chunks, docs)
-    assert len(two_workers._workers) == 2  # 5 chunks: the second worker was started
+    chunks = [empty, *arrow_chunks(frame, 70), empty]  # empty chunks are skipped
+    outcome = validate_chunks("raw_surveys", config, iter(chunks))
     assert outcome.rows == whole.rows == 300
     assert outcome.success is whole.success is False
-    assert (
-        failed(outcome)
-        == failed(whole)
-        == {
-            "scale_drift__csat",
-            "score_on_scale__csat",
-            "score_on_scale__nps",
-        }
-    )
+    assert failed(outcome) == {"scale_drift__csat", "score_on_scale__csat", "score_on_scale__nps"}
     assert_same_counts(outcome, whole)
-    csat = outcome.outcome("score_on_scale__csat")
-    assert csat.unexpected_count == 12
+    drift = outcome.outcome("scale_drift__csat")
+    assert (drift.unexpected_count, drift.details["element_count"], drift.details["chunks"]) == (
+        12,
+        110,  # 10 nps answers became csat ones
+        5,
+    )
+    assert drift.unexpected_percent == pytest.approx(100 * 12 / 110)
     # the first 10 off-scale answers in row order: the chunks were merged in their order
-    assert csat.examples == whole.outcome("score_on_scale__csat").examples
-    assert csat.examples == ["6", "7", "8", "9", "10", "6", "7", "8", "9", "10"]
-    assert outcome.gx_result is None  # GX objects stay in the worker
-    assert index == tmp_path / "docs" / "index.html"  # written by the first worker
-    assert "raw_surveys__suite" in index.read_text(encoding="utf-8")
+    assert drift.examples == ["6", "7", "8", "9", "10", "6", "7", "8", "9", "10"]
+    assert outcome.summary().startswith(
+        "raw_surveys__suite on 300 rows: FAILED, blocking: scale_drift__csat: 12 unexpected"
+    )
 
 
-def test_worker_processes_given_no_rows_pass_without_validating(config, two_workers):
-    outcome, index = two_workers.validate("raw_calls", config, [], DocsRequest("unused", "r"))
-    assert (outcome.success, outcome.rows, index) == (True, 0, None)
+def test_validate_chunks_reads_only_the_suites_columns(config):
+    frame = drifted_surveys().assign(unrelated=pd.Series([object()] * 300).astype(str))
+    chunks = arrow_chunks(frame, 1000)
+    assert "unrelated" in chunks[0].column_names and "survey_id" in chunks[0].column_names
+    seen: list[list[str]] = []
+    original = raw_surveys(config)
+
+    def prepare(rows: pd.DataFrame) -> pd.DataFrame:
+        seen.append(list(rows.columns))
+        return original.prepare(rows)
+
+    suite = SuiteDefinition(
+        original.name, original.table, original.expectations, original.columns, prepare
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("data_quality.suites.suite_for", lambda table, config: suite)
+        outcome = validate_chunks("raw_surveys", config, chunks)
+    assert seen == [["survey_type", "sent_at", "responded_at", "score"]]
+    assert (outcome.rows, outcome.outcome("scale_drift__csat").unexpected_count) == (300, 12)
+
+
+def test_validate_chunks_given_no_rows_passes_without_validating(config):
+    outcome = validate_chunks("raw_calls", config, [])
+    assert (outcome.success, outcome.rows) == (True, 0)
     assert {o.details.get("skipped") for o in outcome.outcomes} == {"empty frame"}
+    assert len(outcome.outcomes) == len(suite_for("raw_calls", config).expectations)
 
 
-def test_an_error_in_a_worker_fails_that_validation_only(config, two_workers, tmp_path):
-    (tmp_path / "a_file").write_text("not a folder")
-    unwritable = DocsRequest(str(tmp_path / "a_file" / "docs"), run_name="test_run")
-    chunks = arrow_chunks(surveys(clean_surveys()), 1000)
-    with pytest.raises(ValidationWorkerError, match=r"failed on chunk 0 of raw_surveys:\n"):
-        two_workers.validate("raw_surveys", config, chunks, unwritable)
-    outcome, _ = two_workers.validate("raw_surveys", config, chunks)  # the pool still works
+def test_chunks_are_at_most_a_quarter_million_rows():
+    assert runner.CHUNK_ROWS == 250_000
+
+
+def test_the_background_import_starts_once_and_the_validation_waits_for_it(config, monkeypatch):
+    monkeypatch.setattr(runner, "_background_import", runner._BackgroundImport())
+    runner.import_great_expectations_in_background()
+    thread = runner._background_import.thread
+    runner.import_great_expectations_in_background()  # idempotent: the same thread
+    callers = [
+        threading.Thread(target=runner.import_great_expectations_in_background) for _ in range(4)
+    ]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    assert runner._background_import.thread is thread
+    assert thread.daemon and thread.name == "cxw-import-great-expectations"
+    outcome = validate_chunks("raw_surveys", config, arrow_chunks(surveys(clean_surveys()), 1000))
+    assert not thread.is_alive()  # the validation waited for it
     assert (outcome.success, outcome.rows) == (True, 300)
+    assert runner._background_import.error is None
 
 
-def test_a_worker_that_dies_fails_the_validation_clearly(config):
+def test_an_error_of_the_background_import_surfaces_in_the_first_validation(config, monkeypatch):
+    def broken():
+        raise ImportError("No module named 'great_expectations'")
+
+    monkeypatch.setattr(runner, "_background_import", runner._BackgroundImport())
+    monkeypatch.setattr(runner, "_batch_definition", broken)
+    runner.import_great_expectations_in_background()
+    runner._background_import.thread.join()
     chunks = arrow_chunks(surveys(clean_surveys()), 1000)
-    pool = ValidationWorkers(processes=1)
-    try:
-        pool._workers[0].process.kill()  # e.g. the kernel's OOM killer
-        with pytest.raises(ValidationWorkerError, match=r"validation worker 0 exited with code -9"):
-            pool.validate("raw_surveys", config, chunks)
-        outcome, _ = pool.validate("raw_surveys", config, chunks)  # a new worker took over
-        assert outcome.rows == 300
-        assert [w.number for w in pool._workers] == [1]
-    finally:
-        pool.close()
-    with pytest.raises(ValidationWorkerError, match="closed"):
-        pool.validate("raw_surveys", config, [])
-
-
-def test_a_prestarted_worker_is_taken_over_by_the_run_or_stopped(config):
-    try:
-        workers.prestart(processes=1)
-        pool = ValidationWorkers.started(processes=2)  # what the run's resource does
-        other = ValidationWorkers.started(processes=2)
-        other.close()
-        assert other is not pool  # taken over once
-        assert pool.processes == 2
-        chunks = arrow_chunks(surveys(clean_surveys()), 1000)
-        outcome, _ = pool.validate("raw_surveys", config, chunks)
-        assert (outcome.success, outcome.rows) == (True, 300)
-        pool.close()
-        workers.prestart(processes=1)
-        process = workers._prestarted._workers[0].process
-        workers.discard_prestarted()  # e.g. the run was refused: nothing took it over
-        assert process.poll() is not None
-    finally:
-        workers.discard_prestarted()
-
-
-def test_a_worker_gives_memory_back_only_when_no_request_is_waiting():
-    from data_quality.worker import _request_within
-
-    read_end, write_end = os.pipe()
-    with os.fdopen(read_end, "rb") as requests, os.fdopen(write_end, "wb") as run:
-        assert _request_within(requests, 0.05) is False  # idle: release the memory
-        run.write(b"next request")
-        run.flush()
-        assert _request_within(requests, 0.05) is True  # busy: keep going
-
-
-def test_extra_workers_stop_when_no_validation_comes(config, monkeypatch):
-    monkeypatch.setattr(workers, "EXTRA_WORKER_IDLE_SECONDS", 0.5)
-    chunks = arrow_chunks(surveys(clean_surveys()), 100)  # 3 chunks: the second worker starts
-    with ValidationWorkers(processes=2) as pool:
-        pool.validate("raw_surveys", config, chunks)
-        first, extra = (w.process for w in pool._workers)
-        deadline = time.monotonic() + 30
-        while extra.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert extra.poll() == 0  # stopped (it was idle), gracefully
-        assert [w.process for w in pool._workers] == [first]  # the first one stays
-        outcome, _ = pool.validate("raw_surveys", config, chunks)  # it starts again if needed
-        assert outcome.rows == 300
-        assert len(pool._workers) == 2
-
-
-def test_workers_restarted_after_a_stop_outlive_the_idle_timer(config, monkeypatch):
-    """dbt stops the extra workers at its start and starts them again once kpi_metrics is
-    built: the idle timer of the raw checks must not stop those."""
-    monkeypatch.setattr(workers, "EXTRA_WORKER_IDLE_SECONDS", 0.5)
-    chunks = arrow_chunks(surveys(clean_surveys()), 100)  # 3 chunks: the second worker starts
-    with ValidationWorkers(processes=2) as pool:
-        pool.validate("raw_surveys", config, chunks)  # leaves the idle timer running
-        stopped = pool._workers[1].process
-        pool.stop_extra_workers()  # dbt starts
-        pool.restart_extra_workers()  # kpi_metrics is built
-        restarted = [w.process for w in pool._workers]
-        time.sleep(1.5)  # three times the idle timer
-        assert [w.process for w in pool._workers] == restarted
-        assert all(p.poll() is None for p in restarted)
-        assert stopped.wait(10) is not None  # it exited (killed if it took over 2 s)
-
-
-def test_extra_workers_start_ahead_of_a_large_validation_only(config):
-    with ValidationWorkers(processes=3) as pool:
-        pool.expect_rows(workers.CHUNK_ROWS)  # one chunk: the first worker does
-        pool.restart_extra_workers()  # no extra worker ever ran: nothing to restart
-        assert len(pool._workers) == 1
-        pool.expect_rows(workers.CHUNK_ROWS + 1)  # a source loaded more
-        started = [w.process for w in pool._workers]
-        assert len(started) == 3 and all(p.poll() is None for p in started)
-        pool.expect_rows(10**7)  # nothing missing: nothing started
-        assert [w.process for w in pool._workers] == started
-        outcome, _ = pool.validate(
-            "raw_surveys", config, arrow_chunks(surveys(clean_surveys()), 100)
-        )
-        assert (outcome.success, outcome.rows) == (True, 300)
-        assert [w.process for w in pool._workers] == started  # the same workers did it
-        pool.stop_extra_workers()  # dbt starts (or 10 s without a validation)
-        assert [w.process for w in pool._workers] == started[:1]
-        for stopped in started[1:]:
-            assert stopped.wait(10) is not None  # they exit, waited for in the background
-        pool.restart_extra_workers()  # kpi_metrics is built: this large run's check comes
-        assert len(pool._workers) == 3 and pool._workers[0].process is started[0]
-    pool.start_all()  # closed: stays closed
-    assert pool._workers == []
+    with pytest.raises(RuntimeError, match="importing Great Expectations failed") as raised:
+        validate_chunks("raw_surveys", config, chunks)
+    assert isinstance(raised.value.__cause__, ImportError)
+    with pytest.raises(RuntimeError, match="No module named 'great_expectations'"):
+        validate_frame(surveys(clean_surveys()), raw_surveys(config))  # every time, not once
+    # no rows: nothing to validate, so no GX needed and no error
+    assert validate_chunks("raw_surveys", config, []).success

@@ -89,7 +89,7 @@ def test_column_names_are_trimmed_and_case_insensitive_and_extra_columns_ignored
     _write(landing, "calls/a.csv", header + "\n" + GOOD_CALL + ",whatever\n")
     report = _ingest(con, landing)
     assert report.rows_loaded == 1
-    assert _rows(con, "select extra_columns from raw.ingest_manifest") == [(["brand_new"],)]
+    assert _rows(con, "select extra_columns from meta.ingest_manifest") == [(["brand_new"],)]
 
 
 @pytest.mark.parametrize(
@@ -146,7 +146,7 @@ def test_a_bad_row_is_rejected_alone_with_its_reason(con, tmp_path, row, reason,
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
     rejected = _rows(
         con,
-        "select source, file_path, file_row, reason, column_name, raw_value, raw_record from raw.rejected_rows",
+        "select source, file_path, file_row, reason, column_name, raw_value, raw_record from meta.rejected_rows",
     )
     assert len(rejected) == 1
     source, path, file_row, got_reason, got_column, got_value, record = rejected[0]
@@ -195,7 +195,7 @@ def test_dimension_rows_are_rejected_for_their_own_reasons(
     _write(landing, f"{source}/x.csv", f"{header}\n{row}\n")
     report = _ingest(con, landing, source)
     assert report.rejects_by_reason == {reason: 1}
-    assert _rows(con, "select reason, column_name from raw.rejected_rows") == [(reason, column)]
+    assert _rows(con, "select reason, column_name from meta.rejected_rows") == [(reason, column)]
 
 
 def test_a_line_that_is_not_json_is_rejected_alone(con, tmp_path):
@@ -204,7 +204,7 @@ def test_a_line_that_is_not_json_is_rejected_alone(con, tmp_path):
     _write(landing, "calls/a.jsonl", json.dumps(record) + "\n{not json\n")
     report = _ingest(con, landing)
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
-    assert _rows(con, "select file_row, reason, raw_record from raw.rejected_rows") == [
+    assert _rows(con, "select file_row, reason, raw_record from meta.rejected_rows") == [
         (2, "bad_json", "{not json")
     ]
 
@@ -223,7 +223,7 @@ def test_file_without_a_required_column_is_rejected_whole_others_still_load(con,
     assert (rejected[0].rows_read, rejected[0].rows_loaded, rejected[0].rows_rejected) == (1, 0, 1)
     assert _rows(con, "select call_id from raw.calls") == [("c1",)]
     assert _rows(
-        con, "select file_path, status, error_reason from raw.ingest_manifest order by 1"
+        con, "select file_path, status, error_reason from meta.ingest_manifest order by 1"
     ) == [
         ("calls/a.csv", "rejected", "missing_required_column"),
         ("calls/b.csv", "loaded", None),
@@ -249,8 +249,8 @@ def test_second_run_over_the_same_files_changes_nothing(con, tmp_path):
     _ingest(con, landing, now=dt.datetime(2026, 1, 6, 1, 0))
     before = (
         _rows(con, "select * from raw.calls order by all"),
-        _rows(con, "select * from raw.rejected_rows order by all"),
-        _rows(con, "select * from raw.ingest_manifest order by all"),
+        _rows(con, "select * from meta.rejected_rows order by all"),
+        _rows(con, "select * from meta.ingest_manifest order by all"),
     )
     report = _ingest(con, landing, now=dt.datetime(2026, 1, 7, 1, 0))
     assert (report.files_seen, report.files_unchanged, report.results) == (1, 1, [])
@@ -259,8 +259,8 @@ def test_second_run_over_the_same_files_changes_nothing(con, tmp_path):
     assert report.results == []
     after = (
         _rows(con, "select * from raw.calls order by all"),
-        _rows(con, "select * from raw.rejected_rows order by all"),
-        _rows(con, "select * exclude (modified_ns) from raw.ingest_manifest order by all"),
+        _rows(con, "select * from meta.rejected_rows order by all"),
+        _rows(con, "select * exclude (modified_ns) from meta.ingest_manifest order by all"),
     )
     assert after[:2] == before[:2]
     assert after[2] == [tuple(v for i, v in enumerate(row) if i != 4) for row in before[2]]
@@ -282,8 +282,8 @@ def test_changed_file_is_reingested_and_replaces_its_rows(con, tmp_path):
         ("c1", 300.0, dt.datetime(2026, 1, 7, 1, 0)),
         ("c2", None, dt.datetime(2026, 1, 7, 1, 0)),
     ]
-    assert _rows(con, "select count(*) from raw.rejected_rows") == [(0,)]
-    assert _rows(con, "select rows_read, rows_loaded, rows_rejected from raw.ingest_manifest") == [
+    assert _rows(con, "select count(*) from meta.rejected_rows") == [(0,)]
+    assert _rows(con, "select rows_read, rows_loaded, rows_rejected from meta.ingest_manifest") == [
         (2, 2, 0)
     ]
 
@@ -336,7 +336,7 @@ def test_a_row_with_the_wrong_number_of_fields_is_rejected_alone(con, tmp_path):
     _write(landing, "calls/a.csv", f"{CALLS_HEADER}\n{GOOD_CALL}\n{ragged}\n\n")
     report = _ingest(con, landing)
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (2, 1, 1)
-    assert _rows(con, "select file_row, reason from raw.rejected_rows") == [(2, "bad_csv_row")]
+    assert _rows(con, "select file_row, reason from meta.rejected_rows") == [(2, "bad_csv_row")]
     assert reconcile(con, "calls") == []
 
 
@@ -353,7 +353,7 @@ def test_a_malformed_csv_error_never_quotes_the_data(con, tmp_path):
     _write(landing, "customers/a.csv", f'{header}\nk1,acme,2026-01-01,"Jane Doe,jane@example.com\n')
     report = _ingest(con, landing, "customers")
     errors = " ".join(str(r.error) for r in report.results) + " ".join(
-        str(v) for (v,) in _rows(con, "select error from raw.ingest_manifest")
+        str(v) for (v,) in _rows(con, "select error from meta.ingest_manifest")
     )
     assert "jane" not in errors.lower()
 

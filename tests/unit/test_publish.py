@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from orchestration.publish import (
+from orchestration.assets.publish import (
     IncrementalTable,
     PublishRefused,
     _in_month,
@@ -141,8 +141,8 @@ def test_a_reader_holding_the_published_file_neither_blocks_nor_sees_a_half_stat
 def test_records_the_fingerprint_the_dbt_step_built_with(settings, tmp_path):
     """An edit of the dbt project between the dbt step and the publish is not taken as
     built: the publish records the fingerprint of the last dbt build, not of the files."""
+    from orchestration.assets.transform import record_transform
     from orchestration.landing.loader import ensure_raw_tables
-    from orchestration.transform import record_transform
 
     _build(settings, "create table marts.kpi_metrics as select 'nps' as metric, 42.0 as value")
     record_transform(settings, "fingerprint-of-an-older-build", run_id="run-0")
@@ -152,7 +152,7 @@ def test_records_the_fingerprint_the_dbt_step_built_with(settings, tmp_path):
     try:
         ensure_raw_tables(con, [])
         rows = con.execute(
-            "select run_id, transform_fingerprint from raw.publish_history"
+            "select run_id, transform_fingerprint from meta.publish_history"
         ).fetchall()
     finally:
         con.close()
@@ -256,7 +256,7 @@ def test_a_night_publishes_only_the_fact_rows_written_since_and_their_months(set
 def test_a_published_file_of_another_build_is_replaced_whole(settings):
     _facts_build(settings)
     publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])
-    _night_2(settings, "delete from raw.publish_history")  # e.g. another build database
+    _night_2(settings, "delete from meta.publish_history")  # e.g. another build database
     again = publish_warehouse(settings, run_id="run-2", incremental_tables=[CALLS])
     assert again.method == "full"
     assert again.reason == "the published files are not the last publish of this build database"

@@ -1,4 +1,4 @@
-"""How the raw checks cut the rows still to validate into chunks (orchestration/quality.py)."""
+"""How the checks cut the rows still to validate into chunks (orchestration/assets/quality.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import datetime as dt
 import duckdb
 import pytest
 
-from orchestration import quality
-from orchestration.landing.loader import MANIFEST_TABLE, PUBLISH_HISTORY_TABLE, ensure_raw_tables
+from orchestration import ledger
+from orchestration.assets import quality
+from orchestration.ledger import INGEST_MANIFEST, PUBLISH_HISTORY, ensure_ledger
 
 PUBLISHED_AT = dt.datetime(2026, 3, 2, 3, 0)
 
@@ -18,14 +19,15 @@ def con():
     """raw.calls reduced to its lineage, 6 files: 5 ingested since the last publish (rows
     3, 4, 2, 5, 1) and one published before, whose path sorts among them."""
     con = duckdb.connect()
-    ensure_raw_tables(con, [])
+    ensure_ledger(con)
+    con.execute("create schema raw")
     con.execute("create table raw.calls (_file_path varchar, _file_row bigint)")
-    con.execute(f"insert into {PUBLISH_HISTORY_TABLE} (published_at) values (?)", [PUBLISHED_AT])
+    con.execute(f"insert into {PUBLISH_HISTORY} (published_at) values (?)", [PUBLISHED_AT])
     files = [("a", 3), ("b", 4), ("c", 2), ("d", 5), ("e", 1), ("b_published", 7)]
     for path, rows in files:
         ingested = PUBLISHED_AT + dt.timedelta(hours=-1 if path == "b_published" else 20)
         con.execute(
-            f"insert into {MANIFEST_TABLE} (source, file_path, checksum, size_bytes, "
+            f"insert into {INGEST_MANIFEST} (source, file_path, checksum, size_bytes, "
             "modified_ns, file_format, status, rows_read, rows_loaded, rows_rejected, "
             "ingested_at) values ('calls', ?, 'x', 1, 1, 'csv', 'loaded', ?, ?, 0, ?)",
             [path, rows, rows, ingested],
@@ -51,7 +53,7 @@ def test_chunks_hold_whole_unpublished_files_up_to_the_chunk_size(con, monkeypat
 
 def test_no_unpublished_file_gives_no_chunk(con):
     con.execute(
-        f"insert into {PUBLISH_HISTORY_TABLE} (published_at) values (?)",
+        f"insert into {PUBLISH_HISTORY} (published_at) values (?)",
         [PUBLISHED_AT + dt.timedelta(days=1)],
     )
     assert list(quality._new_rows_in_chunks("calls")(con)) == []
@@ -63,17 +65,17 @@ def kpi_con():
     6 as they are, 1 with another value (day 7), and 1 row no longer built (day 99)."""
     con = duckdb.connect()
     con.execute("create schema marts")
-    con.execute("create schema raw")
+    ensure_ledger(con)
     columns = "period_grain varchar, period_start date, level varchar, entity_id varchar, "
     columns += "metric varchar, value double"
     con.execute(f"create table marts.kpi_metrics ({columns})")
-    con.execute(f"create table {quality.PUBLISHED_KPI_METRICS_TABLE} ({columns})")
+    con.execute(f"create table {ledger.PUBLISHED_KPI_METRICS} ({columns})")
     con.execute(
         "insert into marts.kpi_metrics select 'day', date '2026-03-01' + day::int, 'all', "
         "'all', 'nps', day from range(10) as days(day)"
     )
     con.execute(
-        f"insert into {quality.PUBLISHED_KPI_METRICS_TABLE} select * from marts.kpi_metrics "
+        f"insert into {ledger.PUBLISHED_KPI_METRICS} select * from marts.kpi_metrics "
         "where period_start < date '2026-03-07' union all "
         "select 'day', date '2026-03-08', 'all', 'all', 'nps', -1 union all "
         "select 'day', date '2026-03-01' + 99, 'all', 'all', 'nps', 99"
@@ -105,15 +107,13 @@ def test_kpi_chunks_hold_each_changed_row_once(kpi_con, monkeypatch):
 
 def test_kpi_chunks_hold_every_row_when_the_published_columns_differ(kpi_con, monkeypatch):
     monkeypatch.setattr(quality, "CHUNK_ROWS", 4)
-    kpi_con.execute(f"alter table {quality.PUBLISHED_KPI_METRICS_TABLE} drop column value")
+    kpi_con.execute(f"alter table {ledger.PUBLISHED_KPI_METRICS} drop column value")
     chunks = _kpi_chunks(kpi_con)
     assert len(chunks) == 3  # 10 rows, up to 4 per chunk
     assert sorted(row[5] for chunk in chunks for row in chunk) == [float(d) for d in range(10)]
 
 
 def test_no_changed_kpi_row_gives_no_chunk(kpi_con):
-    kpi_con.execute(f"delete from {quality.PUBLISHED_KPI_METRICS_TABLE}")
-    kpi_con.execute(
-        f"insert into {quality.PUBLISHED_KPI_METRICS_TABLE} select * from marts.kpi_metrics"
-    )
+    kpi_con.execute(f"delete from {ledger.PUBLISHED_KPI_METRICS}")
+    kpi_con.execute(f"insert into {ledger.PUBLISHED_KPI_METRICS} select * from marts.kpi_metrics")
     assert _kpi_chunks(kpi_con) == []

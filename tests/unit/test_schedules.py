@@ -4,7 +4,7 @@ import datetime as dt
 
 import dagster as dg
 
-from orchestration.ingestion import _freshness_result
+from orchestration.assets.ingestion import _freshness_result
 from orchestration.schedules import build_landing_sensor, build_nightly_schedule
 from orchestration.settings import load_settings
 

@@ -23,8 +23,6 @@ def test_defaults(tmp_path, monkeypatch):
     assert settings.landing_sensor_enabled is True
     assert settings.freshness_days["calls"] == 2
     assert "clients" not in settings.freshness_days  # dimensions may stay unchanged for months
-    assert settings.validation_processes == 2
-    assert load_settings({"CXW_VALIDATION_PROCESSES": "1"}).validation_processes == 1
 
 
 def test_overrides_reach_the_dbt_vars():
@@ -79,8 +77,8 @@ def test_overrides_reach_the_dbt_vars():
             "CXW_DUCKDB_MEMORY_LIMIT must be a size such as 2GB or 512MiB, got 'lots'",
         ),
         (
-            {"CXW_VALIDATION_PROCESSES": "0"},
-            "CXW_VALIDATION_PROCESSES must be a positive whole number, got '0'",
+            {"CXW_DUCKDB_THREADS": "0"},
+            "CXW_DUCKDB_THREADS must be a positive whole number, got '0'",
         ),
         ({"CXW_NIGHTLY_CRON": "daily"}, "CXW_NIGHTLY_CRON must be a 5-field cron expression"),
         ({"CXW_NIGHTLY_TIMEZONE": "Lagos"}, "CXW_NIGHTLY_TIMEZONE: unknown IANA time zone 'Lagos'"),

@@ -7,15 +7,15 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.landing.loader import ensure_raw_tables
-from orchestration.settings import DBT_PROJECT_DIR, load_settings
-from orchestration.transform import (
+from orchestration.assets.transform import (
     FULL_REFRESH,
     INCREMENTAL,
     SKIP,
     plan_transform,
     transform_fingerprint,
 )
+from orchestration.landing.loader import ensure_raw_tables
+from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 PUBLISHED_AT = dt.datetime(2026, 3, 10, 2, 0)
 
@@ -36,12 +36,12 @@ def _build_db(settings, *, published_fingerprint=None, file_ingested_at=None):
     ensure_raw_tables(con, [])
     if published_fingerprint is not None:
         con.execute(
-            "insert into raw.publish_history values (?, 'run-1', ?)",
+            "insert into meta.publish_history values (?, 'run-1', ?)",
             [PUBLISHED_AT, published_fingerprint],
         ).fetchall()
     if file_ingested_at is not None:
         con.execute(
-            "insert into raw.ingest_manifest values ('calls', 'calls/c.csv', 'abc', 1, 1, "
+            "insert into meta.ingest_manifest values ('calls', 'calls/c.csv', 'abc', 1, 1, "
             "'csv', 'loaded', null, null, 1, 1, 0, [], ?, 'run-2')",
             [file_ingested_at],
         ).fetchall()

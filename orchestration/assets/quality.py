@@ -6,38 +6,30 @@ not blocking). Each validates only what is new in the run:
 
 * a raw source: the rows of the files ingested since the last publish (this night's, and
   any earlier night's that a failed check kept from being published);
-* ``kpi_metrics``: the rows that differ from the last published ones (the publish step
-  keeps a copy of what it published in the build database).
+* ``kpi_metrics``: the rows that differ from the last published ones (the run ledger
+  keeps a copy of what was published).
 
 The failed expectations, with unexpected counts and example values, are in the checks'
-metadata; GX data docs of the run are written under ``CXW_DATA_DOCS_DIR``.
-
-The checks read the rows here and GX validates them in worker processes (the resource
-``validation``, see ``data_quality.workers``): GX is imported there while the run
-ingests, and a large validation uses every core.
+metadata and on the quality page (``CXW_DATA_DOCS_DIR``/index.html), which shows each
+suite's last result. GX runs in this process, on chunks of rows read from DuckDB.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from data_quality.config import QualityConfig
-from data_quality.runner import SuiteOutcome
+from data_quality.results import record_outcome
+from data_quality.runner import CHUNK_ROWS, SuiteOutcome, validate_chunks
+from data_quality.suites import VALIDATED_SOURCES, suite_for
 from data_quality.suites.kpi_metrics import KEY as KPI_KEY
-from data_quality.workers import CHUNK_ROWS, DocsRequest
-from orchestration.ingestion import raw_asset_key
-from orchestration.landing.contract import FILE_PATH_COLUMN, RAW_SCHEMA, SOURCES
-from orchestration.landing.loader import (
-    MANIFEST_TABLE,
-    PENDING_FILES_SQL,
-    PUBLISHED_KPI_METRICS_TABLE,
-    rows_of_files,
-)
+from orchestration import ledger
+from orchestration.landing.contract import FILE_PATH_COLUMN, RAW_SCHEMA
+from orchestration.names import KPI_METRICS_MODEL, raw_asset_key
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
-from orchestration.validation import ValidationWorkersResource
 from orchestration.warehouse import connect
 
 # A function of a build-database connection yielding (sql, params), one query per chunk.
@@ -45,7 +37,6 @@ ChunkQueries = Callable[[Any], Iterator[tuple[str, list]]]
 
 EXPECTATIONS_CHECK = "expectations"
 WARNINGS_CHECK = "expectation_warnings"
-KPI_METRICS_MODEL = "kpi_metrics"  # the contract table of metrics.md
 # The kpi_metrics rows a check validates: a temporary table of its connection.
 _CHANGED_KPI_ROWS = "cxw_changed_kpi_rows"
 _KEY_HASH = "cxw_key_hash"
@@ -59,7 +50,7 @@ def _quality_config(settings: Settings) -> QualityConfig:
     )
 
 
-def _check_results(outcome: SuiteOutcome, docs: str | None) -> Iterator[dg.AssetCheckResult]:
+def _check_results(outcome: SuiteOutcome, page: str) -> Iterator[dg.AssetCheckResult]:
     def described(outcomes) -> dict:
         return {
             o.name: {
@@ -72,9 +63,11 @@ def _check_results(outcome: SuiteOutcome, docs: str | None) -> Iterator[dg.Asset
             for o in outcomes
         }
 
-    common = {"suite": outcome.suite_name, "rows_validated": outcome.rows}
-    if docs:
-        common["data_docs"] = dg.MetadataValue.path(docs)
+    common = {
+        "suite": outcome.suite_name,
+        "rows_validated": outcome.rows,
+        "quality_page": dg.MetadataValue.path(page),
+    }
     yield dg.AssetCheckResult(
         check_name=EXPECTATIONS_CHECK,
         passed=not outcome.failed_blocking,
@@ -94,7 +87,6 @@ def _validate(
     context: dg.AssetCheckExecutionContext,
     table: str,
     chunk_queries: ChunkQueries,
-    validation: ValidationWorkersResource,
 ) -> Iterator[dg.AssetCheckResult]:
     """Run the suite over the chunks the queries read from the build database."""
     settings = load_settings()
@@ -102,19 +94,14 @@ def _validate(
         exclusive_build(settings, f"checks of {table}"),
         connect(settings.build_path, settings) as con,
     ):
+        ledger.ensure_ledger(con)
         chunks = (
             con.sql(sql, params=params).to_arrow_table() for sql, params in chunk_queries(con)
         )
-        outcome, docs = validation.workers.validate(
-            table,
-            _quality_config(settings),
-            chunks,
-            DocsRequest(str(settings.data_docs_dir), run_name=context.run.run_id),
-        )
+        outcome = validate_chunks(table, _quality_config(settings), chunks)
+    page = record_outcome(outcome, settings.data_docs_dir, run_id=context.run.run_id)
     context.log.info(outcome.summary())
-    if docs is not None:
-        context.log.info(f"GX data docs: {docs}")
-    yield from _check_results(outcome, None if docs is None else str(docs))
+    yield from _check_results(outcome, str(page))
 
 
 def _specs(asset_key: dg.AssetKey, what: str) -> list[dg.AssetCheckSpec]:
@@ -134,21 +121,19 @@ def _specs(asset_key: dg.AssetKey, what: str) -> list[dg.AssetCheckSpec]:
     ]
 
 
-def _new_rows_in_chunks(source: str) -> ChunkQueries:
-    """The rows still to be validated, whole files per chunk (file-level keys stay exact)."""
+def _new_rows_in_chunks(source: str, columns: Sequence[str] = ()) -> ChunkQueries:
+    """The rows still to be validated (their ``columns``, all by default), whole files per
+    chunk."""
+    selected = ", ".join(f'"{c}"' for c in columns) or "*"
 
     def queries(con) -> Iterator[tuple[str, list]]:
-        files = con.execute(
-            f"select m.file_path, m.rows_loaded from {MANIFEST_TABLE} as m "
-            f"where m.file_path in ({PENDING_FILES_SQL}) order by m.file_path",
-            [source],
-        ).fetchall()
+        files = ledger.unpublished_files(con, source)
         group: list[str] = []
         rows = 0
         for path, loaded in [*files, (None, 0)]:
             if group and (path is None or rows + loaded > CHUNK_ROWS):
-                in_group, params = rows_of_files(FILE_PATH_COLUMN, group)
-                yield f"select * from {RAW_SCHEMA}.{source} where {in_group}", params
+                in_group, params = ledger.rows_of_files(FILE_PATH_COLUMN, group)
+                yield f"select {selected} from {RAW_SCHEMA}.{source} where {in_group}", params
                 group, rows = [], 0
             if path is not None:
                 group.append(path)
@@ -162,8 +147,10 @@ def build_raw_quality_checks(source: str) -> dg.AssetChecksDefinition:
         specs=_specs(raw_asset_key(source), f"raw_{source}__suite on the unpublished files"),
         name=f"raw_{source}_expectations",
     )
-    def _raw_checks(context: dg.AssetCheckExecutionContext, validation: ValidationWorkersResource):
-        yield from _validate(context, f"raw_{source}", _new_rows_in_chunks(source), validation)
+    def _raw_checks(context: dg.AssetCheckExecutionContext):
+        table = f"raw_{source}"
+        columns = suite_for(table, _quality_config(load_settings())).columns
+        yield from _validate(context, table, _new_rows_in_chunks(source, columns))
 
     return _raw_checks
 
@@ -179,16 +166,14 @@ def _changed_kpi_rows_in_chunks() -> ChunkQueries:
 
     def queries(con) -> Iterator[tuple[str, list]]:
         table = f"marts.{KPI_METRICS_MODEL}"
-        columns = {
-            relation: con.execute(
-                "select list(column_name order by ordinal_position) from information_schema.columns "
-                "where table_schema = ? and table_name = ?",
-                list(relation.split(".")),
-            ).fetchall()[0][0]
-            for relation in (table, PUBLISHED_KPI_METRICS_TABLE)
-        }
-        if columns[PUBLISHED_KPI_METRICS_TABLE] == columns[table]:
-            rows = f"select * from {table} except select * from {PUBLISHED_KPI_METRICS_TABLE}"
+        (built_columns,) = con.execute(
+            "select list(column_name order by ordinal_position) from information_schema.columns "
+            "where table_catalog = current_database() and table_schema = 'marts' "
+            "and table_name = ?",
+            [KPI_METRICS_MODEL],
+        ).fetchall()[0]
+        if ledger.published_kpi_metrics_columns(con) == built_columns:
+            rows = f"select * from {table} except select * from {ledger.PUBLISHED_KPI_METRICS}"
         else:
             rows = f"select * from {table}"
         con.execute(
@@ -214,14 +199,14 @@ def build_kpi_quality_checks(transform_assets: dg.AssetsDefinition) -> dg.AssetC
         specs=_specs(kpi_key, "kpi_metrics__suite on the rows that differ from the published ones"),
         name="kpi_metrics_expectations",
     )
-    def _kpi_checks(context: dg.AssetCheckExecutionContext, validation: ValidationWorkersResource):
-        yield from _validate(context, KPI_METRICS_MODEL, _changed_kpi_rows_in_chunks(), validation)
+    def _kpi_checks(context: dg.AssetCheckExecutionContext):
+        yield from _validate(context, KPI_METRICS_MODEL, _changed_kpi_rows_in_chunks())
 
     return _kpi_checks
 
 
 def build_quality_checks(transform_assets: dg.AssetsDefinition) -> list[dg.AssetChecksDefinition]:
     return [
-        *(build_raw_quality_checks(source) for source in SOURCES),
+        *(build_raw_quality_checks(source) for source in VALIDATED_SOURCES),
         build_kpi_quality_checks(transform_assets),
     ]

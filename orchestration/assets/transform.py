@@ -1,6 +1,5 @@
 """Transform assets: the dbt project, every model an asset and every dbt test an asset check."""
 
-import datetime as dt
 import hashlib
 import importlib.metadata
 import json
@@ -13,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DbtCliResource,
@@ -22,18 +20,10 @@ from dagster_dbt import (
 )
 from packaging import version
 
-from orchestration.ingestion import BUILD_DB_POOL
-from orchestration.jobs import NIGHTLY_JOB_NAME
-from orchestration.landing.loader import (
-    FILES_SINCE_PUBLISH_SQL,
-    TRANSFORM_HISTORY_TABLE,
-    ensure_raw_tables,
-    last_publish,
-)
-from orchestration.quality import KPI_METRICS_MODEL
+from orchestration import ledger
+from orchestration.names import BUILD_DB_POOL, NIGHTLY_JOB_NAME
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
-from orchestration.validation import ValidationWorkersResource
 from orchestration.warehouse import connect
 
 # Our own dbt target folder: an analyst's plain `dbt` (target/) never races the nightly run
@@ -124,8 +114,9 @@ def plan_transform(settings: Settings, fingerprint: str) -> TransformPlan:
     if not settings.warehouse_path.exists():
         return TransformPlan(INCREMENTAL, "no published warehouse yet")
     with connect(settings.build_path, settings) as con:
-        last = last_publish(con)
-        (files_since_publish,) = con.execute(FILES_SINCE_PUBLISH_SQL).fetchall()[0]
+        ledger.ensure_ledger(con)
+        last = ledger.last_publish(con)
+        files_since_publish = ledger.files_since_last_publish(con)
     if last is None:
         return TransformPlan(INCREMENTAL, "nothing published from this build database yet")
     _, published_fingerprint = last
@@ -145,20 +136,8 @@ def plan_transform(settings: Settings, fingerprint: str) -> TransformPlan:
 def record_transform(settings: Settings, fingerprint: str, run_id: str | None) -> None:
     """Record a successful dbt build and the fingerprint it was built with."""
     with connect(settings.build_path, settings) as con:
-        ensure_raw_tables(con, [])
-        con.execute(
-            f"insert into {TRANSFORM_HISTORY_TABLE} values (?, ?, ?)",
-            [dt.datetime.now(dt.UTC).replace(tzinfo=None), run_id, fingerprint],
-        ).fetchall()
-
-
-def last_built_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The fingerprint of the last successful dbt build in this build database."""
-    rows = con.execute(
-        f"select transform_fingerprint from {TRANSFORM_HISTORY_TABLE} "
-        "order by built_at desc, rowid desc limit 1"
-    ).fetchall()
-    return rows[0][0] if rows else None
+        ledger.ensure_ledger(con)
+        ledger.record_transform(con, fingerprint, run_id)
 
 
 def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
@@ -168,15 +147,8 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
         dagster_dbt_translator=LayeredDbtTranslator(),
         pool=BUILD_DB_POOL,
     )
-    def cx_warehouse_dbt(
-        context: dg.AssetExecutionContext,
-        dbt: DbtCliResource,
-        validation: ValidationWorkersResource,
-    ):
+    def cx_warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         settings = load_settings()
-        # no validation until kpi_metrics is built: the extra GX workers of the raw checks
-        # would hold their memory (400 MB each) through the start of dbt, its peak
-        validation.workers.stop_extra_workers()
         with exclusive_build(settings, "dbt build"):
             args = dbt_build_args()
             fingerprint = transform_fingerprint(settings)
@@ -187,19 +159,10 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
                     return  # nothing materialized: publish and the mart checks are skipped
                 if plan.action == FULL_REFRESH:
                     args.append("--full-refresh")
-            for event in dbt.cli(args, context=context, target_path=project.target_path).stream():
-                yield event
-                if isinstance(event, dg.Output) and _is_model(context, event, KPI_METRICS_MODEL):
-                    # its checks come next: in a large run, the GX workers stopped while
-                    # dbt ran import GX again during its last tests, not in the checks
-                    validation.workers.restart_extra_workers()
+            yield from dbt.cli(args, context=context, target_path=project.target_path).stream()
             record_transform(settings, fingerprint, context.run.run_id)
 
     return cx_warehouse_dbt
-
-
-def _is_model(context: dg.AssetExecutionContext, output: dg.Output, model: str) -> bool:
-    return context.asset_key_for_output(output.output_name).path[-1] == model
 
 
 class NightlyDbtCliResource(DbtCliResource):
@@ -210,6 +173,9 @@ class NightlyDbtCliResource(DbtCliResource):
     * a ``dbt --version`` subprocess (about 3 s) to learn the version of dbt: the dbt this
       resource runs is the dbt-core installed beside this interpreter
       (``build_dbt_resource``), so the package metadata tells it.
+
+    Both are private methods of dagster-dbt: dagster and dagster-dbt are pinned exactly in
+    pyproject.toml, and tests/unit/test_dbt_resource.py fails when an upgrade changes them.
     """
 
     def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 (dagster-dbt's signature)

@@ -8,47 +8,17 @@ import datetime as dt
 
 import dagster as dg
 
+from orchestration import ledger
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES, SourceSpec
-from orchestration.landing.loader import (
-    LOADED,
-    MANIFEST_TABLE,
-    REJECTED,
-    ingest_source,
-    reconcile,
-)
+from orchestration.landing.loader import ingest_source, reconcile
+from orchestration.names import BUILD_DB_POOL, RAW_GROUP, raw_asset_key
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import load_settings
-from orchestration.validation import ValidationWorkersResource
 from orchestration.warehouse import connect
-
-RAW_GROUP = "raw"
-BUILD_DB_POOL = "duckdb_build"  # every writer of the build database runs in this pool
 
 ROWS_RECONCILE_CHECK = "rows_reconcile"
 REJECTED_FILES_CHECK = "no_rejected_files"
 FRESHNESS_CHECK = "fresh_files"
-
-
-def raw_asset_key(source: str) -> dg.AssetKey:
-    return dg.AssetKey([RAW_SCHEMA, source])
-
-
-def _rejected_files(con, source: str) -> list[tuple[str, str]]:
-    """Files of the source whose current version is rejected whole, with the error."""
-    return con.execute(
-        f"select file_path, error from {MANIFEST_TABLE} "
-        "where source = ? and status = ? order by file_path",
-        [source, REJECTED],
-    ).fetchall()
-
-
-def _last_new_file_at(con, source: str) -> dt.datetime | None:
-    """When a file of the source last brought rows (UTC), or None if never."""
-    return con.execute(
-        f"select max(ingested_at) from {MANIFEST_TABLE} "
-        "where source = ? and status = ? and rows_loaded > 0",
-        [source, LOADED],
-    ).fetchall()[0][0]
 
 
 def _freshness_result(
@@ -118,9 +88,7 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             ),
         ],
     )
-    def _ingest(
-        context: dg.AssetExecutionContext, validation: ValidationWorkersResource
-    ) -> dg.MaterializeResult:
+    def _ingest(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = load_settings()
         with (
             exclusive_build(settings, f"ingestion of {spec.name}"),
@@ -135,12 +103,9 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 now=_run_started_at(context),
                 log=context.log,
             )
-            # the checks of these rows come after the other sources: a large load starts
-            # the extra GX workers now, to import GX while the next sources load
-            validation.workers.expect_rows(report.rows_loaded)
             problems = reconcile(con, spec.name)
-            rejected = _rejected_files(con, spec.name)
-            last_new_file_at = _last_new_file_at(con, spec.name)
+            rejected = ledger.rejected_files(con, spec.name)
+            last_new_file_at = ledger.last_new_file_at(con, spec.name)
             raw_rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{spec.name}").fetchall()[0][
                 0
             ]

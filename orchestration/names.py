@@ -1,0 +1,22 @@
+"""Names the steps of the nightly job share, so that no step imports another."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.landing.contract import RAW_SCHEMA
+
+NIGHTLY_JOB_NAME = "cxw_nightly"
+# Every step that writes the build database runs in this Dagster pool: DuckDB has one
+# writer at a time.
+BUILD_DB_POOL = "duckdb_build"
+RAW_GROUP = "raw"
+# The KPI contract table (docs/metrics.md): the dbt model the kpi checks validate and
+# the ledger keeps a published copy of.
+KPI_METRICS_MODEL = "kpi_metrics"
+PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["published_warehouse"])
+
+
+def raw_asset_key(source: str) -> dg.AssetKey:
+    """The asset of ``raw.<source>``: equal to its dbt source, so the graph is one line."""
+    return dg.AssetKey([RAW_SCHEMA, source])
