@@ -16,6 +16,9 @@ with the median reported, wall time and peak memory (RSS of the whole process tr
 Beside each run it records the time of a fixed CPU task just before it (``probe_seconds``)
 and the shares of the machine's CPU time that were busy and stolen during it.
 
+Each run's output is kept in ``<work-dir>/logs/<scenario>_<n>.log`` (Dagster's step
+timings: where the time goes).
+
 Usage: ``uv run python -m bench.benchmark [--work-dir data/bench] [--repeats 3]
 [--full-repeats 3] [--days 365] [--agents 500] [--only floor full nightly month]``. Writes
 ``<work-dir>/results.json`` and ``results.md``. A full run with the defaults takes about
@@ -99,8 +102,11 @@ def _tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def measure(scenario: str, command: list[str], env: dict[str, str]) -> Measurement:
-    """Run a command; sample the RSS of its whole process tree every 50 ms."""
+def measure(
+    scenario: str, command: list[str], env: dict[str, str], log: Path | None = None
+) -> Measurement:
+    """Run a command; sample the RSS of its whole process tree every 50 ms; keep what it
+    printed in ``log`` (Dagster's step timings are there)."""
     probe = cpu_probe()
     cpu_before = _cpu_times()
     started = time.monotonic()
@@ -117,8 +123,12 @@ def measure(scenario: str, command: list[str], env: dict[str, str]) -> Measureme
     reader.join()
     wall = time.monotonic() - started
     busy, steal = _cpu_shares(cpu_before, _cpu_times())
+    printed = b"".join(output).decode(errors="replace")
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(printed)
     if proc.returncode != 0:
-        tail = b"".join(output).decode(errors="replace")[-3000:]
+        tail = printed[-3000:]
         print(f"{scenario}: exit {proc.returncode}\n{tail}", file=sys.stderr)
     return Measurement(
         scenario, round(wall, 2), round(peak / 2**20, 1), proc.returncode, busy, steal, probe
@@ -132,7 +142,7 @@ def _env(landing: Path, build: Path, warehouse: Path) -> dict[str, str]:
         CXW_BUILD_PATH=str(build),
         CXW_WAREHOUSE_PATH=str(warehouse),
         CXW_PARQUET_DIR=str(build.parent / "warehouse_parquet"),
-        CXW_DATA_DOCS_DIR=str(build.parent / "quality_docs"),
+        CXW_QUALITY_PAGE_DIR=str(build.parent / "quality_docs"),
         CXW_REPORT_PATH=str(build.parent / "kpi_report.html"),
         CXW_LANDING_SENSOR="off",
     )
@@ -291,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     cxw_run = [sys.executable, "-m", "orchestration.cli", "run"]
     runs: dict[str, list[Measurement]] = {}
 
+    logs = work / "logs"
+
+    def log_of(scenario: str) -> Path:
+        return logs / f"{scenario}_{len(runs.get(scenario, [])) + 1}.log"
+
     def record(m: Measurement) -> Measurement:
         runs.setdefault(m.scenario, []).append(m)
         print(
@@ -317,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     def full_run() -> tuple[Measurement, dict[str, str]]:
         """A full build of the year from an empty build database."""
         env = _env(year, fresh_scratch() / "build.duckdb", scratch / "warehouse.duckdb")
-        return record(measure("full_build", cxw_run, env)), env
+        return record(measure("full_build", cxw_run, env, log_of("full_build"))), env
 
     # The floor and the full builds, in pairs (a floor run just before each full build)
     # when both are asked for: the machine's speed drifts by 20% within an hour, and a
@@ -334,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         if before is not None and before.exit_code == full.exit_code == 0:
             paired_ratios.append(full.wall_seconds / before.wall_seconds)
     for _ in range(args.repeats if fulls else 0):
-        record(measure("nightly_no_new_files", cxw_run, env))
+        record(measure("nightly_no_new_files", cxw_run, env, log_of("nightly_no_new_files")))
 
     # One new day on top of the year: build the year less its last day once, keep a copy
     # of that build (build database, published file and its Parquet copy: a night publishes
@@ -343,7 +358,13 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copytree(base, landing, copy_function=os.link)
     env = _env(landing, scratch / "build.duckdb", scratch / "warehouse.duckdb")
     nightly = "nightly" in args.only
-    if nightly and record(measure("base_build_364_days", cxw_run, env)).exit_code == 0:
+    if (
+        nightly
+        and record(
+            measure("base_build_364_days", cxw_run, env, log_of("base_build_364_days"))
+        ).exit_code
+        == 0
+    ):
         shutil.copytree(new_day, landing, copy_function=os.link, dirs_exist_ok=True)
         state = [scratch / "build.duckdb", scratch / "warehouse.duckdb"]
         state.append(scratch / "warehouse_parquet")
@@ -353,12 +374,12 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeats):
             for path, copy in saved.items():
                 _copy(copy, path)
-            record(measure("nightly_one_new_day", cxw_run, env))
+            record(measure("nightly_one_new_day", cxw_run, env, log_of("nightly_one_new_day")))
 
     # The first month alone, for linearity (a year should cost at most 12 months).
     for _ in range(args.full_repeats if "month" in args.only else 0):
         env = _env(month, fresh_scratch() / "build.duckdb", scratch / "warehouse.duckdb")
-        record(measure("full_build_month", cxw_run, env))
+        record(measure("full_build_month", cxw_run, env, log_of("full_build_month")))
     shutil.rmtree(scratch, ignore_errors=True)
 
     summary = {name: _median(ms) for name, ms in runs.items()}

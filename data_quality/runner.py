@@ -299,16 +299,11 @@ class _BackgroundImport:
             self.error = error
 
     def wait(self) -> None:
-        """Wait for the import, if one was started; raise what it failed with."""
+        """Wait for the import, if one was started."""
         with self.lock:
             thread = self.thread
-        if thread is None:
-            return
-        thread.join()
-        if self.error is not None:
-            raise RuntimeError(
-                f"importing Great Expectations failed: {self.error!r}"
-            ) from self.error
+        if thread is not None:
+            thread.join()
 
 
 _background_import = _BackgroundImport()
@@ -322,10 +317,16 @@ def import_great_expectations_in_background() -> None:
 
 
 def _ready_batch_definition() -> Any:
-    """The batch definition, once the background import (if any) is done."""
+    """The batch definition, once the background import (if any) is done. An import that
+    failed in the background is tried again here, in the caller's thread (a module that
+    two threads imported at once may have been seen half loaded); a second failure is
+    raised, with its cause."""
     _background_import.wait()
     with _GX_LOCK:
-        return _batch_definition()
+        try:
+            return _batch_definition()
+        except Exception as error:
+            raise RuntimeError(f"importing Great Expectations failed: {error!r}") from error
 
 
 @cache

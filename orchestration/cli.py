@@ -55,7 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--bad-share", type=_share, default=0.005, help="share of bad rows")
 
     run = commands.add_parser("run", help="run the nightly job now, in this process")
-    run.add_argument("--full-refresh", action="store_true", help="rebuild every model from raw")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="delete the build database and rebuild it from the whole landing zone",
+    )
 
     commands.add_parser("demo", help="sample exports (if none) -> warehouse -> KPI summary")
     return parser

@@ -98,14 +98,24 @@ def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
     }
     for ddl in _TABLES_DDL:
         con.execute(ddl).fetchall()
-    for name in sorted(old):
-        if name == "published_kpi_metrics":
-            con.execute(
-                f"create or replace table {PUBLISHED_KPI_METRICS} as select * from raw.{name}"
-            ).fetchall()
-        else:
-            con.execute(f"insert into {META_SCHEMA}.{name} by name select * from raw.{name}")
-        con.execute(f"drop table raw.{name}").fetchall()
+    if not old:
+        return
+    con.execute("begin transaction").fetchall()  # all moved, or nothing
+    try:
+        for name in sorted(old):
+            if name == "published_kpi_metrics":
+                con.execute(
+                    f"create or replace table {PUBLISHED_KPI_METRICS} as select * from raw.{name}"
+                ).fetchall()
+            else:
+                con.execute(
+                    f"insert into {META_SCHEMA}.{name} by name select * from raw.{name}"
+                ).fetchall()
+            con.execute(f"drop table raw.{name}").fetchall()
+        con.execute("commit").fetchall()
+    except BaseException:
+        con.execute("rollback").fetchall()
+        raise
 
 
 def _now() -> dt.datetime:

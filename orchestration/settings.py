@@ -20,7 +20,9 @@ CXW_MAX_INVALID_SHARE          share of one survey type's new responses    ``0.0
                                invalid above which the publish is blocked
 CXW_MIN_BLOCKING_ROWS          fewer invalid rows than this only warn,     ``10``
                                whatever their share
-CXW_DATA_DOCS_DIR              the quality page: each suite's last result  ``data/quality_docs``
+CXW_QUALITY_PAGE_DIR           the quality page: each suite's last result  ``data/quality_docs``
+                               (``CXW_DATA_DOCS_DIR``, its earlier name, is
+                               still read)
 CXW_REPORT_PATH                the HTML KPI report written by cxw demo     ``data/kpi_report.html``
 CXW_DUCKDB_MEMORY_LIMIT        DuckDB ``memory_limit`` of every connection ``2GB``
 CXW_DUCKDB_THREADS             DuckDB ``threads``                          ``2``
@@ -72,7 +74,7 @@ class Settings:
     build_path: Path
     report_path: Path
     parquet_dir: Path
-    data_docs_dir: Path
+    quality_page_dir: Path
     source_timezones: Mapping[str, str]
     survey_scales: Mapping[str, SurveyScale]
     min_anonymity_n: int
@@ -262,7 +264,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         build_path=_path(env, "CXW_BUILD_PATH", "data/build/cxw_build.duckdb"),
         report_path=_path(env, "CXW_REPORT_PATH", "data/kpi_report.html"),
         parquet_dir=_path(env, "CXW_PARQUET_DIR", "data/warehouse_parquet"),
-        data_docs_dir=_path(env, "CXW_DATA_DOCS_DIR", "data/quality_docs"),
+        quality_page_dir=_path(
+            env,
+            "CXW_QUALITY_PAGE_DIR",
+            env.get("CXW_DATA_DOCS_DIR", "").strip() or "data/quality_docs",
+        ),
         source_timezones=_source_timezones(env),
         survey_scales=_survey_scales(env, kpi_vars["survey_scales"]),
         min_anonymity_n=_positive_int(env, "CXW_MIN_ANONYMITY_N", int(kpi_vars["min_anonymity_n"])),

@@ -6,8 +6,8 @@
     tested again; a full refresh stamps (and tests) every row.
 
     dbt renders a test's `where` before project macros exist, so the condition is named
-    there and expanded here, when the test runs, from the run ledger's source
-    `meta.publish_history`.
+    there and expanded by get_where_subquery (get_where_subquery.sql) when the test runs,
+    from the run ledger's source `meta.publish_history`.
 -#}
 {% macro written_since_last_publish() -%}
     {%- set publish_history = graph.sources.values()
@@ -18,16 +18,4 @@
         select coalesce(max(published_at), cast('1900-01-01' as timestamp))
         from {{ publish_history.relation_name }}
     )
-{%- endmacro %}
-
-{% macro default__get_where_subquery(relation) -%}
-    {%- set where = config.get('where', '') -%}
-    {%- if where == 'written_since_last_publish' and execute -%}
-        {%- set where = written_since_last_publish() -%}
-    {%- endif -%}
-    {%- if where and where != 'written_since_last_publish' -%}
-        {%- do return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') -%}
-    {%- else -%}
-        {%- do return(relation) -%}
-    {%- endif -%}
 {%- endmacro %}

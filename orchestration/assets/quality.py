@@ -10,7 +10,7 @@ not blocking). Each validates only what is new in the run:
   keeps a copy of what was published).
 
 The failed expectations, with unexpected counts and example values, are in the checks'
-metadata and on the quality page (``CXW_DATA_DOCS_DIR``/index.html), which shows each
+metadata and on the quality page (``CXW_QUALITY_PAGE_DIR``/index.html), which shows each
 suite's last result. GX runs in this process, on chunks of rows read from DuckDB.
 """
 
@@ -22,7 +22,7 @@ from dagster_dbt import get_asset_key_for_model
 
 from data_quality.config import QualityConfig
 from data_quality.results import record_outcome
-from data_quality.runner import CHUNK_ROWS, SuiteOutcome, validate_chunks
+from data_quality.runner import CHUNK_ROWS, ExpectationOutcome, SuiteOutcome, validate_chunks
 from data_quality.suites import VALIDATED_SOURCES, suite_for
 from data_quality.suites.kpi_metrics import KEY as KPI_KEY
 from orchestration import ledger
@@ -63,11 +63,9 @@ def _check_results(outcome: SuiteOutcome, page: str) -> Iterator[dg.AssetCheckRe
             for o in outcomes
         }
 
-    common = {
-        "suite": outcome.suite_name,
-        "rows_validated": outcome.rows,
-        "quality_page": dg.MetadataValue.path(page),
-    }
+    common = {"suite": outcome.suite_name, "rows_validated": outcome.rows}
+    if page:
+        common["quality_page"] = dg.MetadataValue.path(page)
     yield dg.AssetCheckResult(
         check_name=EXPECTATIONS_CHECK,
         passed=not outcome.failed_blocking,
@@ -90,18 +88,53 @@ def _validate(
 ) -> Iterator[dg.AssetCheckResult]:
     """Run the suite over the chunks the queries read from the build database."""
     settings = load_settings()
-    with (
-        exclusive_build(settings, f"checks of {table}"),
-        connect(settings.build_path, settings) as con,
-    ):
-        ledger.ensure_ledger(con)
-        chunks = (
-            con.sql(sql, params=params).to_arrow_table() for sql, params in chunk_queries(con)
-        )
-        outcome = validate_chunks(table, _quality_config(settings), chunks)
-    page = record_outcome(outcome, settings.data_docs_dir, run_id=context.run.run_id)
+    config = _quality_config(settings)
+    try:
+        with (
+            exclusive_build(settings, f"checks of {table}"),
+            connect(settings.build_path, settings) as con,
+        ):
+            ledger.ensure_ledger(con)
+            chunks = (
+                con.sql(sql, params=params).to_arrow_table() for sql, params in chunk_queries(con)
+            )
+            outcome = validate_chunks(table, config, chunks)
+    except Exception as error:
+        # the quality page must not go on showing the last good result of this suite
+        _show_on_quality_page(context, settings, _validation_error(table, config, error))
+        raise
+    page = _show_on_quality_page(context, settings, outcome)
     context.log.info(outcome.summary())
-    yield from _check_results(outcome, str(page))
+    yield from _check_results(outcome, page)
+
+
+def _validation_error(table: str, config: QualityConfig, error: Exception) -> SuiteOutcome:
+    """A suite that could not be validated, as a blocking failure for the quality page."""
+    failure = ExpectationOutcome(
+        name="validation_error",
+        expectation="validation",
+        column=None,
+        success=False,
+        blocking=True,
+        unexpected_count=0,
+        unexpected_percent=None,
+        examples=[],
+        details={"exception": f"{type(error).__name__}: {error}"},
+    )
+    return SuiteOutcome(suite_for(table, config).name, table, False, 0, [failure])
+
+
+def _show_on_quality_page(
+    context: dg.AssetCheckExecutionContext, settings: Settings, outcome: SuiteOutcome
+) -> str:
+    """Record the outcome on the quality page; a page that cannot be written only warns
+    (the checks' verdict stands either way)."""
+    try:
+        page = record_outcome(outcome, settings.quality_page_dir, run_id=context.run.run_id)
+    except OSError as error:
+        context.log.warning(f"the quality page could not be written: {error}")
+        return ""
+    return str(page)
 
 
 def _specs(asset_key: dg.AssetKey, what: str) -> list[dg.AssetCheckSpec]:

@@ -36,6 +36,10 @@ class UnreadableFileError(ValueError):
     """The file as a whole cannot be read (corrupt gzip, broken Parquet, malformed CSV)."""
 
 
+class DuplicateColumnError(UnreadableFileError):
+    """Two columns of the file have the same name (ignoring case and spaces)."""
+
+
 @dataclass(frozen=True)
 class LandingFile:
     source: str
@@ -145,7 +149,7 @@ def _read_csv(data: bytes) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
     names = [name.strip().lower() for name in header]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:  # polars would rename the second one silently
-        raise UnreadableFileError(f"column {repeated[0]!r} appears more than once")
+        raise DuplicateColumnError(f"column {repeated[0]!r} appears more than once")
     try:
         frame = pl.read_csv(
             data,

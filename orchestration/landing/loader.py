@@ -31,6 +31,7 @@ from orchestration.landing.contract import (
     raw_table_ddl,
 )
 from orchestration.landing.files import (
+    DuplicateColumnError,
     LandingFile,
     UnreadableFileError,
     checksum,
@@ -263,6 +264,8 @@ def _prepare_file(
     """Read a file as text; or (reason, detail, rows read) when it is rejected whole."""
     try:
         text, bad_lines = read_text_frame(file)
+    except DuplicateColumnError as exc:
+        return DUPLICATE_COLUMN, str(exc), 0
     except UnreadableFileError as exc:
         return UNREADABLE_FILE, str(exc), 0
     text, collision = _normalized_columns(text)

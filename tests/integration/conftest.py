@@ -51,6 +51,7 @@ class Deployment:
             CXW_WAREHOUSE_PATH=str(self.warehouse_path),
             CXW_PARQUET_DIR=str(self.root / "warehouse_parquet"),
             CXW_REPORT_PATH=str(self.root / "kpi_report.html"),
+            CXW_QUALITY_PAGE_DIR=str(self.root / "quality_docs"),
             CXW_LANDING_SENSOR="off",
             **extra,
         )

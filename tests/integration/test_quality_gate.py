@@ -36,6 +36,11 @@ def test_scale_drift_blocks_the_publish_and_keeps_yesterdays_warehouse(sample_co
     assert "check expectations on raw/surveys failed" in verdict
     assert "scale_drift__csat: 12 unexpected (30.00%)" in verdict
     assert deployment.warehouse_path.read_bytes() == before  # yesterday's warehouse, untouched
+    # the quality page says why: the suite that blocked, its expectation and the count
+    page = (deployment.root / "quality_docs" / "index.html").read_text()
+    assert "raw_surveys__suite" in page
+    assert "scale_drift__csat" in page
+    assert "30.00%" in page
     assert (
         sorted(p.name for p in (deployment.root / "warehouse_parquet").rglob("*.parquet"))
         == parquet_before

@@ -241,6 +241,8 @@ def test_unreadable_and_ambiguous_files_are_rejected_whole(con, tmp_path):
     assert errors[0].startswith("calls/a.csv.gz: not a readable gzip file")
     assert errors[1].startswith("calls/b.parquet: not a readable Parquet file")
     assert errors[2] == "calls/c.csv: column 'call_id' appears more than once"
+    reasons = _rows(con, "select error_reason from meta.ingest_manifest order by file_path")
+    assert reasons == [("unreadable_file",), ("unreadable_file",), ("duplicate_column",)]
 
 
 def test_second_run_over_the_same_files_changes_nothing(con, tmp_path):

@@ -193,3 +193,19 @@ def test_results_that_are_not_ours_are_ignored(tmp_path: Path):
     (tmp_path / "other__suite.json").write_text('{"format": 99}', encoding="utf-8")
     (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
     assert [r["suite"] for r in load_results(tmp_path)] == ["raw_calls__suite"]
+
+
+def test_a_suite_that_could_not_be_validated_shows_its_error(tmp_path):
+    """A check whose validation crashed replaces its suite's last good result on the page."""
+    from data_quality.config import QualityConfig
+    from data_quality.scales import score_scales
+    from orchestration.assets.quality import _validation_error
+
+    config = QualityConfig(scales=score_scales())
+    passed = SuiteOutcome("raw_surveys__suite", "raw_surveys", True, 40, [])
+    record_outcome(passed, tmp_path, "night-1", validated_at=AT)
+    failed = _validation_error("raw_surveys", config, RuntimeError("GX could not be imported"))
+    page = unescape(record_outcome(failed, tmp_path, "night-2", validated_at=AT).read_text())
+    assert "RuntimeError: GX could not be imported" in page
+    assert "night-2" in page and "night-1" not in page
+    assert failed.failed_blocking[0].name == "validation_error"

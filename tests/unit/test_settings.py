@@ -25,6 +25,14 @@ def test_defaults(tmp_path, monkeypatch):
     assert "clients" not in settings.freshness_days  # dimensions may stay unchanged for months
 
 
+def test_the_quality_page_folder_is_also_read_by_its_earlier_name(tmp_path):
+    assert load_settings({}).quality_page_dir.parts[-2:] == ("data", "quality_docs")
+    older = load_settings({"CXW_DATA_DOCS_DIR": str(tmp_path / "docs")})
+    assert older.quality_page_dir == tmp_path / "docs"
+    both = {"CXW_DATA_DOCS_DIR": str(tmp_path / "docs"), "CXW_QUALITY_PAGE_DIR": str(tmp_path)}
+    assert load_settings(both).quality_page_dir == tmp_path
+
+
 def test_overrides_reach_the_dbt_vars():
     settings = load_settings(
         {
