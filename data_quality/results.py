@@ -1,6 +1,6 @@
 """The last result of each suite, kept as JSON for the quality page (no Dagster, no GX here).
 
-``<results_dir>/<suite>.json`` holds the last :class:`~data_quality.runner.SuiteOutcome`
+``<results_dir>/<suite>.json`` holds the last :class:`~data_quality.outcomes.SuiteOutcome`
 of a suite (one file per suite: a table validated again replaces its result), with the
 run that produced it and when. :func:`record_outcome` is what a run calls after each
 validation: it saves the result (atomically: a reader never sees half a file) and
@@ -21,7 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from data_quality.runner import SuiteOutcome
+from data_quality.outcomes import SuiteOutcome
 
 RESULT_FORMAT = 1
 RESULT_SUFFIX = ".json"

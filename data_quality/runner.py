@@ -27,7 +27,6 @@ import math
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -45,13 +44,21 @@ from data_quality.definitions import (
     NotNull,
     SuiteDefinition,
 )
+from data_quality.outcomes import (
+    EXAMPLES_PER_EXPECTATION,
+    ExpectationOutcome,
+    SuiteOutcome,
+    base_details,
+    empty_outcome,
+    expectation_type,
+    merge_outcomes,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from data_quality.config import QualityConfig
 
-EXAMPLES_PER_EXPECTATION = 10
 # GX validates pandas frames in memory, so a large table (a full build of a year) is read
 # and validated in chunks of at most this many rows, one after the other; the outcomes of
 # the chunks add up (:func:`merge_outcomes`).
@@ -60,81 +67,12 @@ CHUNK_ROWS = 250_000
 _GX_LOCK = threading.Lock()
 
 
-@dataclass(frozen=True)
-class ExpectationOutcome:
-    """The result of one expectation on one frame."""
-
-    name: str
-    expectation: str  # GX expectation type, e.g. "expect_column_values_to_be_null"
-    column: str | None
-    success: bool
-    blocking: bool
-    unexpected_count: int
-    unexpected_percent: float | None  # of the non-null values in the checked rows
-    examples: list  # up to EXAMPLES_PER_EXPECTATION unexpected values (JSON-friendly)
-    details: dict  # description, rows, element_count, mostly, observed_value, exception...
-
-    @property
-    def severity(self) -> str:
-        return "blocking" if self.blocking else "warning"
-
-    def summary(self) -> str:
-        if self.success:
-            return f"{self.name}: ok"
-        if "exception" in self.details:
-            return f"{self.name}: error {self.details['exception']}"
-        percent = (
-            f" ({self.unexpected_percent:.2f}%)" if self.unexpected_percent is not None else ""
-        )
-        examples = f", e.g. {', '.join(map(repr, self.examples[:3]))}" if self.examples else ""
-        return f"{self.name}: {self.unexpected_count} unexpected{percent}{examples}"
-
-
-@dataclass(frozen=True)
-class SuiteOutcome:
-    """The result of a suite on one frame; ``success`` when every blocking expectation passed."""
-
-    suite_name: str
-    table: str
-    success: bool
-    rows: int
-    outcomes: list[ExpectationOutcome]
-    seconds: float = 0.0
-
-    @property
-    def failed_blocking(self) -> list[ExpectationOutcome]:
-        return [o for o in self.outcomes if o.blocking and not o.success]
-
-    @property
-    def warnings(self) -> list[ExpectationOutcome]:
-        """The failed warning expectations."""
-        return [o for o in self.outcomes if not o.blocking and not o.success]
-
-    def outcome(self, name: str) -> ExpectationOutcome:
-        for o in self.outcomes:
-            if o.name == name:
-                return o
-        raise KeyError(f"{self.suite_name} has no expectation {name!r}")
-
-    def summary(self) -> str:
-        """One line, e.g. ``raw_surveys__suite on 1000 rows: FAILED, blocking: scale_drift__csat:
-        100 unexpected (10.00%), e.g. '9', '10'; 1 warning(s): score_on_scale__csat``."""
-        head = f"{self.suite_name} on {self.rows} rows: {'passed' if self.success else 'FAILED'}"
-        parts = [head]
-        if self.failed_blocking:
-            parts.append("blocking: " + "; ".join(o.summary() for o in self.failed_blocking))
-        if self.warnings:
-            names = ", ".join(o.name for o in self.warnings)
-            parts.append(f"{len(self.warnings)} warning(s): {names}")
-        return ", ".join(parts[:2]) + ("; " + parts[2] if len(parts) > 2 else "")
-
-
 def validate_frame(frame: pd.DataFrame, suite: SuiteDefinition) -> SuiteOutcome:
     """Validate ``frame`` (the rows of ``suite.table``) against ``suite``."""
     started = time.perf_counter()
     rows = len(frame)
     if rows == 0:
-        outcomes = [_empty_outcome(d) for d in suite.expectations]
+        outcomes = [empty_outcome(d) for d in suite.expectations]
         return SuiteOutcome(
             suite.name, suite.table, True, 0, outcomes, time.perf_counter() - started
         )
@@ -210,68 +148,6 @@ def _release_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def merge_outcomes(parts: list[SuiteOutcome], suite: SuiteDefinition) -> SuiteOutcome:
-    """The outcomes of the chunks of one table (in chunk order) as one outcome.
-
-    Counts add up across chunks; an expectation with a tolerated share (``mostly``) is
-    judged on the totals, the others fail when any chunk fails.
-    """
-    parts = [p for p in parts if p.rows] or parts[:1]
-    if not parts:
-        return validate_frame(pd.DataFrame(), suite)
-    if len(parts) == 1:
-        return parts[0]
-    outcomes = [
-        _merged_outcome(definition, [p.outcome(definition.name) for p in parts])
-        for definition in suite.expectations
-    ]
-    return SuiteOutcome(
-        suite.name,
-        suite.table,
-        all(o.success for o in outcomes if o.blocking),
-        sum(p.rows for p in parts),
-        outcomes,
-        sum(p.seconds for p in parts),
-    )
-
-
-def _merged_outcome(
-    definition: ExpectationDefinition, parts: list[ExpectationOutcome]
-) -> ExpectationOutcome:
-    unexpected = sum(o.unexpected_count for o in parts)
-    judged = sum(
-        int(o.details.get("element_count", 0)) - int(o.details.get("missing_count", 0) or 0)
-        for o in parts
-    )
-    percent = 100.0 * unexpected / judged if judged else None
-    details = {**_base_details(definition), "element_count": judged, "chunks": len(parts)}
-    if any("exception" in o.details for o in parts):
-        details["exception"] = next(
-            o.details["exception"] for o in parts if "exception" in o.details
-        )
-        success = False
-    elif "mostly" in definition.kwargs:
-        tolerated = 1.0 - float(definition.kwargs["mostly"])
-        success = percent is None or percent / 100.0 <= tolerated + 1e-12
-        if not success and unexpected < definition.min_unexpected_to_block:
-            success = True
-            details["below_block_minimum"] = definition.min_unexpected_to_block
-    else:
-        success = all(o.success for o in parts)
-    examples = [e for o in parts for e in o.examples][:EXAMPLES_PER_EXPECTATION]
-    return ExpectationOutcome(
-        name=definition.name,
-        expectation=parts[0].expectation,
-        column=definition.column,
-        success=success,
-        blocking=definition.blocking,
-        unexpected_count=unexpected,
-        unexpected_percent=percent,
-        examples=examples,
-        details=details,
-    )
 
 
 class _BackgroundImport:
@@ -401,36 +277,12 @@ def _gx_suite(suite: SuiteDefinition) -> Any:
     return gx.ExpectationSuite(name=suite.name, expectations=expectations)
 
 
-def _base_details(definition: ExpectationDefinition) -> dict:
-    details: dict[str, Any] = {
-        "description": definition.description,
-        "rows": definition.describe_rows(),
-    }
-    if "mostly" in definition.kwargs:
-        details["mostly"] = definition.kwargs["mostly"]
-    return details
-
-
-def _empty_outcome(definition: ExpectationDefinition) -> ExpectationOutcome:
-    return ExpectationOutcome(
-        name=definition.name,
-        expectation=_snake(definition.expectation),
-        column=definition.column,
-        success=True,
-        blocking=definition.blocking,
-        unexpected_count=0,
-        unexpected_percent=None,
-        examples=[],
-        details={**_base_details(definition), "element_count": 0, "skipped": "empty frame"},
-    )
-
-
 def _outcome(definition: ExpectationDefinition, result: Any) -> ExpectationOutcome:
-    details = _base_details(definition)
+    details = base_details(definition)
     if result is None:  # cannot happen unless GX drops an expectation: fail loudly
         details["exception"] = "no result from Great Expectations"
         return ExpectationOutcome(
-            definition.name, _snake(definition.expectation), definition.column, False,
+            definition.name, expectation_type(definition.expectation), definition.column, False,
             definition.blocking, 0, None, [], details,
         )  # fmt: skip
     gx_result = dict(result.result or {})
@@ -476,10 +328,6 @@ def _exception_message(info: Any) -> str | None:
         if isinstance(candidate, dict) and candidate.get("raised_exception"):
             return str(candidate.get("exception_message") or "exception in Great Expectations")
     return None
-
-
-def _snake(class_name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in class_name).lstrip("_")
 
 
 def _plain(value: Any) -> Any:

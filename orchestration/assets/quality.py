@@ -21,8 +21,9 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from data_quality.config import QualityConfig
+from data_quality.outcomes import ExpectationOutcome, SuiteOutcome
 from data_quality.results import record_outcome
-from data_quality.runner import CHUNK_ROWS, ExpectationOutcome, SuiteOutcome, validate_chunks
+from data_quality.runner import CHUNK_ROWS, validate_chunks
 from data_quality.suites import VALIDATED_SOURCES, suite_for
 from data_quality.suites.kpi_metrics import KEY as KPI_KEY
 from orchestration import ledger

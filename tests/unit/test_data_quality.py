@@ -19,7 +19,8 @@ import pytest
 from data_quality import runner
 from data_quality.config import PlausibleWindow, QualityConfig
 from data_quality.definitions import SuiteDefinition
-from data_quality.runner import SuiteOutcome, validate_chunks, validate_frame, validate_frames
+from data_quality.outcomes import SuiteOutcome
+from data_quality.runner import validate_chunks, validate_frame, validate_frames
 from data_quality.scales import (
     EMPTY_SCORE,
     NOT_AN_INTEGER,

@@ -12,8 +12,8 @@ import re
 from html import unescape
 from pathlib import Path
 
+from data_quality.outcomes import ExpectationOutcome, SuiteOutcome
 from data_quality.results import load_results, record_outcome, result_record, save_result
-from data_quality.runner import ExpectationOutcome, SuiteOutcome
 from orchestration.report.quality_page import render_quality_page
 
 AT = dt.datetime(2026, 3, 3, 2, 15, 30, tzinfo=dt.UTC)
