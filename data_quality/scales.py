@@ -6,10 +6,12 @@ The scales and CSAT labels come from ``orchestration.settings.load_settings()``:
 macros in ``dbt_project/macros/survey_scores.sql`` exactly, so a score the marts reject
 is a score the suites count as invalid, and the other way round:
 
-* the text is trimmed; empty (or NULL) on an answered row is ``empty_score``;
+* the text is trimmed; empty, NULL or ``NaN`` (a float's gap) on an answered row is
+  ``empty_score``;
 * for CSAT, a label (case-insensitive, trimmed) stands for its number;
-* otherwise the text must be an optional minus sign and ASCII digits
-  (``-?[0-9]+``), else ``not_an_integer`` (``'7.5'``, ``'great'``);
+* otherwise the text must be a whole number: an optional minus sign and ASCII digits,
+  optionally a decimal point and zeros (``9``, ``9.0``: pandas, Parquet and JSON write
+  integer scores as floats), else ``not_an_integer`` (``'7.5'``, ``'great'``);
 * the integer must lie on the survey type's scale, bounds inclusive, else
   ``off_scale`` (``'11'``, ``'-1'``, CSAT ``'0'``); an unknown survey type has no
   scale, so every score of it is ``off_scale``.
@@ -26,7 +28,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from orchestration.settings import Settings
 
-INTEGER_TEXT = r"-?[0-9]+"
+INTEGER_TEXT = r"-?[0-9]+(\.0*)?"
 
 EMPTY_SCORE = "empty_score"
 NOT_AN_INTEGER = "not_an_integer"
@@ -100,8 +102,8 @@ def invalid_score_reasons(
     text = pd.Series(
         [None if v is None else str(v).strip() for v in text], index=scores.index, dtype="object"
     )
-    is_empty = text.isna() | (text == "")
     lowered = text.str.lower()
+    is_empty = text.isna() | (text == "") | (lowered == "nan")
 
     label_value = pd.Series(float("nan"), index=scores.index)
     for name, scale in scales.items():

@@ -61,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
         help="delete the build database and rebuild it from the whole landing zone",
     )
 
+    withdraw = commands.add_parser(
+        "withdraw",
+        help="take landing files out: their rows leave raw now, the facts and KPIs at the next run",
+    )
+    withdraw.add_argument(
+        "paths", nargs="+", metavar="PATH", help="a file relative to the landing zone"
+    )
+
     commands.add_parser("demo", help="sample exports (if none) -> warehouse -> KPI summary")
     return parser
 
@@ -102,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "generate":
         return _generate(args, settings.landing_dir)
+    if args.command == "withdraw":
+        from orchestration.nightly import withdraw_landing_files
+
+        return withdraw_landing_files(settings, args.paths)
 
     from data_quality.runner import import_great_expectations_in_background
 

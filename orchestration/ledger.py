@@ -6,7 +6,8 @@ database beside ``raw`` and the dbt layers, and this module is the only one that
 it; dbt reads it through the sources of ``meta`` (``_staging__sources.yml``).
 
 * ``meta.ingest_manifest``: one row per landing file (path, checksum, size, mtime, status
-  ``loaded`` / ``rejected`` / ``duplicate``, rows read, loaded and rejected, error).
+  ``loaded`` / ``rejected`` / ``duplicate`` / ``withdrawn``, rows read, loaded and
+  rejected, error).
 * ``meta.rejected_rows``: every row kept out of ``raw``, with its file, row, reason and
   the values as delivered.
 * ``meta.transform_history``: each successful dbt build, with the fingerprint of the dbt
@@ -14,6 +15,9 @@ it; dbt reads it through the sources of ``meta`` (``_staging__sources.yml``).
 * ``meta.publish_history``: each publish, with the fingerprint of the build it published.
 * ``meta.published_kpi_metrics``: ``marts.kpi_metrics`` as last published; the
   ``kpi_metrics`` checks validate the rows that differ from it.
+* ``meta.retractions``: each time rows left ``raw`` other than by a newer version of the
+  same key: a corrected file that no longer holds some keys, or a withdrawn file.
+* ``meta.landing_zone``: the landing zone this build database belongs to.
 """
 
 from __future__ import annotations
@@ -31,8 +35,13 @@ TRANSFORM_HISTORY = f"{META_SCHEMA}.transform_history"
 PUBLISH_HISTORY = f"{META_SCHEMA}.publish_history"
 PUBLISHED_KPI_METRICS = f"{META_SCHEMA}.published_kpi_metrics"
 
+RETRACTIONS = f"{META_SCHEMA}.retractions"
+LANDING_ZONE = f"{META_SCHEMA}.landing_zone"
+
 # The status of a landing file in the manifest.
-LOADED, REJECTED, DUPLICATE = "loaded", "rejected", "duplicate"
+LOADED, REJECTED, DUPLICATE, WITHDRAWN = "loaded", "rejected", "duplicate", "withdrawn"
+# Why rows of a file left raw.
+CORRECTED = "corrected"
 
 _TABLES_DDL = (
     f"""
@@ -77,6 +86,24 @@ _TABLES_DDL = (
         published_at timestamp not null,
         run_id varchar,
         transform_fingerprint varchar
+    )""",
+    # keys_dropped: keys the file's old rows held that no row of the load replaced; when
+    # any, the next dbt build is a full refresh (incremental models only revisit the keys
+    # that arrive, so a vanished key would stay in the facts)
+    f"""
+    create table if not exists {RETRACTIONS} (
+        source varchar not null,
+        file_path varchar not null,
+        reason varchar not null,
+        rows_removed bigint not null,
+        keys_dropped bigint not null,
+        retracted_at timestamp not null,
+        run_id varchar
+    )""",
+    f"""
+    create table if not exists {LANDING_ZONE} (
+        landing_dir varchar not null,
+        adopted_at timestamp not null
     )""",
 )
 
@@ -277,11 +304,122 @@ def unpublished_files(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple
 
 
 def files_since_last_publish(con: duckdb.DuckDBPyConnection) -> int:
-    """Files recorded (loaded, rejected or duplicate) since the last publish: when there is
-    none, the build holds nothing the published warehouse lacks."""
+    """Files recorded (loaded, rejected or duplicate) or withdrawn since the last publish:
+    when there is none, the build holds nothing the published warehouse lacks."""
     return con.execute(
-        f"select count(*) from {INGEST_MANIFEST} where ingested_at > {_LAST_PUBLISHED_AT}"
+        f"select (select count(*) from {INGEST_MANIFEST} where ingested_at > {_LAST_PUBLISHED_AT})"
+        f" + (select count(*) from {RETRACTIONS} where retracted_at > {_LAST_PUBLISHED_AT})"
     ).fetchall()[0][0]
+
+
+# ---- rows that left raw: corrections that drop keys, withdrawals ------------------------
+
+
+def record_retraction(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    file_path: str,
+    reason: str,
+    rows_removed: int,
+    keys_dropped: int,
+    run_id: str | None,
+) -> None:
+    """Record that rows of a file left raw (``reason``: ``corrected`` or ``withdrawn``)."""
+    con.execute(
+        f"insert into {RETRACTIONS} values (?, ?, ?, ?, ?, ?, ?)",
+        [source, file_path, reason, rows_removed, keys_dropped, _now(), run_id],
+    ).fetchall()
+
+
+def files_dropping_keys_since_last_transform(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The files whose correction or withdrawal removed keys from raw since the last
+    successful dbt build: the facts still hold those keys until a full refresh."""
+    rows = con.execute(
+        f"select distinct file_path from {RETRACTIONS} where keys_dropped > 0 and retracted_at > "
+        f"(select coalesce(max(built_at), timestamp '0001-01-01') from {TRANSFORM_HISTORY}) "
+        "order by file_path"
+    ).fetchall()
+    return [path for (path,) in rows]
+
+
+def manifest_entry(con: duckdb.DuckDBPyConnection, file_path: str) -> tuple[str, str] | None:
+    """(source, status) of a landing file in the manifest, or None when never seen."""
+    rows = con.execute(
+        f"select source, status from {INGEST_MANIFEST} where file_path = ?", [file_path]
+    ).fetchall()
+    return rows[0] if rows else None
+
+
+def mark_withdrawn(
+    con: duckdb.DuckDBPyConnection, file_path: str, rows_removed: int, keys_dropped: int
+) -> None:
+    """Mark a file withdrawn: its manifest row keeps its checksum (so an unchanged file is
+    never read again) and its counts (what it had contributed); its rejected rows go."""
+    (source,) = con.execute(
+        f"update {INGEST_MANIFEST} set status = ?, error_reason = ?, error = ? "
+        "where file_path = ? returning source",
+        [
+            WITHDRAWN,
+            WITHDRAWN,
+            f"{file_path}: withdrawn with cxw withdraw ({rows_removed} rows removed)",
+            file_path,
+        ],
+    ).fetchall()[0]
+    con.execute(f"delete from {REJECTED_ROWS} where file_path = ?", [file_path]).fetchall()
+    record_retraction(con, source, file_path, WITHDRAWN, rows_removed, keys_dropped, None)
+
+
+def withdrawn_files(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The manifest rows of the withdrawn files (``MANIFEST_SCHEMA``)."""
+    return con.sql(
+        f"select * from {INGEST_MANIFEST} where status = ? order by file_path", params=[WITHDRAWN]
+    ).pl()
+
+
+def restore_withdrawals(con: duckdb.DuckDBPyConnection, withdrawn: pl.DataFrame) -> None:
+    """Carry withdrawals into a rebuilt build database of the same landing zone: the
+    unchanged withdrawn files stay out (a changed one is read again, as always)."""
+    if withdrawn.height:
+        record_files(con, withdrawn)
+
+
+# ---- the landing zone of a build database ----------------------------------------------
+
+
+class LandingZoneMismatch(Exception):
+    """A run against another landing zone than the one the build database belongs to."""
+
+    def __init__(self, recorded: str, given: str) -> None:
+        self.recorded, self.given = recorded, given
+        super().__init__(
+            f"this build database belongs to the landing zone {recorded}, not {given}: "
+            f"set CXW_LANDING_DIR back to it, or run `cxw run --full-refresh` to rebuild "
+            f"from {given}"
+        )
+
+
+def landing_zone(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The absolute path of the landing zone this build database belongs to, if bound."""
+    rows = con.execute(
+        f"select landing_dir from {LANDING_ZONE} order by adopted_at desc limit 1"
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def bind_landing_zone(con: duckdb.DuckDBPyConnection, landing_dir: str) -> None:
+    """Bind the build database to ``landing_dir`` (absolute) on first use; raise
+    :class:`LandingZoneMismatch` when it already belongs to another zone."""
+    recorded = landing_zone(con)
+    if recorded is None:
+        adopt_landing_zone(con, landing_dir)
+    elif recorded != landing_dir:
+        raise LandingZoneMismatch(recorded, landing_dir)
+
+
+def adopt_landing_zone(con: duckdb.DuckDBPyConnection, landing_dir: str) -> None:
+    """Make ``landing_dir`` the build database's landing zone (a moved deployment)."""
+    con.execute(f"delete from {LANDING_ZONE}").fetchall()
+    con.execute(f"insert into {LANDING_ZONE} values (?, ?)", [landing_dir, _now()]).fetchall()
 
 
 # ---- dbt builds and publishes ----------------------------------------------------------

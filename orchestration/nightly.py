@@ -10,15 +10,18 @@ import os
 import re
 import sys
 import time
+from pathlib import Path
 
 import dagster as dg
 
+from orchestration import ledger
 from orchestration.assets.transform import build_dbt_project, transform_fingerprint
 from orchestration.names import NIGHTLY_JOB_NAME, PUBLISHED_WAREHOUSE_KEY
 from orchestration.run_lock import RunInProgress, exclusive_build
 from orchestration.settings import Settings, load_settings
+from orchestration.warehouse import connect
 
-EXIT_OK, EXIT_FAILED, EXIT_RUN_IN_PROGRESS = 0, 1, 3
+EXIT_OK, EXIT_FAILED, EXIT_CONFIGURATION, EXIT_RUN_IN_PROGRESS = 0, 1, 2, 3
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -75,12 +78,27 @@ def prepare_dbt_manifest(settings: Settings | None = None) -> None:
     marker.write_text(fingerprint)
 
 
+def _withdrawals_of_this_zone(settings: Settings):
+    """The withdrawn files of the build database when it belongs to ``CXW_LANDING_DIR``
+    (a full refresh of the same zone keeps them out), else None."""
+    with connect(settings.build_path, settings) as con:
+        ledger.ensure_ledger(con)
+        if ledger.landing_zone(con) != str(settings.landing_dir.resolve()):
+            return None
+        return ledger.withdrawn_files(con)
+
+
 def execute_nightly_job(
     settings: Settings, *, full_refresh: bool = False
 ) -> dg.ExecuteInProcessResult:
     if full_refresh and settings.build_path.exists():
+        withdrawn = _withdrawals_of_this_zone(settings)
         settings.build_path.unlink()
         settings.build_path.with_name(settings.build_path.name + ".wal").unlink(missing_ok=True)
+        if withdrawn is not None:
+            with connect(settings.build_path, settings) as con:
+                ledger.ensure_ledger(con)
+                ledger.restore_withdrawals(con, withdrawn)
     prepare_dbt_manifest(settings)
     from orchestration.definitions import defs
 
@@ -98,15 +116,33 @@ def execute_nightly_job(
         )
 
 
+def check_landing_zone(settings: Settings) -> None:
+    """Raise :class:`ledger.LandingZoneMismatch` when the build database belongs to another
+    landing zone than ``CXW_LANDING_DIR`` (a new build database belongs to none yet)."""
+    if not settings.build_path.exists():
+        return
+    with connect(settings.build_path, settings) as con:
+        ledger.ensure_ledger(con)
+        recorded = ledger.landing_zone(con)
+    given = str(settings.landing_dir.resolve())
+    if recorded is not None and recorded != given:
+        raise ledger.LandingZoneMismatch(recorded, given)
+
+
 def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
     """Run the job; print a one-line verdict; return the process exit code."""
     started = time.monotonic()
     try:
         with exclusive_build(settings, "cxw run"):
+            if not full_refresh:
+                check_landing_zone(settings)
             result = execute_nightly_job(settings, full_refresh=full_refresh)
     except RunInProgress as refused:
         print(f"cxw run: refused: {refused}", file=sys.stderr)
         return EXIT_RUN_IN_PROGRESS
+    except ledger.LandingZoneMismatch as refused:
+        print(f"cxw run: refused: {refused}", file=sys.stderr)
+        return EXIT_CONFIGURATION
     failure = _failure_summary(result)
     elapsed = time.monotonic() - started
     if failure:
@@ -122,4 +158,40 @@ def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
         else "nothing new since the last publish; the published warehouse is unchanged"
     )
     print(f"cxw run: done in {elapsed:.0f}s; {outcome}")
+    return EXIT_OK
+
+
+def withdraw_landing_files(settings: Settings, paths: list[str]) -> int:
+    """``cxw withdraw``: take the rows of landing files out of raw now, and out of every fact
+    and KPI at the next run (a full refresh of the dbt models); print one line per file."""
+    from orchestration.landing.loader import withdraw_files
+
+    landing = settings.landing_dir.resolve()
+    relative = []
+    for path in paths:
+        candidate = Path(path)
+        if candidate.is_absolute():
+            try:
+                candidate = candidate.resolve().relative_to(landing)
+            except ValueError:
+                print(f"cxw withdraw: {path} is not in the landing zone {landing}", file=sys.stderr)
+                return EXIT_CONFIGURATION
+        relative.append(candidate.as_posix())
+    if not settings.build_path.exists():
+        print(f"cxw withdraw: no build database at {settings.build_path}", file=sys.stderr)
+        return EXIT_CONFIGURATION
+    try:
+        with exclusive_build(settings, "cxw withdraw"):
+            check_landing_zone(settings)
+            with connect(settings.build_path, settings) as con:
+                removed = withdraw_files(con, landing, relative)
+    except RunInProgress as refused:
+        print(f"cxw withdraw: refused: {refused}", file=sys.stderr)
+        return EXIT_RUN_IN_PROGRESS
+    except (ledger.LandingZoneMismatch, ValueError) as refused:
+        print(f"cxw withdraw: refused: {refused}", file=sys.stderr)
+        return EXIT_CONFIGURATION
+    for path, rows in removed:
+        print(f"withdrew {path}: {rows} rows removed from raw")
+    print("the next `cxw run` rebuilds the facts and KPIs without them")
     return EXIT_OK

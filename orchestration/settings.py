@@ -160,6 +160,11 @@ def _source_timezones(env: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+# Net promoter scores are defined on 0..10 only: another scale is a configuration error.
+NET_SCORE_SURVEYS = ("nps", "enps")
+NET_SCORE_SCALE = (0, 10)
+
+
 def _survey_scales(env: Mapping[str, str], defaults: Mapping[str, Any]) -> dict[str, SurveyScale]:
     setting = "CXW_SURVEY_SCALES"
     scales = {
@@ -173,6 +178,14 @@ def _survey_scales(env: Mapping[str, str], defaults: Mapping[str, Any]) -> dict[
         if not match or int(match[1]) >= int(match[2]):
             raise SettingsError(f"{setting}: {name} needs a range like 1..5, got {value!r}")
         scales[name] = SurveyScale(int(match[1]), int(match[2]), scales[name].higher_is_better)
+    for name in NET_SCORE_SURVEYS:
+        scale = scales.get(name)
+        if scale is not None and (scale.min_score, scale.max_score) != NET_SCORE_SCALE:
+            low, high = NET_SCORE_SCALE
+            raise SettingsError(
+                f"{setting}: {name} is a net promoter score, defined on {low}..{high} only "
+                f"(promoters 9-10, detractors 0-6); got {scale.min_score}..{scale.max_score}"
+            )
     return scales
 
 

@@ -169,10 +169,12 @@ select
     is_responded,
     has_valid_score,
     invalid_score_reason,
-    case when survey_type = 'nps' then score >= 9 end as is_promoter,
-    case when survey_type = 'nps' then score <= 6 end as is_detractor,
-    case when survey_type = 'csat' then score >= 4 end as is_satisfied,
-    case when survey_type = 'ces' then score <= 2 end as is_low_effort,
+    case when survey_type = 'nps' then {{ score_is_promoter('score') }} end as is_promoter,
+    case when survey_type = 'nps' then {{ score_is_detractor('score') }} end as is_detractor,
+    case when survey_type = 'csat' then {{ score_is_top_two_boxes('score', 'csat') }} end
+        as is_satisfied,
+    case when survey_type = 'ces' then {{ score_is_bottom_two_boxes('score', 'ces') }} end
+        as is_low_effort,
     _loaded_at,
     _interaction_loaded_at
 from attributed_surveys

@@ -1,6 +1,9 @@
 {#-
     Survey scores arrive as text exactly as the survey tool wrote them. These macros
-    are the only place a score is parsed and validated; the scales come from
+    are the only place a score is parsed and validated. A whole number is that number
+    however it is written: `9`, `9.0` (pandas writes an integer column with a gap as
+    floats; Parquet and JSON floats arrive as `9.0`); `9.5` is not an integer, and `NaN`
+    is an empty score; the scales come from
     var('survey_scales') and the CSAT labels from var('csat_labels')
     (dbt_project.yml), never from literals.
 
@@ -36,7 +39,7 @@
 {% macro survey_score_invalid_reason(score_text, score_integer, survey_type, is_responded) -%}
     case
         when not ({{ is_responded }}) then null
-        when {{ score_text }} is null or trim({{ score_text }}) = '' then 'empty_score'
+        when {{ is_empty_score(score_text) }} then 'empty_score'
         when {{ score_integer }} is null and {{ is_integer_text('trim(' ~ score_text ~ ')') }} then 'off_scale'
         when {{ score_integer }} is null then 'not_an_integer'
         when not ({{ survey_score_is_on_scale(score_integer, survey_type) }}) then 'off_scale'
@@ -51,19 +54,52 @@
     end
 {%- endmacro %}
 
-{#- True when a (trimmed) text is an optional minus sign followed by digits only. -#}
+{#- True when a score text is empty: NULL, blank, or a float's `NaN` (any case). -#}
+{% macro is_empty_score(score_text) -%}
+    ({{ score_text }} is null or trim({{ score_text }}) = '' or lower(trim({{ score_text }})) = 'nan')
+{%- endmacro %}
+
+{#- True when a (trimmed) text is a whole number: an optional minus sign, digits, and
+    optionally a decimal point followed by zeros only (`9`, `9.0`, `9.`). -#}
 {% macro is_integer_text(text) -%}
     {{ return(adapter.dispatch('is_integer_text', 'cx_warehouse')(text)) }}
 {%- endmacro %}
 
 {% macro default__is_integer_text(text) -%}
-    ({{ text }} ~ '^-?[0-9]+$')
+    ({{ text }} ~ '^-?[0-9]+([.]0*)?$')
 {%- endmacro %}
 
 {% macro duckdb__is_integer_text(text) -%}
-    regexp_full_match({{ text }}, '-?[0-9]+')
+    regexp_full_match({{ text }}, '-?[0-9]+([.]0*)?')
 {%- endmacro %}
 
 {% macro spark__is_integer_text(text) -%}
-    ({{ text }} rlike '^-?[0-9]+$')
+    ({{ text }} rlike '^-?[0-9]+([.]0*)?$')
+{%- endmacro %}
+
+{#- The "top two boxes" of a scale: true when a valid score is one of the two highest
+    points of var('survey_scales')[scale] (on a two-point scale, the top one): CSAT
+    satisfied, eSAT satisfied. NULL when the score is NULL. -#}
+{% macro score_is_top_two_boxes(score, scale) -%}
+    {%- set bounds = var('survey_scales')[scale] -%}
+    {%- set points = (bounds['max_score'] | int) - (bounds['min_score'] | int) + 1 -%}
+    ({{ score }} >= {{ (bounds['max_score'] | int) - (1 if points > 2 else 0) }})
+{%- endmacro %}
+
+{#- The "bottom two boxes": one of the two lowest points of the scale (on a two-point
+    scale, the bottom one): CES low effort. NULL when the score is NULL. -#}
+{% macro score_is_bottom_two_boxes(score, scale) -%}
+    {%- set bounds = var('survey_scales')[scale] -%}
+    {%- set points = (bounds['max_score'] | int) - (bounds['min_score'] | int) + 1 -%}
+    ({{ score }} <= {{ (bounds['min_score'] | int) + (1 if points > 2 else 0) }})
+{%- endmacro %}
+
+{#- NPS promoters (9, 10) and detractors (0..6): the net score is defined on 0..10 only,
+    and the settings refuse any other NPS or eNPS scale. -#}
+{% macro score_is_promoter(score) -%}
+    ({{ score }} >= 9)
+{%- endmacro %}
+
+{% macro score_is_detractor(score) -%}
+    ({{ score }} <= 6)
 {%- endmacro %}

@@ -94,6 +94,9 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             exclusive_build(settings, f"ingestion of {spec.name}"),
             connect(settings.build_path, settings) as con,
         ):
+            ledger.ensure_ledger(con)
+            # a build belongs to one landing zone: another zone is refused, never mixed in
+            ledger.bind_landing_zone(con, str(settings.landing_dir.resolve()))
             report = ingest_source(
                 con,
                 spec,

@@ -51,7 +51,9 @@ def _quality_config(settings: Settings) -> QualityConfig:
     )
 
 
-def _check_results(outcome: SuiteOutcome, page: str) -> Iterator[dg.AssetCheckResult]:
+def _check_results(
+    outcome: SuiteOutcome, page: str, behind: str = ""
+) -> Iterator[dg.AssetCheckResult]:
     def described(outcomes) -> dict:
         return {
             o.name: {
@@ -71,7 +73,7 @@ def _check_results(outcome: SuiteOutcome, page: str) -> Iterator[dg.AssetCheckRe
         check_name=EXPECTATIONS_CHECK,
         passed=not outcome.failed_blocking,
         severity=dg.AssetCheckSeverity.ERROR,
-        description=None if not outcome.failed_blocking else outcome.summary(),
+        description=None if not outcome.failed_blocking else outcome.summary() + behind,
         metadata={**common, "failed": dg.MetadataValue.json(described(outcome.failed_blocking))},
     )
     yield dg.AssetCheckResult(
@@ -86,10 +88,13 @@ def _validate(
     context: dg.AssetCheckExecutionContext,
     table: str,
     chunk_queries: ChunkQueries,
+    source: str | None = None,
 ) -> Iterator[dg.AssetCheckResult]:
-    """Run the suite over the chunks the queries read from the build database."""
+    """Run the suite over the chunks the queries read from the build database. For a raw
+    ``source`` whose blocking expectations fail, name the files behind the failure."""
     settings = load_settings()
     config = _quality_config(settings)
+    behind = ""
     try:
         with (
             exclusive_build(settings, f"checks of {table}"),
@@ -100,13 +105,49 @@ def _validate(
                 con.sql(sql, params=params).to_arrow_table() for sql, params in chunk_queries(con)
             )
             outcome = validate_chunks(table, config, chunks)
+            if source is not None and outcome.failed_blocking:
+                behind = _files_behind(con, source, table, config, outcome)
     except Exception as error:
         # the quality page must not go on showing the last good result of this suite
         _show_on_quality_page(context, settings, _validation_error(table, config, error))
         raise
     page = _show_on_quality_page(context, settings, outcome)
-    context.log.info(outcome.summary())
-    yield from _check_results(outcome, page)
+    context.log.info(outcome.summary() + behind)
+    yield from _check_results(outcome, page, behind)
+
+
+# At most this many files are named in a blocked run's message (all are on the quality page
+# through their examples; the message stays one line).
+_FILES_NAMED = 5
+
+
+def _files_behind(
+    con, source: str, table: str, config: QualityConfig, outcome: SuiteOutcome
+) -> str:
+    """The unpublished files of ``source`` holding rows that fail the blocking expectations
+    of ``outcome``, each validated alone, and how to take them out: a suffix of the check's
+    one-line description (empty when no single file holds such rows)."""
+    failed = {o.name for o in outcome.failed_blocking}
+    columns = ", ".join(f'"{c}"' for c in suite_for(table, config).columns)
+    counts = []
+    for path, _ in ledger.unpublished_files(con, source):
+        in_file, params = ledger.rows_of_files(FILE_PATH_COLUMN, [path])
+        rows = con.sql(
+            f"select {columns} from {RAW_SCHEMA}.{source} where {in_file}", params=params
+        ).to_arrow_table()
+        alone = validate_chunks(table, config, [rows])
+        unexpected = sum(o.unexpected_count for o in alone.outcomes if o.name in failed)
+        if unexpected:
+            counts.append((unexpected, path))
+    if not counts:
+        return ""
+    worst = [path for _, path in sorted(counts, key=lambda c: (-c[0], c[1]))[:_FILES_NAMED]]
+    named = ", ".join(f"{path} ({n} unexpected)" for n, path in counts if path in worst)
+    more = f" and {len(counts) - len(worst)} more file(s)" if len(counts) > len(worst) else ""
+    return (
+        f"; files behind it: {named}{more}; to take a file out of the warehouse: "
+        f"cxw withdraw {' '.join(worst)} (then cxw run)"
+    )
 
 
 def _validation_error(table: str, config: QualityConfig, error: Exception) -> SuiteOutcome:
@@ -184,7 +225,7 @@ def build_raw_quality_checks(source: str) -> dg.AssetChecksDefinition:
     def _raw_checks(context: dg.AssetCheckExecutionContext):
         table = f"raw_{source}"
         columns = suite_for(table, _quality_config(load_settings())).columns
-        yield from _validate(context, table, _new_rows_in_chunks(source, columns))
+        yield from _validate(context, table, _new_rows_in_chunks(source, columns), source)
 
     return _raw_checks
 

@@ -108,15 +108,25 @@ def plan_transform(settings: Settings, fingerprint: str) -> TransformPlan:
       are those it was built with; the published warehouse is already this build's.
     * full_refresh: the dbt code or vars changed since the last publish. Incremental
       tables (staging of the large sources, the facts) only recompute new rows, so a
-      changed rule (a survey scale, a model's SQL) must rebuild them all.
+      changed rule (a survey scale, a model's SQL) must rebuild them all. Likewise when a
+      corrected or withdrawn file took keys out of raw since the last build: incremental
+      models revisit only the keys that arrive, so a key that vanished would stay.
     * incremental: anything else.
     """
-    if not settings.warehouse_path.exists():
-        return TransformPlan(INCREMENTAL, "no published warehouse yet")
     with connect(settings.build_path, settings) as con:
         ledger.ensure_ledger(con)
         last = ledger.last_publish(con)
         files_since_publish = ledger.files_since_last_publish(con)
+        dropping_keys = ledger.files_dropping_keys_since_last_transform(con)
+        built_before = ledger.last_built_fingerprint(con) is not None
+    if dropping_keys and built_before:
+        more = f" and {len(dropping_keys) - 1} more" if len(dropping_keys) > 1 else ""
+        return TransformPlan(
+            FULL_REFRESH,
+            f"{dropping_keys[0]}{more} took keys out of raw (corrected or withdrawn)",
+        )
+    if not settings.warehouse_path.exists():
+        return TransformPlan(INCREMENTAL, "no published warehouse yet")
     if last is None:
         return TransformPlan(INCREMENTAL, "nothing published from this build database yet")
     _, published_fingerprint = last

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration import ledger
 from orchestration.sample_exports import GenerationSummary, generate_sample_exports
 
 # Small, but with enough survey responses per type that the few bad scores the generator
@@ -53,8 +54,8 @@ class Deployment:
             CXW_REPORT_PATH=str(self.root / "kpi_report.html"),
             CXW_QUALITY_PAGE_DIR=str(self.root / "quality_docs"),
             CXW_LANDING_SENSOR="off",
-            **extra,
         )
+        env.update(extra)
         return env
 
     def cxw(self, *args: str, check: bool = True, **extra_env: str) -> subprocess.CompletedProcess:
@@ -128,6 +129,17 @@ def sample_copy(sample_build, tmp_path) -> tuple[Deployment, GenerationSummary]:
     paying for a fresh one.
     """
     source, summary = sample_build
-    copy = Deployment(tmp_path / "deployment")
+    return copy_deployment(source, tmp_path / "deployment"), summary
+
+
+def copy_deployment(source: Deployment, root: Path) -> Deployment:
+    """A copy of a deployment (landing zone, build database, published warehouse) at
+    ``root``, whose build database belongs to the copy's landing zone (a moved deployment)."""
+    copy = Deployment(root)
     shutil.copytree(source.root, copy.root, ignore=shutil.ignore_patterns("*.lock"))
-    return copy, summary
+    con = duckdb.connect(str(copy.build_path))
+    try:
+        ledger.adopt_landing_zone(con, str(copy.landing_dir.resolve()))
+    finally:
+        con.close()
+    return copy

@@ -4,6 +4,8 @@ import polars as pl
 
 from data_quality.scales import invalid_score_reasons, score_scales
 
+DRIFTED = "surveys/surveys_2026-03-12_csat_1_to_10.csv"
+
 
 def _write_drifted_csat_export(landing, rows: int = 40, drifted: int = 12) -> None:
     """A survey tool that silently moved CSAT to 1..10: 12 of 40 answers above 5 (30%)."""
@@ -15,12 +17,10 @@ def _write_drifted_csat_export(landing, rows: int = 40, drifted: int = 12) -> No
         f"SVDRIFT{i:04d},csat,C001,2026-03-12T10:00:00Z,2026-03-12T11:00:00Z,{score}"
         for i, score in enumerate(scores)
     ]
-    (landing / "surveys" / "surveys_2026-03-12_csat_1_to_10.csv").write_text(
-        "\n".join(lines) + "\n"
-    )
+    (landing / DRIFTED).write_text("\n".join(lines) + "\n")
 
 
-def test_scale_drift_blocks_the_publish_and_keeps_yesterdays_warehouse(sample_copy):
+def test_scale_drift_blocks_the_publish_until_its_file_is_withdrawn(sample_copy):
     deployment, _ = sample_copy
     before = deployment.warehouse_path.read_bytes()
     parquet_before = sorted(
@@ -35,6 +35,11 @@ def test_scale_drift_blocks_the_publish_and_keeps_yesterdays_warehouse(sample_co
     assert verdict.startswith("cxw run: FAILED after ")
     assert "check expectations on raw/surveys failed" in verdict
     assert "scale_drift__csat: 12 unexpected (30.00%)" in verdict
+    # the verdict names the file behind the failure and the way out
+    assert verdict.endswith(
+        f"files behind it: {DRIFTED} (12 unexpected); to take a file out of the warehouse: "
+        f"cxw withdraw {DRIFTED} (then cxw run)"
+    )
     assert deployment.warehouse_path.read_bytes() == before  # yesterday's warehouse, untouched
     # the quality page says why: the suite that blocked, its expectation and the count
     page = (deployment.root / "quality_docs" / "index.html").read_text()
@@ -55,6 +60,27 @@ def test_scale_drift_blocks_the_publish_and_keeps_yesterdays_warehouse(sample_co
     assert again.returncode == 1
     assert "scale_drift__csat: 12 unexpected (30.00%)" in again.stderr.strip().splitlines()[-1]
     assert deployment.warehouse_path.read_bytes() == before
+
+    # deleting the file would change nothing (zones are archived and pruned): withdraw it
+    withdrawal = deployment.cxw("withdraw", DRIFTED)
+    assert withdrawal.stdout.splitlines() == [
+        f"withdrew {DRIFTED}: 40 rows removed from raw",
+        "the next `cxw run` rebuilds the facts and KPIs without them",
+    ]
+    deployment.cxw("run")
+    assert deployment.warehouse_path.read_bytes() != before, "published again"
+    assert deployment.published(
+        "select count(*) from marts.fct_survey_responses where survey_id like 'SVDRIFT%'"
+    ) == [(0,)]
+    assert deployment.query(
+        "select status, rows_loaded from meta.ingest_manifest where file_path = ?", [DRIFTED]
+    ) == [("withdrawn", 40)]
+    # withdrawn stays withdrawn: the next night does not read the file again
+    assert (
+        deployment.cxw("run")
+        .stdout.strip()
+        .endswith("nothing new since the last publish; the published warehouse is unchanged")
+    )
 
 
 def test_invalid_scores_are_in_no_metric_and_counted(sample_build):

@@ -95,3 +95,32 @@ def test_rows_of_files_names_a_range_and_the_list():
         params,
     ).fetchall()
     assert rows == [("calls/a.csv",), ("calls/b.csv",)]
+
+
+def test_a_build_database_belongs_to_one_landing_zone(con):
+    assert ledger.landing_zone(con) is None
+    ledger.bind_landing_zone(con, "/srv/cx/landing")  # first use adopts it
+    ledger.bind_landing_zone(con, "/srv/cx/landing")
+    with pytest.raises(ledger.LandingZoneMismatch) as refused:
+        ledger.bind_landing_zone(con, "/srv/other/landing")
+    assert str(refused.value) == (
+        "this build database belongs to the landing zone /srv/cx/landing, not "
+        "/srv/other/landing: set CXW_LANDING_DIR back to it, or run `cxw run --full-refresh` "
+        "to rebuild from /srv/other/landing"
+    )
+    ledger.adopt_landing_zone(con, "/srv/other/landing")
+    assert ledger.landing_zone(con) == "/srv/other/landing"
+
+
+def test_a_withdrawal_is_something_new_since_the_last_publish(con):
+    _file(con, "calls/a.csv", ledger.LOADED, PUBLISHED_AT - dt.timedelta(hours=1))
+    con.execute(
+        f"insert into {ledger.PUBLISH_HISTORY} values (?, 'run-1', 'fp')", [PUBLISHED_AT]
+    ).fetchall()
+    assert ledger.files_since_last_publish(con) == 0
+    ledger.mark_withdrawn(con, "calls/a.csv", rows_removed=1, keys_dropped=1)
+    assert ledger.files_since_last_publish(con) == 1
+    assert ledger.unpublished_files(con, "calls") == []
+    assert ledger.withdrawn_files(con).select("file_path", "status").rows() == [
+        ("calls/a.csv", "withdrawn")
+    ]

@@ -9,8 +9,9 @@ import duckdb
 import polars as pl
 import pytest
 
+from orchestration import ledger
 from orchestration.landing.contract import SOURCES
-from orchestration.landing.loader import ingest_source, reconcile
+from orchestration.landing.loader import ingest_source, reconcile, withdraw_files
 
 CALLS_HEADER = "call_id,client_id,direction,offered_at,ended_at,answered_at,agent_id,talk_seconds"
 GOOD_CALL = "c1,acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,2026-01-05T10:00:12Z,a1,280"
@@ -448,3 +449,75 @@ def test_files_read_ahead_load_in_path_order_across_batches(con, tmp_path):
         (1 + sum(d % 3 + 1 for d in range(1, 13)),)
     ]
     assert reconcile(con, "calls") == []
+
+
+def _bump_mtime(path):
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+
+
+def test_a_corrected_file_records_the_keys_it_no_longer_holds(con, tmp_path):
+    landing = tmp_path / "landing"
+    path = _write(
+        landing,
+        "calls/day.csv",
+        "\n".join([CALLS_HEADER, GOOD_CALL, GOOD_CALL.replace("c1", "c2"), ""]),
+    )
+    _ingest(con, landing)
+    # the correction drops c2, keeps c1 and adds c3
+    path.write_text(
+        "\n".join([CALLS_HEADER, GOOD_CALL, GOOD_CALL.replace("c1", "c3"), ""]), encoding="utf-8"
+    )
+    _bump_mtime(path)
+    _ingest(con, landing)
+
+    assert _rows(con, "select call_id from raw.calls order by call_id") == [("c1",), ("c3",)]
+    assert _rows(
+        con, "select file_path, reason, rows_removed, keys_dropped from meta.retractions"
+    ) == [("calls/day.csv", "corrected", 2, 1)]
+    assert ledger.files_dropping_keys_since_last_transform(con) == ["calls/day.csv"]
+
+
+def test_a_withdrawn_file_leaves_raw_stays_listed_and_is_not_read_again(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/a.csv", "\n".join([CALLS_HEADER, GOOD_CALL, ""]))
+    bad = _write(
+        landing,
+        "calls/b.csv",
+        "\n".join([CALLS_HEADER, GOOD_CALL.replace("c1", "c2"), "c3,acme,sideways,x,y,z,a1,1", ""]),
+    )
+    _ingest(con, landing)
+
+    assert withdraw_files(con, landing, ["calls/b.csv"]) == [("calls/b.csv", 1)]
+    assert _rows(con, "select call_id from raw.calls") == [("c1",)]
+    assert _rows(
+        con,
+        "select status, rows_read, rows_loaded, rows_rejected from meta.ingest_manifest "
+        "where file_path = 'calls/b.csv'",
+    ) == [("withdrawn", 2, 1, 1)]
+    assert _rows(
+        con, "select count(*) from meta.rejected_rows where file_path = 'calls/b.csv'"
+    ) == [(0,)]
+    assert _rows(con, "select reason, rows_removed, keys_dropped from meta.retractions") == [
+        ("withdrawn", 1, 1)
+    ]
+    # touched but unchanged: not read again; changed: read again
+    _bump_mtime(bad)
+    assert _ingest(con, landing).results == []
+    bad.write_text("\n".join([CALLS_HEADER, GOOD_CALL.replace("c1", "c4"), ""]), encoding="utf-8")
+    _bump_mtime(bad)
+    report = _ingest(con, landing)
+    assert [(r.file_path, r.status, r.rows_loaded) for r in report.results] == [
+        ("calls/b.csv", "loaded", 1)
+    ]
+    assert _rows(con, "select call_id from raw.calls order by call_id") == [("c1",), ("c4",)]
+    assert reconcile(con, "calls") == []
+
+
+def test_withdrawing_a_file_never_ingested_is_refused_naming_it(con, tmp_path):
+    landing = tmp_path / "landing"
+    _write(landing, "calls/a.csv", "\n".join([CALLS_HEADER, GOOD_CALL, ""]))
+    _ingest(con, landing)
+    with pytest.raises(ValueError, match=r"^calls/nope\.csv: not a file this build has ingested"):
+        withdraw_files(con, landing, ["calls/a.csv", "calls/nope.csv"])
+    assert _rows(con, "select count(*) from raw.calls") == [(1,)], "nothing withdrawn"

@@ -81,6 +81,16 @@ def test_overrides_reach_the_dbt_vars():
         ),
         ({"CXW_SURVEY_SCALES": "stars=1..5"}, "CXW_SURVEY_SCALES: unknown survey 'stars'"),
         (
+            {"CXW_SURVEY_SCALES": "nps=1..10"},
+            "CXW_SURVEY_SCALES: nps is a net promoter score, defined on 0..10 only "
+            "(promoters 9-10, detractors 0-6); got 1..10",
+        ),
+        (
+            {"CXW_SURVEY_SCALES": "enps=0..5"},
+            "CXW_SURVEY_SCALES: enps is a net promoter score, defined on 0..10 only "
+            "(promoters 9-10, detractors 0-6); got 0..5",
+        ),
+        (
             {"CXW_DUCKDB_MEMORY_LIMIT": "lots"},
             "CXW_DUCKDB_MEMORY_LIMIT must be a size such as 2GB or 512MiB, got 'lots'",
         ),

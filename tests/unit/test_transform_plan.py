@@ -7,6 +7,7 @@ import shutil
 import duckdb
 import pytest
 
+from orchestration import ledger
 from orchestration.assets.transform import (
     FULL_REFRESH,
     INCREMENTAL,
@@ -102,3 +103,30 @@ def test_fingerprint_follows_the_dbt_code_and_the_vars(tmp_path, settings):
         {"CXW_BUILD_PATH": str(settings.build_path), "CXW_SURVEY_SCALES": "csat=1..7"}
     )
     assert transform_fingerprint(other_scale, project) not in {first, edited}
+
+
+def test_keys_taken_out_of_raw_since_the_last_build_rebuild_everything(settings):
+    """A corrected file that no longer holds a key, or a withdrawn file: incremental models
+    revisit only keys that arrive, so the night is a full refresh; once built, it is not."""
+    fingerprint = transform_fingerprint(settings)
+    _build_db(settings, published_fingerprint=fingerprint)
+    con = duckdb.connect(str(settings.build_path))
+    ledger.record_transform(con, fingerprint, "run-1")
+    ledger.record_retraction(con, "calls", "calls/day.csv", ledger.CORRECTED, 2, 0, "run-2")
+    con.close()
+    assert plan_transform(settings, fingerprint).action == INCREMENTAL  # no key dropped
+
+    con = duckdb.connect(str(settings.build_path))
+    ledger.record_retraction(con, "calls", "calls/day.csv", ledger.CORRECTED, 2, 1, "run-2")
+    ledger.record_retraction(con, "tickets", "tickets/x.csv", ledger.WITHDRAWN, 5, 5, None)
+    con.close()
+    plan = plan_transform(settings, fingerprint)
+    assert (plan.action, plan.reason) == (
+        FULL_REFRESH,
+        "calls/day.csv and 1 more took keys out of raw (corrected or withdrawn)",
+    )
+
+    con = duckdb.connect(str(settings.build_path))
+    ledger.record_transform(con, fingerprint, "run-2")
+    con.close()
+    assert plan_transform(settings, fingerprint).action == INCREMENTAL

@@ -41,9 +41,9 @@ select
     responses.enps_score,
     responses.has_valid_enps,
     responses.enps_invalid_reason,
-    responses.esat_score >= 4 as is_esat_satisfied,
-    responses.enps_score >= 9 as is_enps_promoter,
-    responses.enps_score <= 6 as is_enps_detractor,
+    {{ score_is_top_two_boxes('responses.esat_score', 'esat') }} as is_esat_satisfied,
+    {{ score_is_promoter('responses.enps_score') }} as is_enps_promoter,
+    {{ score_is_detractor('responses.enps_score') }} as is_enps_detractor,
     responses._loaded_at
 from responses
 left join teams

@@ -24,6 +24,21 @@ rejected_rows as (
     group by source, reason
 ),
 
+-- a ticket answered before it was created: still a created ticket, kept out of FRT
+invalid_first_responses as (
+    select
+        'tickets' as source,
+        'value_invalid' as kind,
+        'first_response_before_creation' as reason,
+        count(distinct current_tickets._file_path) as files,
+        count(*) as affected_rows
+    from {{ ref('int_tickets_attributed') }} as attributed_tickets
+    inner join {{ ref('stg_helpdesk__tickets') }} as current_tickets
+        on attributed_tickets.ticket_id = current_tickets.ticket_id
+    where attributed_tickets.is_first_response_before_creation
+    having count(*) > 0
+),
+
 invalid_scores as (
     select
         source,
@@ -58,3 +73,11 @@ select
     files,
     affected_rows
 from invalid_scores
+union all
+select
+    source,
+    kind,
+    reason,
+    files,
+    affected_rows
+from invalid_first_responses

@@ -1,5 +1,6 @@
 -- Confidential: agent_id and the free-text comment stop here (results are never shown per agent).
--- Every row is a submitted response, so an empty esat/enps score is flagged 'empty_score'.
+-- A pulse response may leave a question empty: an empty esat/enps score is no answer (in
+-- no metric, not invalid); only a score given can be invalid.
 with
 
 raw_employee_surveys {{ raw_versions_as() }} (
