@@ -46,6 +46,7 @@ COLUMNS = (
     "ci_low",
     "ci_high",
     "suppressed",
+    "is_complete",
 )
 NULL_WHEN_SUPPRESSED = ("value", "numerator", "denominator", "ci_low", "ci_high")
 CI_TOLERANCE = 1e-9
@@ -157,7 +158,7 @@ def kpi_metrics__suite(config: QualityConfig | None = None) -> SuiteDefinition:
             _blocking(
                 f"{c}_not_null", "ExpectColumnValuesToNotBeNull", {"column": c}, f"{c} is set"
             )
-            for c in (*KEY, "sample_size", "suppressed")
+            for c in (*KEY, "sample_size", "suppressed", "is_complete")
         ),
         _blocking(
             "key_unique",

@@ -43,6 +43,7 @@ class Cell:
     suppressed: bool
     target: float | None
     status: str  # met | missed | no_target
+    is_complete: bool  # False while the period is not over in the data
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class ReportData:
     first_day: dt.date
     last_day: dt.date
     report_month: dt.date
-    report_month_complete: bool
+    report_month_complete: bool  # the month is over and its rows are complete (is_complete)
     published_at: dt.datetime | None
     clients: list[Client]
     sites: list[Site]
@@ -183,7 +184,7 @@ def _cells(
 ) -> list[Cell]:
     rows = con.execute(
         "select period_start, level, entity_id, metric, value, sample_size, ci_low, ci_high, "
-        f"suppressed, target, status from {source} where {where} "
+        f"suppressed, target, status, is_complete from {source} where {where} "
         "order by period_start, level, entity_id, metric",
         list(params),
     ).fetchall()
@@ -200,6 +201,7 @@ def _cells(
             suppressed=bool(r[8]),
             target=r[9],
             status=r[10] or "no_target",
+            is_complete=bool(r[11]),
         )
         for r in rows
     ]
@@ -326,7 +328,9 @@ def load_report_data(warehouse_path: Path) -> ReportData:
         first_day=first_day,
         last_day=last_day,
         report_month=report_month,
-        report_month_complete=complete,
+        # the warehouse's own flag: the month's last day may still be receiving files
+        report_month_complete=complete
+        and all(c.is_complete for c in month_cells if c.level == "all"),
         published_at=published_at,
         clients=clients,
         sites=sites,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from orchestration.report.data import Cell
+from orchestration.report.data import Cell, ReportData
 
 
 @dataclass(frozen=True)
@@ -92,3 +92,12 @@ def month_name(month: dt.date) -> str:
 
 
 STATUS_MARK = {"met": "✓", "missed": "✗"}
+
+
+def month_title(data: ReportData) -> str:
+    """The report month, saying when it is not over: "March 2026 — month not over (data to
+    11 Mar)"."""
+    title = month_name(data.report_month)
+    if data.report_month_complete:
+        return title
+    return f"{title} — month not over (data to {data.last_day.day} {data.last_day:%b})"

@@ -23,6 +23,7 @@ from orchestration.report.formatting import (
     format_value,
     metric_label,
     month_name,
+    month_title,
     suppressed_note,
 )
 
@@ -176,7 +177,7 @@ def headline(data: ReportData, min_n: int) -> str:
         )
     return (
         '<section id="headline" aria-label="Headline figures">'
-        f"<h2>{escape(month_name(data.report_month))}, all clients</h2>"
+        f"<h2>{escape(month_title(data))}, all clients</h2>"
         f'<div class="kpis">{"".join(cards)}</div></section>'
     )
 
@@ -211,6 +212,11 @@ def scorecard(data: ReportData, page: Page, min_n: int) -> str:
         f"{escape(month_name(data.report_month))}. *The target of all clients; a client's own "
         "target, where set, is in the tooltip of its mark.</p>"
     )
+    if not data.report_month_complete:
+        summary += (
+            f'<p class="partial-month"><strong>{escape(month_title(data))}</strong>: '
+            "these values will still change.</p>"
+        )
     body = table(headers, rows, caption="Scorecard against targets") if rows else ""
     return (
         '<section id="scorecard"><h2>Scorecard against targets</h2>'
@@ -291,7 +297,7 @@ def value_with_ci(cell: Cell) -> str:
 
 
 def _points(cells: Sequence[Cell]) -> list[svg.Point]:
-    return [svg.Point(c.period_start, c.value, c.ci_low, c.ci_high) for c in cells]
+    return [svg.Point(c.period_start, c.value, c.ci_low, c.ci_high, c.is_complete) for c in cells]
 
 
 def _trend(
@@ -328,7 +334,8 @@ def _trend(
     rows = []
     for week in weeks:
         c = mine.get(week)
-        row: list[object] = [week.isoformat(), format_value(metric, c.value if c else None)]
+        label_of_week = week.isoformat() + ("" if c is None or c.is_complete else " (not over)")
+        row: list[object] = [label_of_week, format_value(metric, c.value if c else None)]
         if has_ci:
             ci = c is not None and c.ci_low is not None and c.ci_high is not None
             row.append(
@@ -362,7 +369,7 @@ def experience_trends(data: ReportData, page: Page) -> str:
             svg.Series(
                 c.client_name,
                 [
-                    svg.Point(p.period_start, p.value)
+                    svg.Point(p.period_start, p.value, complete=p.is_complete)
                     for p in data.weekly("client", c.client_id, "nps")
                 ],
             )
@@ -541,7 +548,11 @@ def customers(data: ReportData, page: Page) -> str:
         series = [
             svg.Series(
                 data.client_name(e),
-                [svg.Point(m, c.value) for m in months if (c := cells.get((m, e)))],
+                [
+                    svg.Point(m, c.value, complete=c.is_complete)
+                    for m in months
+                    if (c := cells.get((m, e)))
+                ],
             )
             for _, e in entities
         ]
@@ -745,7 +756,6 @@ def render_page(data: ReportData, min_anonymity_n: int, *, generated_at: dt.date
     """The whole report page; ``Page.sections`` joined is the HTML document."""
     page = Page(sections=[])
     month = month_name(data.report_month)
-    partial = "" if data.report_month_complete else " (partial month)"
     published = f"; published {data.published_at:%Y-%m-%d %H:%M} UTC" if data.published_at else ""
     body = [
         headline(data, min_anonymity_n),
@@ -767,7 +777,7 @@ def render_page(data: ReportData, min_anonymity_n: int, *, generated_at: dt.date
         f"<style>{CSS}</style></head>",
         "<body>",
         "<header><h1>CX Warehouse KPI report</h1>"
-        f"<p>{escape(month)}{escape(partial)} · data {data.first_day.isoformat()} to "
+        f"<p>{escape(month_title(data))} · data {data.first_day.isoformat()} to "
         f"{data.last_day.isoformat()}{escape(published)}</p></header>",
         f'<nav aria-label="Sections">{nav}</nav>',
         "<main>",
@@ -775,8 +785,8 @@ def render_page(data: ReportData, min_anonymity_n: int, *, generated_at: dt.date
         "</main>",
         "<footer>Every number is read from the published warehouse (marts.kpi_scorecard); "
         "every KPI is defined in the KPI catalogue, docs/metrics.md in the CX Warehouse "
-        "repository. Weekly trends use ISO weeks starting Monday; the first "
-        "and last weeks may be partial. Generated "
+        "repository. Weekly trends use ISO weeks starting Monday; the first week may "
+        "start before the data, and a period not over in the data is drawn hollow. Generated "
         f"{generated_at:%Y-%m-%d %H:%M} UTC.</footer>",
         f"<script>{RENDER_CHECK}</script>",
         "</body></html>",

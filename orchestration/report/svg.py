@@ -22,6 +22,7 @@ AXIS_COLOR = "#9ca3af"
 GRID_COLOR = "#e5e7eb"
 TEXT_COLOR = "#374151"
 TARGET_COLOR = "#b91c1c"
+PARTIAL_NOTE = "hollow point, dashed line: period not over"
 FONT = "font-family=\"system-ui,-apple-system,'Segoe UI',Roboto,sans-serif\""
 
 _ids = itertools.count(1)
@@ -48,6 +49,7 @@ class Point:
     y: float | None
     low: float | None = None
     high: float | None = None
+    complete: bool = True  # False: the period is not over (drawn hollow, reached by a dash)
 
 
 @dataclass(frozen=True)
@@ -304,11 +306,13 @@ def line_chart(
 ) -> str:
     """Lines over dates; a series whose points carry low/high gets a shaded band under it.
 
-    The legend is drawn when there are several series, or when ``legend`` says so.
+    The legend is drawn when there are several series, or when ``legend`` says so. A point
+    whose period is not over is hollow and the segment to it dashed, with a note below.
     """
     drawn = [s for s in series if any(p.y is not None for p in s.points)]
     if not drawn:
         return _empty(width, title)
+    partial = any(not p.complete for s in drawn for p in s.points if p.y is not None)
     legend = len(drawn) > 1 if legend is None else legend
     xs = sorted({p.x for s in drawn for p in s.points})
     ys = [
@@ -329,6 +333,9 @@ def line_chart(
     legend_y = height - 10
     if legend:
         height += LEGEND_ROW * max(row for _, row in legend_at)
+    note_y = height + LEGEND_ROW - 10
+    if partial:
+        height += LEGEND_ROW
     first, last = xs[0], xs[-1]
     span = max((last - first).days, 1)
 
@@ -392,19 +399,36 @@ def line_chart(
                 f'fill="{color}" fill-opacity="0.16" stroke="none"/>'
             )
         points = [p for p in s.points if p.y is not None]
-        if len(points) >= 2:
-            d = " L".join(f"{x_of(p.x):.1f},{y_of(p.y):.1f}" for p in points)
+        # runs of segments: solid between complete periods, dashed into or out of a partial one
+        runs: list[tuple[bool, list[Point]]] = []
+        for a, b in itertools.pairwise(points):
+            dashed = not (a.complete and b.complete)
+            if runs and runs[-1][0] == dashed:
+                runs[-1][1].append(b)
+            else:
+                runs.append((dashed, [a, b]))
+        for dashed, run in runs:
+            d = " L".join(f"{x_of(p.x):.1f},{y_of(p.y):.1f}" for p in run)
+            kind, dash = ("line partial", ' stroke-dasharray="5 4"') if dashed else ("line", "")
             parts.append(
-                f'<path class="line" data-series="{escape(s.name)}" d="M{d}" fill="none" '
-                f'stroke="{color}" stroke-width="2" stroke-linejoin="round"/>'
+                f'<path class="{kind}" data-series="{escape(s.name)}" d="M{d}" fill="none" '
+                f'stroke="{color}" stroke-width="2" stroke-linejoin="round"{dash}/>'
             )
         for p in points:
             tip = f"{s.name}, {p.x.isoformat()}: {fmt(p.y)}"
             if p.low is not None and p.high is not None:
                 tip += f" (95% CI {fmt(p.low)} to {fmt(p.high)})"
+            if not p.complete:
+                tip += " (period not over)"
+            mark = (
+                f'class="point" r="2.5" fill="{color}"'
+                if p.complete
+                else f'class="point partial" r="3.5" fill="#ffffff" stroke="{color}" '
+                'stroke-width="1.5"'
+            )
             parts.append(
-                f'<circle class="point" cx="{x_of(p.x):.1f}" cy="{y_of(p.y):.1f}" r="2.5" '
-                f'fill="{color}"><title>{escape(tip)}</title></circle>'
+                f'<circle {mark} cx="{x_of(p.x):.1f}" cy="{y_of(p.y):.1f}">'
+                f"<title>{escape(tip)}</title></circle>"
             )
     if target is not None:
         ty = y_of(target)
@@ -424,6 +448,13 @@ def line_chart(
     if legend:
         parts.append(
             _legend([(s.name, c) for s, c in zip(drawn, colors, strict=True)], legend_at, legend_y)
+        )
+    if partial:
+        parts.append(
+            f'<g class="partial-note"><circle cx="{left + 5}" cy="{note_y:.1f}" r="3.5" '
+            f'fill="#ffffff" stroke="{TEXT_COLOR}" stroke-width="1.5"/>'
+            + _text(left + 14, note_y, PARTIAL_NOTE, extra=' font-size="11"')
+            + "</g>"
         )
     parts.append(tail)
     return "".join(parts)

@@ -6,7 +6,7 @@ Plain ASCII (no colours, no box-drawing) so it reads the same in any terminal an
 from __future__ import annotations
 
 from orchestration.report.data import Cell, ReportData
-from orchestration.report.formatting import format_value, metric_label, month_name
+from orchestration.report.formatting import format_value, metric_label, month_title
 
 SCORECARD_METRICS = (
     "calls_handled",
@@ -49,7 +49,7 @@ def render_scorecard(data: ReportData, min_anonymity_n: int) -> str:
     if not data.clients:
         client_ids = sorted({c.entity_id for c in data.month_cells if c.level == "client"})
         entities = [("client", cid) for cid in client_ids] + [("all", "all")]
-    month = month_name(data.report_month) + ("" if data.report_month_complete else " (partial)")
+    month = month_title(data)
     lines = [
         f"CX Warehouse KPI scorecard - {month}",
         f"data {data.first_day.isoformat()} to {data.last_day.isoformat()}"

@@ -582,3 +582,58 @@ def test_the_later_file_wins_for_a_redelivered_survey(hand_made_build):
         "select score from marts.fct_survey_responses where survey_id = 'N6'"
     )[0]
     assert score == 9  # surveys_2026-03-20_correction.csv, not 6 from surveys_2026-03-20.csv
+
+
+def test_periods_before_the_partial_day_are_complete(sample_build):
+    """The generated sample (tests/integration/conftest.py SMALL_SAMPLE: 7 export days from
+    Thursday 2026-03-05) as published. A client's partial day is its latest report date of
+    any call, ticket or survey (sent or responded) in the published facts; level all takes
+    the earliest. Every one falls in the week of Monday 2026-03-09 (the sample's surveys run
+    a day or two past its calls), so: week 2026-03-02 (to 03-08) is complete, week
+    2026-03-09 and month 2026-03 are not; a day is complete when before the partial day."""
+    deployment, _ = sample_build
+    partial = dict(
+        deployment.published(
+            "select client_id, max(day) from ("
+            "select client_id, report_date as day from marts.fct_calls union all "
+            "select client_id, report_date from marts.fct_tickets union all "
+            "select client_id, sent_report_date from marts.fct_survey_responses union all "
+            "select client_id, response_report_date from marts.fct_survey_responses"
+            ") group by client_id"
+        )
+    )
+    partial["all"] = min(partial.values())
+    assert len(partial) == 4  # three clients, and all
+    assert all(dt.date(2026, 3, 11) <= day <= dt.date(2026, 3, 15) for day in partial.values())
+
+    rows = deployment.published(
+        "select period_grain, period_start, entity_id, bool_and(is_complete), "
+        "bool_or(is_complete) from marts.kpi_metrics where level in ('client', 'all') "
+        "and period_start >= date '2026-03-01' group by all"
+    )
+    flags = {(grain, start, entity): done for grain, start, entity, done, _ in rows}
+    # one flag per period and entity, whatever the metric
+    assert all(every == some for *_, every, some in rows)
+    for entity, day in partial.items():
+        assert flags[("week", dt.date(2026, 3, 2), entity)] is True
+        assert flags[("week", dt.date(2026, 3, 9), entity)] is False
+        assert flags[("month", dt.date(2026, 3, 1), entity)] is False
+        assert flags[("day", dt.date(2026, 3, 5), entity)] is True  # the first day
+        assert flags[("day", day, entity)] is False  # the partial day itself
+        days = {start: done for (g, start, e), done in flags.items() if g == "day" and e == entity}
+        assert days == {start: start < day for start in days}
+    # February and earlier (customer retention months) are over
+    (older,) = deployment.published(
+        "select bool_and(is_complete) from marts.kpi_metrics where period_start < date '2026-03-01'"
+    )[0]
+    assert older is True
+    # the wide marts and the scorecard carry the same flag
+    assert deployment.published(
+        "select period_start, is_complete from marts.kpi_client_weekly "
+        "where client_id = 'C001' order by period_start"
+    ) == [(dt.date(2026, 3, 2), True), (dt.date(2026, 3, 9), False)]
+    assert deployment.published(
+        "select count(*) from marts.kpi_scorecard join marts.kpi_metrics using "
+        "(period_grain, period_start, level, entity_id, metric) "
+        "where kpi_scorecard.is_complete <> kpi_metrics.is_complete"
+    ) == [(0,)]

@@ -24,7 +24,7 @@ import pytest
 
 from orchestration.report import write_report
 from orchestration.report.svg import BAR_COLOR
-from tests.unit.test_report import AGENTS, build_published_warehouse
+from tests.unit.test_report import AGENTS, _chart, build_published_warehouse
 
 INSTALL_HINT = (
     "headless Chromium is needed to render the KPI report: install Debian's package with "
@@ -164,3 +164,26 @@ def test_screenshot_is_not_blank(rendered: tuple[Path, Path, object]) -> None:
     ]
     assert statistics.pstdev(luminance) > 20, "the screenshot is (nearly) one flat colour"
     assert len(set(luminance)) > 50
+
+
+def test_the_sample_report_marks_its_partial_week_and_month(sample_build, tmp_path: Path) -> None:
+    """The report of the real pipeline's sample (7 days from Thursday 2026-03-05): March is
+    not over, and the week of 9 March is the last, partial one of every weekly line: its
+    point is hollow, the segment to it dashed, the note shown; the week of 2 March is over."""
+    deployment, _ = sample_build
+    summary = write_report(deployment.warehouse_path, tmp_path / "report.html", min_anonymity_n=5)
+    html = summary.path.read_text()
+    (last_day,) = deployment.published(
+        "select max(period_start) from marts.kpi_metrics where period_grain = 'day' "
+        "and level = 'all'"
+    )[0]
+
+    assert not summary.report_month_complete
+    title = f"March 2026 — month not over (data to {last_day.day} Mar)"
+    assert f'<p class="partial-month"><strong>{title}</strong>' in html
+    chart = _chart(html, "Net Promoter Score, weekly")
+    assert chart.count('class="point"') == 1  # week of 2 March
+    assert chart.count('class="point partial"') == 1  # week of 9 March
+    assert chart.count('class="line partial"') == 1
+    assert "period not over" in chart
+    assert "2026-03-09 (not over)" in html and "2026-03-02 (not over)" not in html

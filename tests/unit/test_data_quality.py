@@ -470,6 +470,8 @@ def kpi_rows() -> pd.DataFrame:
     frame["period_start"] = [date.fromisoformat(d) for d in frame["period_start"]]
     for c in ("value", "numerator", "denominator", "ci_low", "ci_high"):
         frame[c] = frame[c].astype("float64")
+    # March is not over in the data; nullable, as a table's BOOLEAN column reads
+    frame["is_complete"] = pd.array([r[1] != "2026-03-01" for r in rows], dtype="boolean")
     return frame
 
 
@@ -522,6 +524,7 @@ def test_every_kpi_invariant_names_its_offending_rows(config):
         (2, {"period_start": date(2026, 3, 4)}),  # period_start_aligned (a Wednesday)
         (3, {"metric": "csat_mean"}),  # metric_in_catalogue, level and grain pairs
         (3, {"value": 5.5}),  # csat_avg_on_scale
+        (0, {"is_complete": None}),  # is_complete_not_null
     ]
     bad = []
     for i, (row, changes) in enumerate(corruptions):
@@ -546,6 +549,7 @@ def test_every_kpi_invariant_names_its_offending_rows(config):
         "metric_in_catalogue": 1,
         "csat_avg_on_scale": 1,
         "key_unique": 2,
+        "is_complete_not_null": 1,
     }
     assert {o.name for o in outcome.failed_blocking} == set(counts)
     assert outcome.outcome("net_score_in_range").examples == [120.0]

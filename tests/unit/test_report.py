@@ -42,7 +42,8 @@ KPI_COLUMNS = """
     value double, numerator double, denominator double, sample_size bigint,
     ci_low double, ci_high double, suppressed boolean"""
 SCORECARD_EXTRA = (
-    "target double, higher_is_better boolean, target_entity_id varchar, status varchar"
+    "target double, higher_is_better boolean, target_entity_id varchar, status varchar, "
+    "is_complete boolean"
 )
 
 
@@ -60,12 +61,13 @@ def kpi(
     target: float | None = None,
     higher_is_better: bool | None = None,
     status: str = "no_target",
+    complete: bool = True,
 ) -> tuple:
     low, high = ci or (None, None)
     target_entity = "*" if target is not None else None
     return (
         grain, start, level, entity, metric, value, None, None, n, low, high, suppressed,
-        target, higher_is_better, target_entity, status,
+        target, higher_is_better, target_entity, status, complete,
     )  # fmt: skip
 
 
@@ -162,7 +164,7 @@ def build_published_warehouse(path: Path) -> Path:
         for sql in (
             "create schema marts",
             "create schema quality",
-            f"create table marts.kpi_metrics ({KPI_COLUMNS})",
+            f"create table marts.kpi_metrics ({KPI_COLUMNS}, is_complete boolean)",
             f"create table marts.kpi_scorecard ({KPI_COLUMNS}, {SCORECARD_EXTRA})",
             "create table marts.dim_client (client_id varchar, client_name varchar, "
             "reporting_timezone varchar, industry varchar)",
@@ -176,11 +178,11 @@ def build_published_warehouse(path: Path) -> Path:
         ):
             con.execute(sql).fetchall()
         rows = hand_made_rows()
-        con.executemany(f"insert into marts.kpi_scorecard values ({', '.join('?' * 16)})", rows)
+        con.executemany(f"insert into marts.kpi_scorecard values ({', '.join('?' * 17)})", rows)
         con.execute(
             "insert into marts.kpi_metrics select period_grain, period_start, level, entity_id, "
-            "metric, value, numerator, denominator, sample_size, ci_low, ci_high, suppressed "
-            "from marts.kpi_scorecard"
+            "metric, value, numerator, denominator, sample_size, ci_low, ci_high, suppressed, "
+            "is_complete from marts.kpi_scorecard"
         ).fetchall()
         con.executemany("insert into marts.dim_client values (?, ?, ?, ?)", CLIENTS)
         con.executemany("insert into marts.dim_site values (?, ?, ?, ?, ?, ?)", SITES)
@@ -387,3 +389,59 @@ def test_without_a_scorecard_the_report_shows_metrics_without_targets(
 def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="no published warehouse at .*run `cxw run`"):
         terminal_scorecard(tmp_path / "absent.duckdb", min_anonymity_n=5)
+
+
+def test_periods_not_over_are_marked(warehouse: Path, tmp_path: Path) -> None:
+    """The same warehouse cut to data from 2 to 25 March (a Wednesday): the warehouse marks the week
+    of 23 March and the month of March as not over (is_complete false). Expected: the
+    report month is March, said to be not over with its last day; in each weekly line the
+    last point is hollow and the segment to it dashed, with the legend note; the week's
+    table row says "(not over)"; the retention chart (months the data covers: March) has
+    only hollow points."""
+    copy = tmp_path / "partial.duckdb"
+    copy.write_bytes(warehouse.read_bytes())
+    with duckdb.connect(str(copy)) as con:
+        for table in ("marts.kpi_metrics", "marts.kpi_scorecard"):
+            con.execute(f"delete from {table} where period_grain = 'day'").fetchall()
+            con.execute(
+                f"insert into {table} by name select 'day' as period_grain, day as period_start, "
+                "'all' as level, 'all' as entity_id, 'calls_handled' as metric, 15 as value, "
+                "15 as sample_size, false as suppressed, day < date '2026-03-25' as is_complete "
+                "from (values (date '2026-03-02'), (date '2026-03-25')) as days(day)"
+            ).fetchall()
+            con.execute(
+                f"update {table} set is_complete = false where (period_grain = 'week' "
+                "and period_start = date '2026-03-23') or (period_grain = 'month' "
+                "and period_start = date '2026-03-01')"
+            ).fetchall()
+
+    summary = write_report(copy, tmp_path / "partial.html", min_anonymity_n=5)
+    html = summary.path.read_text()
+
+    assert summary.report_month == MARCH
+    assert not summary.report_month_complete
+    title = "March 2026 — month not over (data to 25 Mar)"
+    assert f"<h2>{title}, all clients</h2>" in html
+    assert f'<p class="partial-month"><strong>{title}</strong>' in _section(html, "scorecard")
+    nps = _chart(html, "Net Promoter Score, weekly")
+    assert nps.count('class="point"') == 3  # weeks of 2, 9 and 16 March
+    assert nps.count('class="point partial"') == 1  # week of 23 March
+    assert nps.count('class="line"') == 1 and nps.count('class="line partial"') == 1
+    assert 'stroke-dasharray="5 4"' in nps
+    assert "hollow point, dashed line: period not over" in nps
+    assert "2026-03-23 (not over)" in _section(html, "experience")
+    assert "2026-03-16 (not over)" not in html
+    by_client = _chart(html, "Net Promoter Score by client")
+    assert by_client.count('class="point partial"') == 1  # Acme's week of 23 March
+    retention = _chart(html, "Customer retention")
+    assert retention.count('class="point partial"') == 3  # March: Acme, Globex, all clients
+    assert retention.count('class="point"') == 0
+    assert terminal_scorecard(copy, min_anonymity_n=5).splitlines()[0].endswith(title)
+
+
+def test_complete_periods_have_no_partial_marks(warehouse: Path, tmp_path: Path) -> None:
+    """Every row of the hand-made warehouse is complete: no hollow point, no dash, no note."""
+    html = write_report(warehouse, tmp_path / "r.html", min_anonymity_n=5).path.read_text()
+    for mark in ('class="point partial"', 'class="line partial"', "partial-note"):
+        assert mark not in html
+    assert "partial-month" not in html and "not over)" not in html

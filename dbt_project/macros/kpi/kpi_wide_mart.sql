@@ -3,7 +3,8 @@
     entity of one level and grain, one column per metric value of the
     catalogue that exists at that level and grain, plus the sample sizes the
     catalogue names (`wide_sample_column`) and, for the anonymized metrics, a
-    `<metric>_is_suppressed` flag. No KPI is computed here: values are copied.
+    `<metric>_is_suppressed` flag, and the period's `is_complete`. No KPI is
+    computed here: values are copied.
     Adding a metric to the catalogue adds its column (declare it in the
     mart's contract).
 -#}
@@ -56,7 +57,8 @@ metrics as (
         metric,
         value,
         sample_size,
-        suppressed
+        suppressed,
+        is_complete
     from {{ ref('kpi_metrics') }}
     where
         level = '{{ level }}'
@@ -78,8 +80,10 @@ select
         as {{ column['data_type'] }}
     ) as {{ column['name'] }}
     {%- endif %}
-    {{- "," if not loop.last }}
+    {{- "," }}
     {%- endfor %}
+    -- every metric of an entity's period shares the period's completeness
+    min(case when is_complete then 1 else 0 end) = 1 as is_complete
 from metrics
 group by period_start, entity_id
 {%- endmacro %}

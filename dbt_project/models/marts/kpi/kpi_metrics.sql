@@ -210,6 +210,21 @@ measured as (
             false
         ) as suppressed
     from aggregated
+),
+
+-- complete: the period ends before the entity's partial day (int_kpi_partial_days), i.e.
+-- that day falls in a later period of the grain
+completed as (
+    select
+        measured.*,
+        coalesce(
+            {{ kpi_period_start('partial_days.partial_day', 'measured.period_grain') }}
+            > measured.period_start,
+            false
+        ) as is_complete
+    from measured
+    left join {{ ref('int_kpi_partial_days') }} as partial_days
+        on measured.level = partial_days.level and measured.entity_id = partial_days.entity_id
 )
 
 select
@@ -224,5 +239,6 @@ select
     cast(sample_size as bigint) as sample_size,
     cast(case when not suppressed then unsuppressed_ci_low end as {{ kpi_type_double() }}) as ci_low,
     cast(case when not suppressed then unsuppressed_ci_high end as {{ kpi_type_double() }}) as ci_high,
-    suppressed
-from measured
+    suppressed,
+    is_complete
+from completed

@@ -23,7 +23,8 @@ metrics as (
         sample_size,
         ci_low,
         ci_high,
-        suppressed
+        suppressed,
+        is_complete
     from {{ ref('kpi_metrics') }}
 ),
 
@@ -52,6 +53,7 @@ targeted as (
         metrics.ci_low,
         metrics.ci_high,
         metrics.suppressed,
+        metrics.is_complete,
         case
             when entity_target.metric is not null then entity_target.target
             else level_target.target
@@ -100,5 +102,6 @@ select
         when higher_is_better and value >= target then 'met'
         when not higher_is_better and value <= target then 'met'
         else 'missed'
-    end as status
+    end as status,
+    is_complete
 from targeted
