@@ -82,8 +82,8 @@ KPI_CATALOGUE: dict[str, KpiDefinition] = {
     "survey_response_rate_pct": KpiDefinition(),
     "customer_retention_pct": KpiDefinition(_CLIENT_ALL, _MONTH),
     "referral_rate_pct": KpiDefinition(_CLIENT_ALL, _MONTH),
-    "esat_pct": KpiDefinition(_EMPLOYEE, is_anonymized=True),
-    "enps": KpiDefinition(_EMPLOYEE, is_anonymized=True),
+    "esat_pct": KpiDefinition(_EMPLOYEE, _MONTH, is_anonymized=True),
+    "enps": KpiDefinition(_EMPLOYEE, _MONTH, is_anonymized=True),
 }
 
 NET_SCORE_METRICS = ("nps", "enps")

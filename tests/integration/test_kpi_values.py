@@ -414,16 +414,14 @@ EXPECTED = [
     ("month", MARCH, "client", "NWA", "referral_rate_pct", 50.0, 1, 2, 2),
     ("month", MARCH, "client", "SKR", "referral_rate_pct", 100.0, 1, 1, 1),  # Q2 by Q1
     ("month", MARCH, "all", "all", "referral_rate_pct", 100 * 2 / 3, 2, 3, 3),
-    # --- employee surveys (03-15): NWA-CLT 4 responses, NWA-MNL 5 ----------------------
-    # NWA-MNL esat 5 5 4 2 1: 100 * 3 / 5; enps 10 9 9 7 3: 100 * (3 - 1) / 5
-    ("month", MARCH, "team", "NWA-MNL", "esat_pct", 60.0, 3, 5, 5),
-    ("month", MARCH, "team", "NWA-MNL", "enps", 40.0, 2, 5, 5),
-    ("day", D(2026, 3, 15), "site", "MNL", "esat_pct", 60.0, 3, 5, 5),  # NWA-MNL only
-    # NWA: + NWA-CLT esat 5 4 3 2 (2 satisfied), enps 10 9 6 7 (2 P, 1 D):
+    # --- employee surveys (03-15): NWA-CLT 4 responses, NWA-MNL 5; month grain only -----
+    # (both teams and both sites are hidden: test_employee_groups_hidden_against_subtraction)
+    # NWA-MNL esat 5 5 4 2 1 (3 satisfied), enps 10 9 9 7 3 (3 P, 1 D); NWA-CLT esat
+    # 5 4 3 2 (2 satisfied), enps 10 9 6 7 (2 P, 1 D):
     # esat 100 * (3 + 2) / 9, enps 100 * ((3 + 2) - (1 + 1)) / 9
     ("month", MARCH, "client", "NWA", "esat_pct", 100 * 5 / 9, 5, 9, 9),
     ("month", MARCH, "client", "NWA", "enps", 100 * 3 / 9, 3, 9, 9),
-    ("week", D(2026, 3, 9), "all", "all", "enps", 100 * 3 / 9, 3, 9, 9),  # Sun 03-15
+    ("month", MARCH, "all", "all", "enps", 100 * 3 / 9, 3, 9, 9),
 ]
 
 
@@ -497,21 +495,23 @@ def test_intervals(kpis):
     nps = kpi(kpis, "month", MARCH, "client", "NWA", "nps")
     assert nps["ci_low"] == pytest.approx(-11.113737, abs=1e-6)
     assert nps["ci_high"] == 100.0
-    # NWA-MNL eNPS: n = 5, p = 3/5, q = 1/5; 100 * 1.96 * sqrt((0.8 - 0.4^2) / 5) = 70.123092
-    # 40 - 70.123092; 40 + 70.123092 clipped to 100
-    enps = kpi(kpis, "month", MARCH, "team", "NWA-MNL", "enps")
-    assert enps["ci_low"] == pytest.approx(-30.123092, abs=1e-6)
-    assert enps["ci_high"] == 100.0
+    # NWA eNPS: n = 9, p = 5/9, q = 2/9; 100 * 1.96 * sqrt((7/9 - (3/9)^2) / 9) = 53.344443
+    # 33.333333 - 53.344443; 33.333333 + 53.344443
+    enps = kpi(kpis, "month", MARCH, "client", "NWA", "enps")
+    assert enps["ci_low"] == pytest.approx(-20.011110, abs=1e-6)
+    assert enps["ci_high"] == pytest.approx(86.677777, abs=1e-6)
     # Wilson, NWA CSAT 2 of 5: p = 0.4, z^2 = 3.8416;
     # (0.4 + 3.8416/10 -/+ 1.96 * sqrt(0.4 * 0.6 / 5 + 3.8416/100)) / (1 + 3.8416/5)
     # = (0.78416 -/+ 0.576173) / 1.76832 = 0.117618, 0.769280
     csat = kpi(kpis, "month", MARCH, "client", "NWA", "csat_pct")
     assert csat["ci_low"] == pytest.approx(11.761823, abs=1e-6)
     assert csat["ci_high"] == pytest.approx(76.928007, abs=1e-6)
-    # Wilson, NWA-MNL esat 3 of 5: the mirror image, 100 - 76.928007 and 100 - 11.761823
-    esat = kpi(kpis, "month", MARCH, "team", "NWA-MNL", "esat_pct")
-    assert esat["ci_low"] == pytest.approx(23.071993, abs=1e-6)
-    assert esat["ci_high"] == pytest.approx(88.238177, abs=1e-6)
+    # Wilson, NWA esat 5 of 9: p = 5/9, z^2 = 3.8416;
+    # (5/9 + 3.8416/18 -/+ 1.96 * sqrt(5/9 * 4/9 / 9 + 3.8416/324)) / (1 + 3.8416/9)
+    # = (0.768978 -/+ 0.388556) / 1.426844 = 0.266647, 0.811225
+    esat = kpi(kpis, "month", MARCH, "client", "NWA", "esat_pct")
+    assert esat["ci_low"] == pytest.approx(26.664735, abs=1e-6)
+    assert esat["ci_high"] == pytest.approx(81.122457, abs=1e-6)
     # Wilson at p = 1 (SKR 35 of 35): the upper bound is exactly 100;
     # low = 100 * (1 + 3.8416/70 - 1.96 * sqrt(0 + 3.8416/4900)) / (1 + 3.8416/35)
     #     = 100 / (1 + 3.8416/35) = 90.109573
@@ -533,11 +533,36 @@ def test_employee_groups_under_the_anonymity_threshold_are_suppressed(kpis):
             assert row["sample_size"] == 4  # R1..R4 are still counted
             hidden = ("value", "numerator", "denominator", "ci_low", "ci_high")
             assert [row[c] for c in hidden] == [None] * 5
-    at_threshold = kpi(kpis, "month", MARCH, "team", "NWA-MNL", "esat_pct")
-    assert at_threshold["suppressed"] is False
-    assert at_threshold["value"] == pytest.approx(60.0)
-    # never per agent
+    # never per agent, and per month only
     assert not [key for key in kpis if key[4] in ("esat_pct", "enps") and key[2] == "agent"]
+    assert {key[0] for key in kpis if key[4] in ("esat_pct", "enps")} == {"month"}
+
+
+# (level, entity_id, sample_size, suppressed) of esat_pct and enps in March, min 5.
+# Round 0: NWA-CLT and site CLT hold 4. Then NWA minus NWA-MNL, and all minus site MNL,
+# would reveal those 4: NWA-MNL and MNL (5 each, at the threshold) are hidden too. NWA and
+# all (9) are shown: NWA minus its published teams, all minus its published sites and
+# clients leave 9 or 0 responses unexplained, never 1 to 4.
+EXPECTED_ANONYMITY = [
+    ("team", "NWA-CLT", 4, True),
+    ("site", "CLT", 4, True),
+    ("team", "NWA-MNL", 5, True),
+    ("site", "MNL", 5, True),
+    ("client", "NWA", 9, False),
+    ("all", "all", 9, False),
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("metric", ["esat_pct", "enps"])
+def test_employee_groups_hidden_against_subtraction(kpis, metric):
+    rows = {key[2:4]: row for key, row in kpis.items() if key[4] == metric}
+    assert {(level, entity) for level, entity, _, _ in EXPECTED_ANONYMITY} == set(rows)
+    for level, entity, n, suppressed in EXPECTED_ANONYMITY:
+        row = rows[(level, entity)]
+        assert (row["period_grain"], row["period_start"]) == ("month", MARCH)
+        assert (row["sample_size"], row["suppressed"]) == (n, suppressed), (level, entity)
+        assert (row["denominator"] is None) is suppressed, (level, entity)
 
 
 @pytest.mark.integration

@@ -10,7 +10,8 @@
                  mean       value = numerator / denominator (sum / count)
                  median     value = the median of the facts' measure
     interval     wilson | net_score | none
-    is_anonymized  suppressed below var('min_anonymity_n'); never per agent
+    is_anonymized  suppressed below var('min_anonymity_n') and against subtraction
+                   (int_kpi_employee_anonymity); never per agent; month grain only
     wide_sample_column  name of the sample-size column in the wide marts (or none)
 -#}
 {% macro kpi_catalogue() %}
@@ -60,10 +61,10 @@
         {'metric': 'referral_rate_pct', 'levels': ['client', 'all'], 'grains': ['month'],
          'value_kind': 'percentage', 'interval': none, 'is_anonymized': false,
          'wide_sample_column': 'new_customers'},
-        {'metric': 'esat_pct', 'levels': ['team', 'site', 'client', 'all'], 'grains': every_grain,
+        {'metric': 'esat_pct', 'levels': ['team', 'site', 'client', 'all'], 'grains': ['month'],
          'value_kind': 'percentage', 'interval': 'wilson', 'is_anonymized': true,
          'wide_sample_column': 'esat_responses'},
-        {'metric': 'enps', 'levels': ['team', 'site', 'client', 'all'], 'grains': every_grain,
+        {'metric': 'enps', 'levels': ['team', 'site', 'client', 'all'], 'grains': ['month'],
          'value_kind': 'percentage', 'interval': 'net_score', 'is_anonymized': true,
          'wide_sample_column': 'enps_responses'},
     ] -%}

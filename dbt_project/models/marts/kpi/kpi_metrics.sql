@@ -172,6 +172,22 @@ aggregated as (
     select * from medians
 ),
 
+-- employee groups also hidden so that no subtraction reveals a small one
+-- (complementary suppression, int_kpi_employee_anonymity)
+anonymity_flagged as (
+    select
+        aggregated.*,
+        coalesce(employee_anonymity.suppressed, false) as is_hidden_against_subtraction
+    from aggregated
+    left join {{ ref('int_kpi_employee_anonymity') }} as employee_anonymity
+        on
+            aggregated.period_grain = employee_anonymity.period_grain
+            and aggregated.period_start = employee_anonymity.period_start
+            and aggregated.level = employee_anonymity.level
+            and aggregated.entity_id = employee_anonymity.entity_id
+            and aggregated.metric = employee_anonymity.metric
+),
+
 measured as (
     select
         period_grain,
@@ -206,10 +222,10 @@ measured as (
         end as unsuppressed_ci_high,
         coalesce(
             metric in {{ kpi_sql_list(anonymized_metrics) }}
-            and sample_size < {{ var('min_anonymity_n') }},
+            and (sample_size < {{ var('min_anonymity_n') }} or is_hidden_against_subtraction),
             false
         ) as suppressed
-    from aggregated
+    from anonymity_flagged
 ),
 
 -- complete: the period ends before the entity's partial day (int_kpi_partial_days), i.e.
