@@ -186,7 +186,10 @@ def parse_column(column: Column, text: pl.Expr, timezone: str = "UTC") -> pl.Exp
             return parse_timezone(text)
         case Kind.COUNTRY:
             return parse_country(text)
-        case Kind.TEXT | Kind.SCORE:
+        case Kind.SCORE:
+            # a float column's gap (NaN) is no score, like an empty cell
+            return pl.when(text.str.to_lowercase() != "nan").then(text)
+        case Kind.TEXT:
             return text
     raise ValueError(f"no parser for kind {column.kind}")
 

@@ -583,6 +583,7 @@ def test_invalid_scores_are_counted_in_quality(hand_made_build):
         ("calls", "row_rejected", "bad_timestamp", 1, 1),  # C10
         ("surveys", "score_invalid", "ces:empty_score", 1, 1),
         ("surveys", "score_invalid", "nps:off_scale", 1, 1),
+        ("tickets", "value_invalid", "first_response_before_creation", 1, 1),  # T4
     ]
 
 

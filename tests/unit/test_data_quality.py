@@ -307,7 +307,7 @@ def test_each_suite_reads_only_the_columns_it_needs(config):
         "entity_id",
         "metric",
     )
-    assert len(suites["kpi_metrics"].columns) == 12
+    assert len(suites["kpi_metrics"].columns) == 13  # with is_complete
     # a suite validates its columns alone, as the orchestration reads them
     frame = surveys(clean_surveys())[list(suites["raw_surveys"].columns)]
     assert failed(validate_frame(frame, suites["raw_surveys"])) == set()

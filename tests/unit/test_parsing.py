@@ -199,3 +199,29 @@ def test_parse_frame_names_the_first_failure_key_first():
         ("negative_duration", "talk_seconds"),
     ]
     assert parsed.get_column("talk_seconds").to_list()[0] == 60.0
+
+
+def test_a_score_is_kept_as_text_and_a_float_gap_is_no_score():
+    """Scores are validated against their scale later (dbt and the suites); here only a
+    float column's NaN, which is a missing value, becomes null."""
+    frame = pl.DataFrame(
+        {"score": ["9", " 9.0 ", "9.5", "NaN", "nan", "", "great", None]},
+        schema={"score": pl.String},
+    )
+    spec = SOURCES["surveys"]
+    text = frame.with_columns(
+        pl.lit("S1").alias("survey_id"),
+        pl.lit("nps").alias("survey_type"),
+        pl.lit("C1").alias("client_id"),
+        pl.lit("2026-03-01T10:00:00Z").alias("sent_at"),
+        *(
+            pl.lit(None, dtype=pl.String).alias(c)
+            for c in spec.column_names
+            if c not in {"score", "survey_id", "survey_type", "client_id", "sent_at"}
+        ),
+    ).select(spec.column_names)
+    parsed = parse_frame(spec, text)
+    assert parsed.get_column("score").to_list() == [
+        "9", "9.0", "9.5", None, None, None, "great", None
+    ]  # fmt: skip
+    assert parsed.get_column(REJECT_REASON).to_list() == [None] * 8
