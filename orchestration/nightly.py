@@ -13,6 +13,7 @@ import time
 
 import dagster as dg
 
+from orchestration.assets.publish import remove_publish_leftovers
 from orchestration.assets.transform import build_dbt_project, transform_fingerprint
 from orchestration.names import NIGHTLY_JOB_NAME, PUBLISHED_WAREHOUSE_KEY
 from orchestration.run_lock import RunInProgress, exclusive_build
@@ -103,6 +104,8 @@ def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
     started = time.monotonic()
     try:
         with exclusive_build(settings, "cxw run"):
+            # What a killed publish left, even on a night that will not publish.
+            remove_publish_leftovers(settings)
             result = execute_nightly_job(settings, full_refresh=full_refresh)
     except RunInProgress as refused:
         print(f"cxw run: refused: {refused}", file=sys.stderr)
