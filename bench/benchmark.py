@@ -247,10 +247,15 @@ SCENARIO_GROUPS = ("floor", "full", "nightly", "month")
 
 
 def _copy(source: Path, target: Path) -> None:
-    """A file or a folder, replacing what is at ``target``."""
-    if source.is_dir():
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target)
+    """A file, a folder or a link (kept a link), replacing what is at ``target``."""
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        shutil.copytree(source, target, symlinks=True)
     else:
         shutil.copy2(source, target)
 
@@ -367,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     ):
         shutil.copytree(new_day, landing, copy_function=os.link, dirs_exist_ok=True)
         state = [scratch / "build.duckdb", scratch / "warehouse.duckdb"]
-        state.append(scratch / "warehouse_parquet")
+        # The published names are links into the releases folder: all of it is the state.
+        state += [scratch / "warehouse_parquet", scratch / ".warehouse.duckdb.releases"]
         saved = {p: p.with_name(p.name + ".saved") for p in state}
         for path, copy in saved.items():
             _copy(path, copy)

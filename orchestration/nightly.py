@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration import ledger
+from orchestration.assets.publish import remove_publish_leftovers
 from orchestration.assets.transform import build_dbt_project, transform_fingerprint
 from orchestration.names import NIGHTLY_JOB_NAME, PUBLISHED_WAREHOUSE_KEY
 from orchestration.run_lock import RunInProgress, exclusive_build
@@ -136,6 +137,8 @@ def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
         with exclusive_build(settings, "cxw run"):
             if not full_refresh:
                 check_landing_zone(settings)
+            # What a killed publish left, even on a night that will not publish.
+            remove_publish_leftovers(settings)
             result = execute_nightly_job(settings, full_refresh=full_refresh)
     except RunInProgress as refused:
         print(f"cxw run: refused: {refused}", file=sys.stderr)

@@ -1,17 +1,25 @@
 """Write-audit-publish: copy the audited marts to the published warehouse, atomically.
 
 The build database is where everything is written and checked. Only when every blocking
-check has passed does this step copy the ``marts`` and ``quality`` schemas into a new
-DuckDB file beside the published one, and rename it over the published file. A rename
-is atomic: a BI tool that has the old file open keeps reading the old, complete file
-(and never blocks this step); the next one it opens is the new, complete file. A
-failure anywhere before the rename leaves the published warehouse exactly as it was.
+check has passed does this step write a new *release* beside the published warehouse: a
+folder holding a new DuckDB file of the ``marts`` and ``quality`` schemas and its Parquet
+copy. One rename then switches the ``current`` link of the releases folder to it.
+
+The published names never change: ``CXW_WAREHOUSE_PATH`` is a link to
+``.<name>.releases/current/<name>`` and ``CXW_PARQUET_DIR`` a link to
+``.<name>.releases/current/parquet``. Both resolve through the one ``current`` link, so
+whoever opens either sees the same release, before or after that single rename, never one
+of each. A BI tool that has the old file open keeps reading the old, complete file (and
+never blocks this step). A failure anywhere before the rename leaves the published
+warehouse exactly as it was; what a killed publish leaves (its unfinished release) is
+removed by the next run.
 """
 
 import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Sequence
@@ -183,7 +191,7 @@ def _export_parquet(
                 if month_dir.is_dir() and month_dir.name.removeprefix("month=") not in months:
                     (folder / month_dir.name).mkdir()
                     for file in month_dir.iterdir():
-                        os.link(file, folder / month_dir.name / file.name)
+                        _link_or_copy(file, folder / month_dir.name / file.name)
             may_be_empty = True  # a changed month may have lost all its rows
         for month in sorted(months):
             # One COPY per month, its rows picked by a range on the month column (pruned
@@ -202,14 +210,108 @@ def _export_parquet(
             ).fetchall()
 
 
-def _swap_directory(new: Path, current: Path) -> None:
-    """Put ``new`` in place of ``current`` with renames (the old copy is removed after)."""
-    retired = current.with_name(f".{current.name}.retired")
-    shutil.rmtree(retired, ignore_errors=True)
-    if current.exists():
-        os.replace(current, retired)
-    os.replace(new, current)
-    shutil.rmtree(retired, ignore_errors=True)
+# The published layout, beside CXW_WAREHOUSE_PATH (``warehouse.duckdb`` here):
+#   .warehouse.duckdb.releases/release-<token>/warehouse.duckdb   a published DuckDB file
+#   .warehouse.duckdb.releases/release-<token>/parquet/           its Parquet copy
+#   .warehouse.duckdb.releases/current -> release-<token>         the one switch
+#   warehouse.duckdb -> .warehouse.duckdb.releases/current/warehouse.duckdb
+#   CXW_PARQUET_DIR  -> (relative path to) .warehouse.duckdb.releases/current/parquet
+CURRENT_RELEASE = "current"
+RELEASE_PARQUET = "parquet"
+_TOKEN = r"[0-9a-f]{12}"
+_RELEASE_NAME = re.compile(rf"release-{_TOKEN}")
+
+
+def releases_dir(settings: Settings) -> Path:
+    """The folder of the published releases, beside the published warehouse."""
+    target = settings.warehouse_path
+    return target.with_name(f".{target.name}.releases")
+
+
+def _published_links(settings: Settings) -> dict[Path, str]:
+    """Each published name and what its link holds (relative, so the folder can move)."""
+    releases = releases_dir(settings)
+    current = releases / CURRENT_RELEASE
+    parquet = settings.parquet_dir
+    return {
+        settings.warehouse_path: f"{releases.name}/{CURRENT_RELEASE}/{settings.warehouse_path.name}",
+        parquet: os.path.relpath(current / RELEASE_PARQUET, parquet.parent),
+    }
+
+
+def _link_atomically(link: Path, points_to: str, token: str) -> None:
+    """Make ``link`` a symbolic link to ``points_to`` with one rename (nothing when it is
+    one already). A file in its place is replaced by that rename; a directory (the layout
+    of an earlier release, or a deployment copied without its links) is moved aside first,
+    to ``.<name>.retired``, and removed with the other leftovers."""
+    if link.is_symlink() and os.readlink(link) == points_to:
+        return
+    temp = link.with_name(f".{link.name}.{token}.link")
+    temp.unlink(missing_ok=True)
+    os.symlink(points_to, temp)
+    if link.is_dir() and not link.is_symlink():
+        retired = link.with_name(f".{link.name}.retired")
+        _remove(retired)
+        os.replace(link, retired)
+    os.replace(temp, link)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _leftover_patterns(name: str) -> re.Pattern[str]:
+    """The temporary names this module gives beside a published ``name``: a link being
+    made, a directory moved aside, and (earlier releases) a file or folder being written
+    and its write-ahead log."""
+    n = re.escape(name)
+    return re.compile(rf"\.{n}\.(?:{_TOKEN}\.link|retired|{_TOKEN}\.publishing(?:\.wal)?)")
+
+
+def remove_publish_leftovers(settings: Settings) -> list[Path]:
+    """Remove what an unfinished publish left: only this module's own temporary names
+    (never another file), and every release but the one ``current`` points to.
+
+    Call it holding the build lock, so that no publish is under way."""
+    removed: list[Path] = []
+    for link in _published_links(settings):
+        pattern = _leftover_patterns(link.name)
+        if link.parent.is_dir():
+            for entry in link.parent.iterdir():
+                if pattern.fullmatch(entry.name):
+                    _remove(entry)
+                    removed.append(entry)
+    releases = releases_dir(settings)
+    if releases.is_dir():
+        current = releases / CURRENT_RELEASE
+        live = os.readlink(current) if current.is_symlink() else None
+        pattern = _leftover_patterns(CURRENT_RELEASE)
+        for entry in releases.iterdir():
+            if (_RELEASE_NAME.fullmatch(entry.name) and entry.name != live) or pattern.fullmatch(
+                entry.name
+            ):
+                _remove(entry)
+                removed.append(entry)
+    return sorted(removed)
+
+
+def _switch_release(settings: Settings, release: Path, token: str) -> None:
+    """Publish ``release``: one rename of the ``current`` link switches the DuckDB file and
+    its Parquet copy together; the published names are made links to it the first time."""
+    _link_atomically(release.parent / CURRENT_RELEASE, release.name, token)
+    for link, points_to in _published_links(settings).items():
+        _link_atomically(link, points_to, token)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (a Parquet file shared by two releases); a copy across file systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _sync(path: Path) -> None:
@@ -345,8 +447,8 @@ def publish_warehouse(
 ) -> PublishReport:
     """Copy ``marts`` and ``quality`` from the build database and swap the published file.
 
-    A Parquet copy of every published table is written beside it (for BI tools without a
-    DuckDB driver) and swapped in right after the DuckDB file.
+    A Parquet copy of every published table (for BI tools without a DuckDB driver) is
+    written into the same release, and switched in with the DuckDB file by one rename.
 
     When the published files are the last publish of this build, the new file starts as a
     copy of the last one and only the rows of ``incremental_tables`` written since are
@@ -369,10 +471,13 @@ def _publish(
 ) -> PublishReport:
     target = settings.warehouse_path
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_publish_leftovers(settings)
     token = uuid.uuid4().hex[:12]
-    staging_file = target.with_name(f".{target.name}.{token}.publishing")
+    release = releases_dir(settings) / f"release-{token}"
+    release.mkdir(parents=True)
+    staging_file = release / target.name
     parquet_dir = settings.parquet_dir
-    staging_parquet = parquet_dir.with_name(f".{parquet_dir.name}.{token}.publishing")
+    staging_parquet = release / RELEASE_PARQUET
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     method, reason = FULL, "no published warehouse yet"
     try:
@@ -423,17 +528,17 @@ def _publish(
             finally:
                 con.execute("detach published").fetchall()
         _sync(staging_file)
-        os.replace(staging_file, target)
-        _swap_directory(staging_parquet, parquet_dir)
+        _switch_release(settings, release, token)
+        remove_publish_leftovers(settings)  # the release it replaced
         with connect(settings.build_path, settings) as con:
             ledger.ensure_ledger(con)
             kpi_metrics = f"marts.{KPI_METRICS_MODEL}"
             published_kpi = kpi_metrics if ("marts", KPI_METRICS_MODEL) in relations else None
             ledger.record_publish(con, published_at, run_id, published_kpi)
     finally:
-        staging_file.unlink(missing_ok=True)
-        staging_file.with_name(staging_file.name + ".wal").unlink(missing_ok=True)
-        shutil.rmtree(staging_parquet, ignore_errors=True)
+        current = release.parent / CURRENT_RELEASE
+        if not (current.is_symlink() and os.readlink(current) == release.name):
+            shutil.rmtree(release, ignore_errors=True)  # never the published release
     return PublishReport(target, published_at, rows_by_table, method, reason)
 
 

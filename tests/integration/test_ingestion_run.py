@@ -39,10 +39,30 @@ def test_rejects_match_the_bad_input_the_generator_wrote(sample_build):
 
 
 def test_second_run_changes_nothing(sample_build):
+    """A night with nothing new neither rebuilds nor republishes: the file a reader opens
+    is the same file (inode, modification time), and the ledger records no dbt build and
+    no publish."""
     deployment, _ = sample_build
     tables = [*(f"raw.{s}" for s in SOURCES), "meta.rejected_rows", "meta.ingest_manifest"]
-    before = {t: deployment.query(f"select * from {t} order by all") for t in tables}
+    ledger = ["meta.transform_history", "meta.publish_history"]
+    before = {t: deployment.query(f"select * from {t} order by all") for t in tables + ledger}
+    opened = deployment.warehouse_path.resolve()
+    stat_before = opened.stat()
+    published_before = deployment.published("select * from quality.publish_log")
+    assert len(before["meta.transform_history"]) == len(before["meta.publish_history"]) == 1
+
     result = deployment.cxw("run")
-    assert "cxw run: done" in result.stdout
-    after = {t: deployment.query(f"select * from {t} order by all") for t in tables}
-    assert after == before
+    assert result.stdout.splitlines()[-1].startswith("cxw run: done in ")
+    assert result.stdout.splitlines()[-1].endswith(
+        "; nothing new since the last publish; the published warehouse is unchanged"
+    )
+    after = {t: deployment.query(f"select * from {t} order by all") for t in tables + ledger}
+    assert after == before  # no new transform_history or publish_history row
+    assert deployment.warehouse_path.resolve() == opened
+    stat_after = opened.stat()
+    assert (stat_after.st_ino, stat_after.st_mtime_ns, stat_after.st_size) == (
+        stat_before.st_ino,
+        stat_before.st_mtime_ns,
+        stat_before.st_size,
+    )
+    assert deployment.published("select * from quality.publish_log") == published_before

@@ -1,5 +1,9 @@
 """Publishing: an atomic swap of audited marts, refusing personal data, never half-written."""
 
+import os
+import re
+import shutil
+
 import duckdb
 import pytest
 
@@ -9,6 +13,7 @@ from orchestration.assets.publish import (
     _in_month,
     _month_expression,
     publish_warehouse,
+    remove_publish_leftovers,
 )
 from orchestration.settings import load_settings
 
@@ -46,6 +51,27 @@ def _published(settings, sql):
         con.close()
 
 
+def published_layout(settings) -> list[str]:
+    """The published names, as links through the one ``current`` link to the only release
+    left (named ``release-1`` here); raises when the layout is anything else."""
+    releases = settings.warehouse_path.with_name(".warehouse.duckdb.releases")
+    assert sorted(p.name for p in settings.warehouse_path.parent.iterdir()) == [
+        ".warehouse.duckdb.releases",
+        "warehouse.duckdb",
+    ]
+    assert os.readlink(settings.warehouse_path) == (
+        ".warehouse.duckdb.releases/current/warehouse.duckdb"
+    )
+    assert (
+        os.readlink(settings.parquet_dir) == "published/.warehouse.duckdb.releases/current/parquet"
+    )
+    (release,) = [p.name for p in releases.iterdir() if p.name != "current"]
+    assert re.fullmatch(r"release-[0-9a-f]{12}", release)
+    assert os.readlink(releases / "current") == release
+    assert sorted(p.name for p in (releases / release).iterdir()) == ["parquet", "warehouse.duckdb"]
+    return sorted(p.name.replace(release, "release-1") for p in releases.iterdir())
+
+
 def test_publishes_marts_and_quality_only(settings):
     _build(
         settings,
@@ -70,7 +96,7 @@ def test_publishes_marts_and_quality_only(settings):
     assert _published(settings, "select run_id, tables_published from quality.publish_log") == [
         ("run-1", 3)
     ]
-    assert list(settings.warehouse_path.parent.iterdir()) == [settings.warehouse_path]
+    assert published_layout(settings) == ["current", "release-1"]
     parquet = sorted(
         p.relative_to(settings.parquet_dir).as_posix()
         for p in settings.parquet_dir.rglob("*.parquet")
@@ -120,7 +146,7 @@ def test_a_failure_while_copying_leaves_the_published_file_as_it_was(settings):
     with pytest.raises(duckdb.Error):
         publish_warehouse(settings)
     assert settings.warehouse_path.read_bytes() == before
-    assert list(settings.warehouse_path.parent.iterdir()) == [settings.warehouse_path]
+    assert published_layout(settings) == ["current", "release-1"]
 
 
 def test_a_reader_holding_the_published_file_neither_blocks_nor_sees_a_half_state(settings):
@@ -305,3 +331,133 @@ def test_a_month_folder_and_its_date_range_hold_the_same_rows():
             f"select list(report_date order by report_date) from fct where {_in_month(table, month)}"
         ).fetchall()[0][0]
         assert in_range == dates, month
+
+
+def _kpi_build(settings, value: float) -> None:
+    if settings.build_path.exists():
+        con = duckdb.connect(str(settings.build_path))
+        con.execute(f"update marts.kpi_metrics set value = {value}").fetchall()
+        con.close()
+    else:
+        _build(
+            settings, f"create table marts.kpi_metrics as select 'nps' as metric, {value} as value"
+        )
+
+
+def _parquet_value(settings) -> list[tuple]:
+    return duckdb.sql(
+        f"select metric, value from '{settings.parquet_dir}/marts/kpi_metrics.parquet'"
+    ).fetchall()
+
+
+def test_the_next_publish_removes_what_a_killed_one_left_and_nothing_else(settings, tmp_path):
+    _kpi_build(settings, 1.0)
+    publish_warehouse(settings, run_id="run-1")
+    published, releases = (
+        settings.warehouse_path.parent,
+        settings.warehouse_path.parent / (".warehouse.duckdb.releases"),
+    )
+    # A publish killed while writing its release, and the names of an earlier release of
+    # this code (which wrote beside the published file and swapped two names).
+    unfinished = releases / "release-0123456789ab"
+    (unfinished / "parquet" / "marts").mkdir(parents=True)
+    (unfinished / "warehouse.duckdb").write_bytes(b"half")
+    (unfinished / "warehouse.duckdb.wal").write_bytes(b"wal")
+    (unfinished / "parquet" / "marts" / "kpi_metrics.parquet").write_bytes(b"half")
+    os.symlink("release-0123456789ab", releases / ".current.0123456789ab.link")
+    os.symlink("x", published / ".warehouse.duckdb.0123456789ab.link")
+    (published / ".warehouse.duckdb.a1b2c3d4e5f6.publishing").write_bytes(b"half")
+    (published / ".warehouse.duckdb.a1b2c3d4e5f6.publishing.wal").write_bytes(b"wal")
+    (tmp_path / ".parquet.a1b2c3d4e5f6.publishing" / "marts").mkdir(parents=True)
+    (tmp_path / ".parquet.retired" / "marts").mkdir(parents=True)
+    # Files of the user's, with names alike: never touched.
+    mine = [
+        published / ".warehouse.duckdb.backup",
+        published / ".warehouse.duckdb.1234.publishing",
+        published / "warehouse.duckdb.a1b2c3d4e5f6.publishing",
+        tmp_path / ".parquet.old",
+        tmp_path / "parquet.retired",
+    ]
+    for path in mine:
+        path.write_text("mine")
+
+    removed = remove_publish_leftovers(settings)
+    assert [p.relative_to(tmp_path).as_posix() for p in removed] == [
+        ".parquet.a1b2c3d4e5f6.publishing",
+        ".parquet.retired",
+        "published/.warehouse.duckdb.0123456789ab.link",
+        "published/.warehouse.duckdb.a1b2c3d4e5f6.publishing",
+        "published/.warehouse.duckdb.a1b2c3d4e5f6.publishing.wal",
+        "published/.warehouse.duckdb.releases/.current.0123456789ab.link",
+        "published/.warehouse.duckdb.releases/release-0123456789ab",
+    ]
+    assert all(path.read_text() == "mine" for path in mine)
+    assert _published(settings, "select run_id from quality.publish_log") == [("run-1",)]
+    assert remove_publish_leftovers(settings) == []
+
+    # The next publish also removes what a killed one left (here, before it runs).
+    (unfinished / "parquet").mkdir(parents=True)
+    (unfinished / "warehouse.duckdb").write_bytes(b"half")
+    _kpi_build(settings, 2.0)
+    publish_warehouse(settings, run_id="run-2")
+    for path in mine:
+        path.unlink()
+    assert published_layout(settings) == ["current", "release-1"]
+    assert _published(settings, "select value from marts.kpi_metrics") == [(2.0,)]
+    assert _parquet_value(settings) == [("nps", 2.0)]
+
+
+def test_a_published_file_and_folder_of_the_earlier_layout_become_links_to_one_release(
+    settings,
+):
+    # The layout of an earlier release of this code, or of a deployment copied without its
+    # links: the published DuckDB file and the Parquet folder are a file and a folder.
+    _kpi_build(settings, 1.0)
+    publish_warehouse(settings, run_id="run-1")
+    for link in (settings.warehouse_path, settings.parquet_dir):
+        real = link.resolve()
+        link.unlink()
+        if real.is_dir():
+            shutil.copytree(real, link)
+        else:
+            shutil.copy2(real, link)
+    assert not settings.warehouse_path.is_symlink() and not settings.parquet_dir.is_symlink()
+
+    _kpi_build(settings, 2.0)
+    publish_warehouse(settings, run_id="run-2")
+    assert published_layout(settings) == ["current", "release-1"]
+    assert not (settings.parquet_dir.parent / ".parquet.retired").exists()
+    assert _published(
+        settings, "select run_id, value from quality.publish_log, marts.kpi_metrics"
+    ) == [("run-2", 2.0)]
+    assert _parquet_value(settings) == [("nps", 2.0)]
+
+
+def test_one_rename_switches_the_duckdb_file_and_its_parquet_copy_together(settings):
+    """Both published names resolve through the ``current`` link: its target decides what
+    a reader of either opens. Until the switch, both give the last release; after it, both
+    the new one."""
+    _kpi_build(settings, 1.0)
+    publish_warehouse(settings, run_id="run-1")
+    releases = settings.warehouse_path.with_name(".warehouse.duckdb.releases")
+    old = os.readlink(releases / "current")
+    _kpi_build(settings, 2.0)
+    publish_warehouse(settings, run_id="run-2")
+    new = os.readlink(releases / "current")
+    assert new != old
+    assert settings.warehouse_path.resolve() == releases / new / "warehouse.duckdb"
+    assert settings.parquet_dir.resolve() == releases / new / "parquet"
+    # Put the old release back under the switch (a reader before the rename): both names
+    # follow it at once.
+    shutil.copytree(releases / new, releases / old)
+    con = duckdb.connect(str(releases / old / "warehouse.duckdb"))
+    con.execute("update marts.kpi_metrics set value = 1.0").fetchall()
+    con.close()
+    duckdb.sql(
+        f"copy (select 'nps' as metric, 1.0 as value) to "
+        f"'{releases / old / 'parquet' / 'marts' / 'kpi_metrics.parquet'}' (format parquet)"
+    ).fetchall()
+    os.symlink(old, releases / ".current.0123456789ab.link")
+    os.replace(releases / ".current.0123456789ab.link", releases / "current")
+    assert _published(settings, "select value from marts.kpi_metrics") == [(1.0,)]
+    assert _parquet_value(settings) == [("nps", 1.0)]
