@@ -27,4 +27,3 @@ def test_a_bi_example_returns_rows_from_the_published_warehouse(sample_build, sq
     deployment, _ = sample_build
     rows = deployment.published(sql)
     assert rows, f"no rows from:\n{sql}"
-
