@@ -15,9 +15,9 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration import ledger
-from orchestration.assets.publish import remove_publish_leftovers
 from orchestration.assets.transform import build_dbt_project, transform_fingerprint
 from orchestration.names import NIGHTLY_JOB_NAME, PUBLISHED_WAREHOUSE_KEY
+from orchestration.releases import remove_publish_leftovers
 from orchestration.run_lock import RunInProgress, exclusive_build
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
@@ -167,7 +167,7 @@ def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
 def withdraw_landing_files(settings: Settings, paths: list[str]) -> int:
     """``cxw withdraw``: take the rows of landing files out of raw now, and out of every fact
     and KPI at the next run (a full refresh of the dbt models); print one line per file."""
-    from orchestration.landing.loader import withdraw_files
+    from orchestration.landing.retractions import withdraw_files
 
     landing = settings.landing_dir.resolve()
     relative = []

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from data_quality.results import load_results, write_atomically
-from orchestration.report.html import CSS, Raw, table
+from orchestration.report.markup import CSS, Raw, table
 
 INDEX = "index.html"
 EXAMPLES_SHOWN = 5

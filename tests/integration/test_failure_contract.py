@@ -309,7 +309,7 @@ def test_the_report_of_a_real_pipeline_shows_its_published_kpis(sample_build, tm
 
     # Every headline card shows the value of its kpi_metrics row, formatted.
     from orchestration.report.formatting import format_value
-    from orchestration.report.html import HEADLINE_METRICS
+    from orchestration.report.sections import HEADLINE_METRICS
 
     values = dict(
         deployment.published(

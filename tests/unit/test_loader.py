@@ -11,7 +11,8 @@ import pytest
 
 from orchestration import ledger
 from orchestration.landing.contract import SOURCES
-from orchestration.landing.loader import ingest_source, reconcile, withdraw_files
+from orchestration.landing.loader import ingest_source, reconcile
+from orchestration.landing.retractions import withdraw_files
 
 CALLS_HEADER = "call_id,client_id,direction,offered_at,ended_at,answered_at,agent_id,talk_seconds"
 GOOD_CALL = "c1,acme,inbound,2026-01-05T10:00:00Z,2026-01-05T10:05:00Z,2026-01-05T10:00:12Z,a1,280"

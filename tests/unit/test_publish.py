@@ -13,8 +13,8 @@ from orchestration.assets.publish import (
     _in_month,
     _month_expression,
     publish_warehouse,
-    remove_publish_leftovers,
 )
+from orchestration.releases import remove_publish_leftovers
 from orchestration.settings import load_settings
 
 
