@@ -27,14 +27,14 @@ METRICS: dict[str, MetricLabel] = {
     "frt_median_minutes": MetricLabel("First response time, median", "FRT med", "minutes"),
     "frt_within_target_pct": MetricLabel("First responses within target", "FRT ok %", "pct"),
     "nps": MetricLabel("Net Promoter Score", "NPS", "score"),
-    "csat_pct": MetricLabel("Customer satisfaction (4-5 of 5)", "CSAT %", "pct"),
+    "csat_pct": MetricLabel("Customer satisfaction (top two boxes)", "CSAT %", "pct"),
     "csat_avg": MetricLabel("Customer satisfaction, mean", "CSAT avg", "avg5"),
     "ces_avg": MetricLabel("Customer effort score (lower is better)", "CES", "avg5"),
     "ces_low_effort_pct": MetricLabel("Low-effort responses", "Low effort %", "pct"),
     "survey_response_rate_pct": MetricLabel("Survey response rate", "Resp. %", "pct"),
     "customer_retention_pct": MetricLabel("Customer retention", "Retention %", "pct"),
     "referral_rate_pct": MetricLabel("Referral rate", "Referral %", "pct"),
-    "esat_pct": MetricLabel("Employee satisfaction (4-5 of 5)", "ESAT %", "pct"),
+    "esat_pct": MetricLabel("Employee satisfaction (top two boxes)", "ESAT %", "pct"),
     "enps": MetricLabel("Employee NPS", "eNPS", "score"),
 }
 

@@ -85,7 +85,7 @@ def experience_trends(data: ReportData, page: Page) -> str:
             data,
             page,
             "csat_pct",
-            caption=f"Share of CSAT responses scoring 4 or 5. {band}",
+            caption=f"Share of CSAT responses in the top two boxes of the scale. {band}",
         ),
         _trend(
             data,

@@ -276,7 +276,7 @@ def test_trends_draw_confidence_bands_where_defined(warehouse: Path, tmp_path: P
     assert re.search(r'<path class="band" data-series="NPS" d="M[^"]+Z"', nps)
     assert nps.count('class="point"') == 4
     assert re.search(r'<line class="target"[^>]*>.*?target 30.0</text>', nps)  # weekly target
-    csat = _chart(html, "Customer satisfaction (4-5 of 5), weekly")
+    csat = _chart(html, "Customer satisfaction (top two boxes), weekly")
     assert 'class="band"' in csat
     ces = _chart(html, "Customer effort score (lower is better), weekly")
     assert 'class="line"' in ces and 'class="band"' not in ces  # a mean has no interval
@@ -293,7 +293,7 @@ def test_suppressed_teams_show_as_suppressed_not_numbers(warehouse: Path, tmp_pa
     assert globex
     assert globex.group(0).count("suppressed (n &lt; 5)") == 2  # ESAT and eNPS
     assert '<td class="num">3</td>' in globex.group(0)  # the responses are shown
-    esat = _chart(html, "Employee satisfaction (4-5 of 5) by team")
+    esat = _chart(html, "Employee satisfaction (top two boxes) by team")
     assert 'data-label="Globex @ Manila"' not in esat  # no bar for a suppressed team
     assert re.search(r'class="bar-note"[^>]*>suppressed \(n &lt; 5\)</text>', esat)
     assert esat.count('class="bar"') == 2
