@@ -6,8 +6,8 @@ The scales and CSAT labels come from ``orchestration.settings.load_settings()``:
 macros in ``dbt_project/macros/survey_scores.sql`` exactly, so a score the marts reject
 is a score the suites count as invalid, and the other way round:
 
-* the text is trimmed; empty, NULL or ``NaN`` (a float's gap) on an answered row is
-  ``empty_score``;
+* the text is trimmed; empty (or NULL: the loader stores a float's ``NaN`` as NULL) on an
+  answered row is ``empty_score``;
 * for CSAT, a label (case-insensitive, trimmed) stands for its number;
 * otherwise the text must be a whole number: an optional minus sign and ASCII digits,
   optionally a decimal point and zeros (``9``, ``9.0``: pandas, Parquet and JSON write
@@ -103,7 +103,7 @@ def invalid_score_reasons(
         [None if v is None else str(v).strip() for v in text], index=scores.index, dtype="object"
     )
     lowered = text.str.lower()
-    is_empty = text.isna() | (text == "") | (lowered == "nan")
+    is_empty = text.isna() | (text == "")
 
     label_value = pd.Series(float("nan"), index=scores.index)
     for name, scale in scales.items():

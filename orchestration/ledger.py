@@ -406,14 +406,20 @@ def landing_zone(con: duckdb.DuckDBPyConnection) -> str | None:
     return rows[0][0] if rows else None
 
 
+def check_landing_zone(con: duckdb.DuckDBPyConnection, landing_dir: str) -> str | None:
+    """The landing zone the build database belongs to (None: not bound yet); raise
+    :class:`LandingZoneMismatch` when it is another one than ``landing_dir`` (absolute)."""
+    recorded = landing_zone(con)
+    if recorded is not None and recorded != landing_dir:
+        raise LandingZoneMismatch(recorded, landing_dir)
+    return recorded
+
+
 def bind_landing_zone(con: duckdb.DuckDBPyConnection, landing_dir: str) -> None:
     """Bind the build database to ``landing_dir`` (absolute) on first use; raise
     :class:`LandingZoneMismatch` when it already belongs to another zone."""
-    recorded = landing_zone(con)
-    if recorded is None:
+    if check_landing_zone(con, landing_dir) is None:
         adopt_landing_zone(con, landing_dir)
-    elif recorded != landing_dir:
-        raise LandingZoneMismatch(recorded, landing_dir)
 
 
 def adopt_landing_zone(con: duckdb.DuckDBPyConnection, landing_dir: str) -> None:

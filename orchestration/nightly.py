@@ -124,10 +124,7 @@ def check_landing_zone(settings: Settings) -> None:
         return
     with connect(settings.build_path, settings) as con:
         ledger.ensure_ledger(con)
-        recorded = ledger.landing_zone(con)
-    given = str(settings.landing_dir.resolve())
-    if recorded is not None and recorded != given:
-        raise ledger.LandingZoneMismatch(recorded, given)
+        ledger.check_landing_zone(con, str(settings.landing_dir.resolve()))
 
 
 def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:

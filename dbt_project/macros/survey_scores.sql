@@ -2,8 +2,8 @@
     Survey scores arrive as text exactly as the survey tool wrote them. These macros
     are the only place a score is parsed and validated. A whole number is that number
     however it is written: `9`, `9.0` (pandas writes an integer column with a gap as
-    floats; Parquet and JSON floats arrive as `9.0`); `9.5` is not an integer, and `NaN`
-    is an empty score; the scales come from
+    floats; Parquet and JSON floats arrive as `9.0`); `9.5` is not an integer (a float's `NaN`
+    is no score: the loader stores it as NULL); the scales come from
     var('survey_scales') and the CSAT labels from var('csat_labels')
     (dbt_project.yml), never from literals.
 
@@ -39,7 +39,7 @@
 {% macro survey_score_invalid_reason(score_text, score_integer, survey_type, is_responded) -%}
     case
         when not ({{ is_responded }}) then null
-        when {{ is_empty_score(score_text) }} then 'empty_score'
+        when {{ score_text }} is null or trim({{ score_text }}) = '' then 'empty_score'
         when {{ score_integer }} is null and {{ is_integer_text('trim(' ~ score_text ~ ')') }} then 'off_scale'
         when {{ score_integer }} is null then 'not_an_integer'
         when not ({{ survey_score_is_on_scale(score_integer, survey_type) }}) then 'off_scale'
@@ -52,11 +52,6 @@
         when ({{ is_responded }}) and {{ invalid_reason }} is null
             then cast({{ score_integer }} as {{ dbt.type_int() }})
     end
-{%- endmacro %}
-
-{#- True when a score text is empty: NULL, blank, or a float's `NaN` (any case). -#}
-{% macro is_empty_score(score_text) -%}
-    ({{ score_text }} is null or trim({{ score_text }}) = '' or lower(trim({{ score_text }})) = 'nan')
 {%- endmacro %}
 
 {#- True when a (trimmed) text is a whole number: an optional minus sign, digits, and

@@ -10,35 +10,30 @@
     a team's own client (dim_team; a site: the clients of its teams). One row per (level,
     entity_id); partial_day is NULL only when no client has any call, ticket or survey.
 -#}
+{#- each daily fact and the local day it last shows for its client -#}
+{%- set daily_facts = [
+    (ref('fct_calls'), 'report_date'),
+    (ref('fct_tickets'), 'report_date'),
+    (ref('fct_survey_responses'),
+     'greatest(sent_report_date, coalesce(response_report_date, sent_report_date))'),
+] %}
+
 with
 
 fact_days as (
-    select
-        client_id,
-        site_id,
-        team_id,
-        agent_id,
-        max(report_date) as last_day
-    from {{ ref('fct_calls') }}
-    group by client_id, site_id, team_id, agent_id
-    union all
-    select
-        client_id,
-        site_id,
-        team_id,
-        agent_id,
-        max(report_date) as last_day
-    from {{ ref('fct_tickets') }}
-    group by client_id, site_id, team_id, agent_id
-    union all
-    select
-        client_id,
-        site_id,
-        team_id,
-        agent_id,
-        max(greatest(sent_report_date, coalesce(response_report_date, sent_report_date))) as last_day
-    from {{ ref('fct_survey_responses') }}
-    group by client_id, site_id, team_id, agent_id
+    {%- for relation, day in daily_facts %}
+        select
+            client_id,
+            site_id,
+            team_id,
+            agent_id,
+            max({{ day }}) as last_day
+        from {{ relation }}
+        group by client_id, site_id, team_id, agent_id
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 delivered_days as (
