@@ -28,8 +28,8 @@ def landing_fingerprint(settings: Settings) -> tuple[str, int]:
     """A digest of every accepted landing file's path, size and mtime, and the file count."""
     digest = hashlib.sha256()
     count = 0
-    for source in SOURCES:
-        files, _ = discover_files(settings.landing_dir, source)
+    for source, spec in SOURCES.items():
+        files, _ = discover_files(settings.landing_dir, source, spec.vendor_format)
         for f in files:
             digest.update(f"{f.relative_path}\0{f.size_bytes}\0{f.modified_ns}\n".encode())
             count += 1

@@ -21,6 +21,7 @@ class Kind(StrEnum):
     TIMEZONE = "timezone"  # IANA name -> VARCHAR
     COUNTRY = "country"  # ISO 3166-1 alpha-2 -> upper-case VARCHAR
     SCORE = "score"  # survey score kept as text; validated against its scale in staging
+    JSON = "json"  # a vendor record kept whole (nested objects included) -> JSON
 
 
 DUCKDB_TYPE: dict[Kind, str] = {
@@ -32,6 +33,7 @@ DUCKDB_TYPE: dict[Kind, str] = {
     Kind.TIMEZONE: "VARCHAR",
     Kind.COUNTRY: "VARCHAR",
     Kind.SCORE: "VARCHAR",
+    Kind.JSON: "JSON",
 }
 
 
@@ -53,6 +55,18 @@ class SourceSpec:
     description: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    # a vendor export (docs/landing_zone.md, "Vendor exports"): how its files are read
+    # (JSON_RECORDS or QUALTRICS_CSV, whatever their names), None for a canonical source
+    vendor_format: str | None = None
+    # JSON_RECORDS: the array of an API page whose elements are the records
+    # ({"conversations": [...], "cursor": ...}); a file may also hold the records themselves
+    page_key: str | None = None
+    # JSON_RECORDS: JSON path of the record's key, e.g. $.ContactId
+    key_path: str | None = None
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.vendor_format is not None
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -88,6 +102,13 @@ LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 SURVEY_TYPES = ("nps", "csat", "ces")
+SYSTEMS = ("amazon_connect", "genesys", "zendesk", "qualtrics", "canonical")
+
+# vendor file formats (the folder says which)
+JSON_RECORDS = "json_records"  # JSON objects: lines, back to back, or API pages; gzip by content
+QUALTRICS_CSV = "qualtrics_csv"  # CSV with three header rows, columns keyed by ImportId
+
+RECORD_COLUMN = "record"  # a vendor record, whole, as JSON
 INTERACTION_TYPES = ("call", "ticket")
 CHANNELS = ("email", "chat", "web", "social", "messaging")
 
@@ -230,13 +251,112 @@ SOURCES: dict[str, SourceSpec] = {
                 _opt("comment"),
             ),
         ),
+        SourceSpec(
+            "queues",
+            "Mapping source: a vendor's queue (or Zendesk group / brand, Qualtrics survey) "
+            "to the client it serves and the site that staffs it.",
+            ("system", "queue_ref"),
+            (
+                _req("system", Kind.ENUM, SYSTEMS),
+                _req("queue_ref"),
+                _req("client_id"),
+                _opt("site_id"),
+                _opt("queue_name"),
+            ),
+        ),
+        SourceSpec(
+            "agent_identities",
+            "Mapping source: a vendor's login, user id or ARN to the roster's agent_id.",
+            ("system", "external_id"),
+            (
+                _req("system", Kind.ENUM, SYSTEMS),
+                _req("external_id"),
+                _req("agent_id"),
+            ),
+        ),
+        SourceSpec(
+            "survey_questions",
+            "Mapping source: which question of which vendor survey measures which KPI.",
+            ("system", "survey_ref", "question_ref"),
+            (
+                _req("system", Kind.ENUM, SYSTEMS),
+                _req("survey_ref"),
+                _req("question_ref"),
+                _req("survey_type", Kind.ENUM, SURVEY_TYPES),
+            ),
+        ),
+        SourceSpec(
+            "amazon_connect_contacts",
+            "Amazon Connect contact records as Kinesis Data Firehose writes them, kept whole "
+            "(every delivered version).",
+            ("contact_id",),
+            (_req("contact_id"), _req(RECORD_COLUMN, Kind.JSON)),
+            vendor_format=JSON_RECORDS,
+            key_path="$.ContactId",
+        ),
+        SourceSpec(
+            "genesys_conversations",
+            "Genesys Cloud conversation details (job result pages), one conversation per row, "
+            "kept whole.",
+            ("conversation_id",),
+            (_req("conversation_id"), _req(RECORD_COLUMN, Kind.JSON)),
+            vendor_format=JSON_RECORDS,
+            page_key="conversations",
+            key_path="$.conversationId",
+        ),
+        SourceSpec(
+            "zendesk_tickets",
+            "Zendesk Support ticket objects (incremental export or API pages), kept whole.",
+            ("ticket_id",),
+            (_req("ticket_id"), _req(RECORD_COLUMN, Kind.JSON)),
+            vendor_format=JSON_RECORDS,
+            page_key="tickets",
+            key_path="$.id",
+        ),
+        SourceSpec(
+            "zendesk_ticket_metrics",
+            "Zendesk Support ticket metric objects (one per ticket), kept whole.",
+            ("ticket_id",),
+            (_req("ticket_id"), _req(RECORD_COLUMN, Kind.JSON)),
+            vendor_format=JSON_RECORDS,
+            page_key="ticket_metrics",
+            key_path="$.ticket_id",
+        ),
+        SourceSpec(
+            "zendesk_satisfaction_ratings",
+            "Zendesk Support satisfaction rating objects, kept whole.",
+            ("rating_id",),
+            (_req("rating_id"), _req(RECORD_COLUMN, Kind.JSON)),
+            vendor_format=JSON_RECORDS,
+            page_key="satisfaction_ratings",
+            key_path="$.id",
+        ),
+        SourceSpec(
+            "qualtrics_responses",
+            "Qualtrics survey response exports, one response per row as {ImportId: value}; "
+            "survey_ref is the survey id of the file's folder.",
+            ("survey_ref", "response_id"),
+            (
+                _req("survey_ref"),
+                _req("response_id"),
+                _req(RECORD_COLUMN, Kind.JSON),
+                # {ImportId: IANA zone} of the columns whose third header row names a zone
+                _opt("time_zones", Kind.JSON),
+            ),
+            vendor_format=QUALTRICS_CSV,
+        ),
     )
 }
+
+VENDOR_SOURCES: tuple[str, ...] = tuple(name for name, s in SOURCES.items() if s.is_vendor)
 
 # Columns that carry personal data and never reach the published warehouse.
 PERSONAL_DATA_COLUMNS: dict[str, tuple[str, ...]] = {
     "customers": ("full_name", "email", "phone"),
     "agent_roster": ("full_name", "email"),
+    # vendor records carry phone numbers, names, e-mails, IP addresses and locations:
+    # they stay in raw, whole; staging extracts only the fields the mapping needs
+    **{name: (RECORD_COLUMN,) for name in VENDOR_SOURCES},
 }
 
 RAW_SCHEMA = "raw"

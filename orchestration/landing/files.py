@@ -18,7 +18,10 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
+from orchestration.landing.contract import JSON_RECORDS, QUALTRICS_CSV
+
 CSV, JSON_LINES, PARQUET = "csv", "jsonl", "parquet"
+VENDOR_FORMATS = (JSON_RECORDS, QUALTRICS_CSV)
 
 _FORMATS: tuple[tuple[str, str, bool], ...] = (
     # (name ending, format, gzip-compressed)
@@ -62,8 +65,22 @@ def file_format(name: str) -> tuple[str, bool] | None:
     return None
 
 
-def discover_files(landing_dir: Path, source: str) -> tuple[list[LandingFile], list[str]]:
-    """Accepted files of a source in lexical order of their path, and the ignored ones."""
+def vendor_file_format(name: str, vendor_format: str) -> tuple[str, bool] | None:
+    """In a vendor folder the folder says the format: any name, with or without an
+    extension (Firehose writes none); gzip is recognised by content when read. Hidden
+    files, partial uploads and READMEs are ignored."""
+    lower = name.lower()
+    if lower.startswith(".") or lower.endswith((".tmp", ".part")) or lower.startswith("readme"):
+        return None
+    return vendor_format, False
+
+
+def discover_files(
+    landing_dir: Path, source: str, vendor_format: str | None = None
+) -> tuple[list[LandingFile], list[str]]:
+    """Accepted files of a source in lexical order of their path, and the ignored ones.
+
+    ``vendor_format``: the source is a vendor folder, whose files are all of that format."""
     source_dir = landing_dir / source
     accepted: list[LandingFile] = []
     ignored: list[str] = []
@@ -73,7 +90,10 @@ def discover_files(landing_dir: Path, source: str) -> tuple[list[LandingFile], l
         if not path.is_file():
             continue
         relative = path.relative_to(landing_dir).as_posix()
-        kind = file_format(path.name)
+        if vendor_format is None:
+            kind = file_format(path.name)
+        else:
+            kind = vendor_file_format(path.name, vendor_format)
         if kind is None:
             ignored.append(relative)
             continue
@@ -239,6 +259,10 @@ def read_text_frame(file: LandingFile) -> tuple[pl.DataFrame, list[tuple[int, st
 
     Raises :class:`UnreadableFileError` when the file as a whole cannot be read.
     """
+    if file.format in VENDOR_FORMATS:
+        from orchestration.landing.vendor_files import read_vendor_frame  # imports this module
+
+        return read_vendor_frame(file)
     if file.format == PARQUET:
         try:
             return _without_empty_rows(_as_text_frame(pl.from_arrow(pq.read_table(file.path)))), []

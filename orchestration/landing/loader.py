@@ -159,7 +159,7 @@ def ingest_source(
     """Load every new or changed landing file of ``spec`` into ``raw.<source>``."""
     loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
     ensure_raw_tables(con, [spec])
-    files, ignored = discover_files(landing_dir, spec.name)
+    files, ignored = discover_files(landing_dir, spec.name, spec.vendor_format)
     report = SourceIngestReport(spec.name, files_seen=len(files), ignored_files=ignored)
     known = ledger.known_files(con, spec.name)
     loaded_checksums = ledger.loaded_checksums(con, spec.name)

@@ -189,7 +189,7 @@ def parse_column(column: Column, text: pl.Expr, timezone: str = "UTC") -> pl.Exp
         case Kind.SCORE:
             # a float column's gap (NaN) is no score, like an empty cell
             return pl.when(text.str.to_lowercase() != "nan").then(text)
-        case Kind.TEXT:
+        case Kind.TEXT | Kind.JSON:
             return text
     raise ValueError(f"no parser for kind {column.kind}")
 
