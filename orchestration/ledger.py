@@ -342,6 +342,21 @@ def files_dropping_keys_since_last_transform(con: duckdb.DuckDBPyConnection) -> 
     return [path for (path,) in rows]
 
 
+def files_of_sources_since_last_transform(
+    con: duckdb.DuckDBPyConnection, sources: Sequence[str]
+) -> list[str]:
+    """The files of ``sources`` loaded (or withdrawn) since the last successful dbt build."""
+    placeholders = ", ".join("?" for _ in sources)
+    rows = con.execute(
+        f"select file_path from {INGEST_MANIFEST} where source in ({placeholders}) "
+        f"and status in ('{LOADED}', '{WITHDRAWN}') and ingested_at > "
+        f"(select coalesce(max(built_at), timestamp '0001-01-01') from {TRANSFORM_HISTORY}) "
+        "order by file_path",
+        list(sources),
+    ).fetchall()
+    return [path for (path,) in rows]
+
+
 def manifest_entry(con: duckdb.DuckDBPyConnection, file_path: str) -> tuple[str, str] | None:
     """(source, status) of a landing file in the manifest, or None when never seen."""
     rows = con.execute(

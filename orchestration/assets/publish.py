@@ -30,7 +30,7 @@ import dagster as dg
 import duckdb
 
 from orchestration import ledger
-from orchestration.landing.contract import PERSONAL_DATA_COLUMNS
+from orchestration.landing.contract import PERSONAL_DATA_COLUMNS, VENDOR_PERSONAL_FIELDS
 from orchestration.names import BUILD_DB_POOL, KPI_METRICS_MODEL, PUBLISHED_WAREHOUSE_KEY
 from orchestration.releases import (
     CURRENT_RELEASE,
@@ -46,7 +46,9 @@ from orchestration.warehouse import connect
 
 PUBLISHED_SCHEMAS = ("marts", "quality")
 PUBLISH_LOG_TABLE = "quality.publish_log"
-PERSONAL_COLUMN_NAMES = frozenset(c for cols in PERSONAL_DATA_COLUMNS.values() for c in cols)
+PERSONAL_COLUMN_NAMES = frozenset(
+    (*(c for cols in PERSONAL_DATA_COLUMNS.values() for c in cols), *VENDOR_PERSONAL_FIELDS)
+)
 # BI tools read the published file with the DuckDB they bundle, often a 1.x release (the
 # Metabase driver's 1.4, for one). DuckDB 2.0 writes its newest storage format unless told
 # otherwise, and no 1.x release opens that; every DuckDB since 1.0 reads this one.

@@ -21,6 +21,7 @@ from dagster_dbt import (
 from packaging import version
 
 from orchestration import ledger
+from orchestration.landing.contract import MAPPING_SOURCES
 from orchestration.names import BUILD_DB_POOL, NIGHTLY_JOB_NAME
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
@@ -110,7 +111,10 @@ def plan_transform(settings: Settings, fingerprint: str) -> TransformPlan:
       tables (staging of the large sources, the facts) only recompute new rows, so a
       changed rule (a survey scale, a model's SQL) must rebuild them all. Likewise when a
       corrected or withdrawn file took keys out of raw since the last build: incremental
-      models revisit only the keys that arrive, so a key that vanished would stay.
+      models revisit only the keys that arrive, so a key that vanished would stay. And
+      when a mapping source (queues, agent identities, survey questions) changed: it re-maps
+      vendor records that did not arrive again (a queue mapped today credits last month's
+      rejected contacts).
     * incremental: anything else.
     """
     with connect(settings.build_path, settings) as con:
@@ -118,12 +122,18 @@ def plan_transform(settings: Settings, fingerprint: str) -> TransformPlan:
         last = ledger.last_publish(con)
         files_since_publish = ledger.files_since_last_publish(con)
         dropping_keys = ledger.files_dropping_keys_since_last_transform(con)
+        mappings = ledger.files_of_sources_since_last_transform(con, MAPPING_SOURCES)
         built_before = ledger.last_built_fingerprint(con) is not None
     if dropping_keys and built_before:
         more = f" and {len(dropping_keys) - 1} more" if len(dropping_keys) > 1 else ""
         return TransformPlan(
             FULL_REFRESH,
             f"{dropping_keys[0]}{more} took keys out of raw (corrected or withdrawn)",
+        )
+    if mappings and built_before:
+        more = f" and {len(mappings) - 1} more" if len(mappings) > 1 else ""
+        return TransformPlan(
+            FULL_REFRESH, f"{mappings[0]}{more} changed how vendor records map (mapping source)"
         )
     if not settings.warehouse_path.exists():
         return TransformPlan(INCREMENTAL, "no published warehouse yet")

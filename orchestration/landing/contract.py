@@ -348,6 +348,8 @@ SOURCES: dict[str, SourceSpec] = {
     )
 }
 
+# How vendor records map onto the canonical rows; a change re-maps every record.
+MAPPING_SOURCES: tuple[str, ...] = ("queues", "agent_identities", "survey_questions")
 VENDOR_SOURCES: tuple[str, ...] = tuple(name for name, s in SOURCES.items() if s.is_vendor)
 
 # Columns that carry personal data and never reach the published warehouse.
@@ -358,6 +360,23 @@ PERSONAL_DATA_COLUMNS: dict[str, tuple[str, ...]] = {
     # they stay in raw, whole; staging extracts only the fields the mapping needs
     **{name: (RECORD_COLUMN,) for name in VENDOR_SOURCES},
 }
+# The personal fields inside vendor records, as a column extracted from one would be named:
+# the publish refuses a table with such a column, whatever model put it there.
+VENDOR_PERSONAL_FIELDS: tuple[str, ...] = (
+    "customer_endpoint",  # Amazon Connect: the caller's phone number
+    "phone_number",
+    "ani",  # Genesys: the caller's number
+    "dnis",
+    "participant_name",
+    "requester_name",  # Zendesk requester
+    "requester_email",
+    "ip_address",  # Qualtrics
+    "recipient_email",
+    "recipient_first_name",
+    "recipient_last_name",
+    "location_latitude",
+    "location_longitude",
+)
 
 RAW_SCHEMA = "raw"
 

@@ -134,6 +134,21 @@ def test_refuses_a_mart_with_a_personal_data_column_and_keeps_the_old_file(setti
     ) == [("marts", "kpi_metrics"), ("quality", "publish_log")]
 
 
+@pytest.mark.parametrize("column", ["record", "ani", "customer_endpoint", "ip_address"])
+def test_refuses_a_vendor_record_or_its_personal_fields(settings, column):
+    """A vendor record (kept whole in raw) or a personal field extracted from one never
+    reaches the published warehouse, whichever model would carry it there."""
+    _build(
+        settings,
+        "create table marts.kpi_metrics as select 'nps' as metric, 42.0 as value",
+        f"create table quality.vendor_leak as select 'c-1' as contact_id, 'x' as {column}",
+    )
+    with pytest.raises(
+        PublishRefused, match=f"quality.vendor_leak: column '{column}' carries personal data"
+    ):
+        publish_warehouse(settings)
+
+
 def test_a_failure_while_copying_leaves_the_published_file_as_it_was(settings):
     _build(settings, "create table marts.kpi_metrics as select 'nps' as metric, 42.0 as value")
     publish_warehouse(settings)

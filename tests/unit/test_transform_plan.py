@@ -130,3 +130,28 @@ def test_keys_taken_out_of_raw_since_the_last_build_rebuild_everything(settings)
     ledger.record_transform(con, fingerprint, "run-2")
     con.close()
     assert plan_transform(settings, fingerprint).action == INCREMENTAL
+
+
+def test_a_changed_mapping_source_remaps_every_vendor_record(settings):
+    """A queue or agent identity added after the records arrived must reach the records
+    already in the facts, which an incremental build would not revisit."""
+    fingerprint = transform_fingerprint(settings)
+    _build_db(settings, published_fingerprint=fingerprint)
+    con = duckdb.connect(str(settings.build_path))
+    ledger.record_transform(con, fingerprint, "run-1")
+    con.execute(
+        "insert into meta.ingest_manifest values ('queues', 'queues/q.csv', 'abc', 1, 1, "
+        "'csv', 'loaded', null, null, 1, 1, 0, [], ?, 'run-2')",
+        [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    ).fetchall()
+    con.close()
+    plan = plan_transform(settings, fingerprint)
+    assert (plan.action, plan.reason) == (
+        FULL_REFRESH,
+        "queues/q.csv changed how vendor records map (mapping source)",
+    )
+
+    con = duckdb.connect(str(settings.build_path))
+    ledger.record_transform(con, fingerprint, "run-2")
+    con.close()
+    assert plan_transform(settings, fingerprint).action == INCREMENTAL

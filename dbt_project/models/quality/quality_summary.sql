@@ -39,6 +39,30 @@ invalid_first_responses as (
     having count(*) > 0
 ),
 
+-- vendor records the mapping leaves out on purpose (skipped) or cannot credit (rejected),
+-- and agent logins no agent_identities row knows (kept under their external id)
+vendor_records as (
+    select
+        source,
+        case outcome when 'skipped' then 'row_skipped' else 'row_rejected' end as kind,
+        reason,
+        count(distinct file_path) as files,
+        sum(records) as affected_rows
+    from {{ ref('quality_vendor_records') }}
+    where outcome in ('skipped', 'rejected')
+    group by source, outcome, reason
+    union all
+    select
+        source,
+        'agent_unmapped' as kind,
+        'unknown_agent' as reason,
+        count(distinct file_path) as files,
+        sum(unknown_agent_records) as affected_rows
+    from {{ ref('quality_vendor_records') }}
+    group by source
+    having sum(unknown_agent_records) > 0
+),
+
 invalid_scores as (
     select
         source,
@@ -81,3 +105,11 @@ select
     files,
     affected_rows
 from invalid_first_responses
+union all
+select
+    source,
+    kind,
+    reason,
+    files,
+    affected_rows
+from vendor_records
