@@ -11,7 +11,10 @@ with the median reported, wall time and peak memory (RSS of the whole process tr
   when both are measured, a floor run precedes each full build (as many as there are
   floor runs), and the median of the pairs' ratios is reported beside the ratio of the
   medians;
-* ``full_build_month``: a full build of the first month, for the linearity ratio.
+* ``full_build_month``: a full build of the first month, for the linearity ratio;
+* ``full_build_connect_calls``: a full build of the same year with its calls delivered as
+  Amazon Connect contact records (``bench/connect_year.py``), each just after a full build
+  of the canonical year; the median of the pairs' ratios is reported.
 
 Beside each run it records the time of a fixed CPU task just before it (``probe_seconds``)
 and the shares of the machine's CPU time that were busy and stolen during it.
@@ -20,9 +23,9 @@ Each run's output is kept in ``<work-dir>/logs/<scenario>_<n>.log`` (Dagster's s
 timings: where the time goes).
 
 Usage: ``uv run python -m bench.benchmark [--work-dir data/bench] [--repeats 3]
-[--full-repeats 3] [--days 365] [--agents 500] [--only floor full nightly month]``. Writes
-``<work-dir>/results.json`` and ``results.md``. A full run with the defaults takes about
-35 minutes on 2 cores.
+[--full-repeats 3] [--vendor-repeats 2] [--days 365] [--agents 500] [--only floor full
+nightly month vendor]``. Writes ``<work-dir>/results.json`` and ``results.md``. A full run
+with the defaults takes about 50 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import psutil
+
+from bench.connect_year import write_connect_year
 
 START = dt.date(2025, 1, 1)
 
@@ -243,7 +248,7 @@ con.close()
 """
 
 
-SCENARIO_GROUPS = ("floor", "full", "nightly", "month")
+SCENARIO_GROUPS = ("floor", "full", "nightly", "month", "vendor")
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -287,6 +292,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=Path("data/bench"))
     parser.add_argument("--repeats", type=int, default=3, help="runs of the short scenarios")
     parser.add_argument("--full-repeats", type=int, default=3, help="runs of the full builds")
+    parser.add_argument(
+        "--vendor-repeats",
+        type=int,
+        default=2,
+        help="full builds of the year's calls as Amazon Connect records, each just after a "
+        "full build of the canonical year",
+    )
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--agents", type=int, default=500)
     parser.add_argument(
@@ -303,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     _generate(year, args.days, args.agents)
     _split_last_day(year, base, new_day, last_day)
     _subset_days(year, month, START + dt.timedelta(days=30))
+    connect_year = work / "connect_year"
+    if "vendor" in args.only:
+        write_connect_year(year, connect_year)
     cxw_run = [sys.executable, "-m", "orchestration.cli", "run"]
     runs: dict[str, list[Measurement]] = {}
 
@@ -339,20 +354,34 @@ def main(argv: list[str] | None = None) -> int:
         env = _env(year, fresh_scratch() / "build.duckdb", scratch / "warehouse.duckdb")
         return record(measure("full_build", cxw_run, env, log_of("full_build"))), env
 
+    def connect_run() -> Measurement:
+        """A full build of the same year with its calls as Amazon Connect records."""
+        env = _env(connect_year, fresh_scratch() / "build.duckdb", scratch / "warehouse.duckdb")
+        scenario = "full_build_connect_calls"
+        return record(measure(scenario, cxw_run, env, log_of(scenario)))
+
     # The floor and the full builds, in pairs (a floor run just before each full build)
     # when both are asked for: the machine's speed drifts by 20% within an hour, and a
     # pair's ratio is read at one speed. The last full build is then run again with
     # nothing new.
     floors = args.repeats if "floor" in args.only else 0
     fulls = args.full_repeats if "full" in args.only else 0
+    vendors = args.vendor_repeats if "vendor" in args.only else 0
     paired_ratios: list[float] = []
+    connect_ratios: list[float] = []
     for _ in range(floors - min(floors, fulls)):
         floor_run()
-    for i in range(fulls):
+    for i in range(max(fulls, vendors)):
         before = floor_run() if i < floors else None
-        full, env = full_run()
+        full, full_env = full_run()
+        if i < fulls:
+            env = full_env
         if before is not None and before.exit_code == full.exit_code == 0:
             paired_ratios.append(full.wall_seconds / before.wall_seconds)
+        if i < vendors:
+            connect = connect_run()
+            if connect.exit_code == full.exit_code == 0:
+                connect_ratios.append(connect.wall_seconds / full.wall_seconds)
     for _ in range(args.repeats if fulls else 0):
         record(measure("nightly_no_new_files", cxw_run, env, log_of("nightly_no_new_files")))
 
@@ -406,6 +435,10 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "paired_ratios": [round(r, 2) for r in paired_ratios],
             "year_to_month": round(full / month_s, 2) if full and month_s else None,
+            "connect_calls_to_canonical_paired": (
+                round(statistics.median(connect_ratios), 2) if connect_ratios else None
+            ),
+            "connect_ratios": [round(r, 2) for r in connect_ratios],
         },
         "runs": [asdict(m) for ms in runs.values() for m in ms],
     }
@@ -426,6 +459,7 @@ TARGETS = {
 PEAK_RSS_TARGET_MIB = 4096.0
 FLOOR_RATIO_TARGET = 2.5
 YEAR_TO_MONTH_TARGET = 12.0
+CONNECT_RATIO_TARGET = 2.0
 
 
 def _commit() -> str:
@@ -478,6 +512,12 @@ def results_table(result: dict) -> list[str]:
         f"| year / month | {_ratio(year_to_month, 'full month')} | | ≤ {YEAR_TO_MONTH_TARGET:.0f}x "
         f"| {_verdict(year_to_month, YEAR_TO_MONTH_TARGET + 1e-9)} |",
     ]
+    connect = ratios.get("connect_calls_to_canonical_paired")
+    lines.append(
+        "| calls as Amazon Connect records / as canonical CSV, median of the pairs | "
+        f"{_ratio(connect, 'full vendor')} | | ≤ {CONNECT_RATIO_TARGET:.0f}x "
+        f"| {_verdict(connect, CONNECT_RATIO_TARGET + 1e-9)} |"
+    )
     return lines
 
 

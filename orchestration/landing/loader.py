@@ -125,6 +125,9 @@ def ensure_raw_tables(
 # New files are parsed and committed together until this many rows are pending: one
 # parse and one transaction per batch instead of per file, with memory bounded.
 BATCH_ROWS = 500_000
+# A vendor record is a whole JSON object (about 1 KB for a contact record, against 100
+# bytes for a canonical call): fewer of them per batch keep the same memory.
+VENDOR_BATCH_ROWS = 100_000
 # Files are read ahead of the one being loaded, by this many threads, up to this many
 # bytes of landing files (about a batch of calls: the readers keep going while it flushes).
 READ_AHEAD_THREADS = 2
@@ -154,9 +157,11 @@ def ingest_source(
     run_id: str | None = None,
     now: dt.datetime | None = None,
     log=None,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
 ) -> SourceIngestReport:
     """Load every new or changed landing file of ``spec`` into ``raw.<source>``."""
+    if batch_rows is None:
+        batch_rows = VENDOR_BATCH_ROWS if spec.is_vendor else BATCH_ROWS
     loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
     ensure_raw_tables(con, [spec])
     files, ignored = discover_files(landing_dir, spec.name, spec.vendor_format)

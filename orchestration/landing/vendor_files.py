@@ -70,59 +70,71 @@ def _decompressed(file: LandingFile) -> bytes:
 # --- JSON records ---------------------------------------------------------------------------
 
 
-def _record_frame(spec: SourceSpec, objects: pl.DataFrame) -> pl.DataFrame:
-    """Records (a page's elements in place of the page) with their key, numbered from 1.
+def _record_frame(spec: SourceSpec, con: duckdb.DuckDBPyConnection, objects: str) -> pl.DataFrame:
+    """Records (a page's elements in place of the page) with their key, in file order.
 
-    ``objects``: column ``json`` (one top-level JSON value per row, in file order)."""
+    ``objects``: a relation of (object_row, json), one top-level JSON value per row."""
     key_column = spec.key[0]
-    con = duckdb.connect()
-    try:
-        con.register("delivered_objects", objects.with_row_index("object_row"))
-        if spec.page_key:
-            page, elements = f"'$.{spec.page_key}'", f"'$.{spec.page_key}[*]'"
-            is_page = f"coalesce(json_type(json, {page}) = 'ARRAY', false)"
-            page_records = f"""
-                union all
-                select
-                    object_row,
-                    unnest(range(json_array_length(json, {page})::bigint)) as item,
-                    unnest(json_extract(json, {elements})) as record
-                from delivered_objects
-                where {is_page}"""
-        else:
-            is_page, page_records = "false", ""
-        return con.sql(
-            f"""
-            with records as (
-                select object_row, 0 as item, json as record
-                from delivered_objects
-                where not {is_page}
-                {page_records}
-            )
+    if spec.page_key:
+        page, elements = f"'$.{spec.page_key}'", f"'$.{spec.page_key}[*]'"
+        is_page = f"coalesce(json_type(json, {page}) = 'ARRAY', false)"
+        page_records = f"""
+            union all
             select
-                json_extract_string(record, '{spec.key_path}') as {key_column},
-                record::varchar as {RECORD_COLUMN},
-                json_type(record) as record_type
-            from records
-            order by object_row, item
-            """
-        ).pl()
-    finally:
-        con.close()
+                object_row,
+                unnest(range(json_array_length(json, {page})::bigint)) as item,
+                unnest(json_extract(json, {elements})) as record
+            from delivered_objects
+            where {is_page}"""
+    else:
+        is_page, page_records = "false", ""
+    return con.sql(
+        f"""
+        with
+        delivered_objects as ({objects}),
+        records as (
+            select object_row, 0 as item, json as record
+            from delivered_objects
+            where not {is_page}
+            {page_records}
+        )
+        select
+            json_extract_string(record, '{spec.key_path}') as {key_column},
+            record::varchar as {RECORD_COLUMN},
+            json_type(record) as record_type
+        from records
+        order by object_row, item
+        """
+    ).pl()
 
 
-def _objects_by_duckdb(file: LandingFile) -> pl.DataFrame:
+def _records_by_duckdb(file: LandingFile, spec: SourceSpec) -> pl.DataFrame:
+    """The fast path: DuckDB reads, splits and numbers the records (no Python object per
+    record). Raises ``duckdb.Error`` for a file with a broken record."""
+    path = str(file.path).replace("'", "''")
+    compression = "gzip" if is_gzip(file) else "none"
     con = duckdb.connect()
     try:
-        compression = "gzip" if is_gzip(file) else "none"
-        rows = con.execute(
-            "select json::varchar from read_json_objects(?, format = 'unstructured', "
-            "compression = ?)",
-            [str(file.path), compression],
-        ).fetchall()
+        con.execute("set threads = 1").fetchall()  # file order = scan order, and the
+        # loader's read-ahead threads already read several files at once
+        return _record_frame(
+            spec,
+            con,
+            "select row_number() over () as object_row, json from read_json_objects("
+            f"'{path}', format = 'unstructured', compression = '{compression}', "
+            "maximum_object_size = 67108864)",
+        )
     finally:
         con.close()
-    return pl.DataFrame({"json": [r[0] for r in rows]}, schema={"json": pl.String})
+
+
+def _records_of_frame(spec: SourceSpec, objects: pl.DataFrame) -> pl.DataFrame:
+    con = duckdb.connect()
+    try:
+        con.register("objects_read", objects.with_row_index("object_row"))
+        return _record_frame(spec, con, "select object_row, json from objects_read")
+    finally:
+        con.close()
 
 
 def _objects_one_by_one(data: bytes) -> tuple[pl.DataFrame, dict[int, str]]:
@@ -157,13 +169,12 @@ def _objects_one_by_one(data: bytes) -> tuple[pl.DataFrame, dict[int, str]]:
 def _read_json_records(file: LandingFile, spec: SourceSpec) -> tuple[pl.DataFrame, BadLines]:
     broken: dict[int, str] = {}
     try:
-        objects = _objects_by_duckdb(file)
+        records = _records_by_duckdb(file, spec)
     except duckdb.Error:
         objects, broken = _objects_one_by_one(_decompressed(file))
-    if broken:
         # an unreadable stretch stays one row of its own, so numbering and counts hold
         objects = objects.with_columns(pl.col("json").fill_null("null"))
-    records = _record_frame(spec, objects)
+        records = _records_of_frame(spec, objects)
     bad: BadLines = []
     object_rows = _object_positions(objects, spec) if broken else {}
     for position, text in broken.items():
