@@ -23,6 +23,12 @@ employee_surveys  employee_surveys_<date>.ndjson.gz      gzip JSON Lines, intege
 ================  =====================================  ======================================
 
 Facts of a day are those of each client's LOCAL day (its ``reporting_timezone``).
+
+With ``platforms="mixed"`` (the default of ``cxw generate``) the clients on vendor platforms
+get their calls, tickets and surveys as Amazon Connect, Genesys Cloud, Zendesk and
+Qualtrics export them (:mod:`.vendors`), with the mapping sources ``queues``,
+``agent_identities`` and ``survey_questions``; their rows are then left out of the
+canonical files, so every interaction is delivered once.
 """
 
 from __future__ import annotations

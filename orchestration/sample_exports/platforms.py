@@ -67,6 +67,15 @@ class VendorIds:
         variant = "89ab"[int(h[16], 16) & 3]
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
 
+    def uuids(self, kind: str, name: str, n: int) -> list[str]:
+        """``n`` version-4-shaped UUIDs from one digest (the ids of one record's parts)."""
+        h = hashlib.shake_128(f"{self.seed}:{kind}:{name}".encode()).hexdigest(16 * n)
+        return [
+            f"{h[k : k + 8]}-{h[k + 8 : k + 12]}-4{h[k + 13 : k + 16]}-"
+            f"{'89ab'[int(h[k + 16], 16) & 3]}{h[k + 17 : k + 20]}-{h[k + 20 : k + 32]}"
+            for k in range(0, 32 * n, 32)
+        ]
+
     def number(self, kind: str, name: str, digits: int) -> int:
         """A positive integer of exactly ``digits`` digits (Zendesk-style ids)."""
         value = int.from_bytes(self._digest(kind, name)[:8], "big")

@@ -56,6 +56,9 @@ AWS_ACCOUNT = "123456789012"
 AWS_REGION = "us-east-1"
 FIREHOSE_STREAM = "cxw-contact-records"
 GENESYS_PAGE_SIZE = 250
+# the participants and sessions of a conversation, whose ids come from one digest
+GENESYS_PARTS = ("customer", "customer session", "ivr", "ivr session", "acd", "acd session",
+                 "missed agent", "missed session", "agent", "agent session")  # fmt: skip
 UNMAPPED_QUEUE = "test_line_do_not_use"
 # Zendesk via.channel per canonical channel (messaging and social alternate between two)
 ZENDESK_CHANNELS = {
@@ -93,6 +96,10 @@ def _minute_prefix(minute: int) -> str:
         prefix = datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%M:")
         _MINUTES[minute] = prefix
     return prefix
+
+
+def _ms(seconds: int | None) -> str | None:
+    return _iso(seconds, ms=True)
 
 
 def _iso(seconds: int | None, *, ms: bool = False) -> str | None:
@@ -171,6 +178,14 @@ class VendorExports:
         first, _, last = str(self.wf.full_names[agent]).partition(" ")
         number = str(self.wf.agent_ids[agent])[1:].lstrip("0")
         return f"{first[0]}{last.replace(' ', '')}{number}".lower()
+
+    @functools.cache  # noqa: B019 (one writer per generation)
+    def routing_profile(self, c_idx: int) -> dict[str, str]:
+        profile = self.ids.uuid("connect-profile", self.client_ids[c_idx])
+        return {
+            "ARN": f"{self.connect_instance(c_idx)}/routing-profile/{profile}",
+            "Name": "Basic Routing Profile",
+        }
 
     @functools.cache  # noqa: B019 (one writer per generation)
     def agent_arn(self, c_idx: int, agent: int) -> str:
@@ -300,11 +315,7 @@ class VendorExports:
                 "HierarchyGroups": None,
                 "LongestHoldDuration": hold,
                 "NumberOfHolds": 1 if hold else 0,
-                "RoutingProfile": {
-                    "ARN": f"{instance}/routing-profile/"
-                    + self.ids.uuid("connect-profile", self.client_ids[c_idx]),
-                    "Name": "Basic Routing Profile",
-                },
+                "RoutingProfile": self.routing_profile(c_idx),
                 "Username": self.agent_login(agent),
             }
         attributes = {}
@@ -619,19 +630,19 @@ class VendorExports:
     ) -> dict:
         c_idx = row["client_index"]
         cid = row["call_id"]
+        part_ids = self.ids.uuids("genesys-parts", cid, len(GENESYS_PARTS))
         inbound = row["direction"] == "inbound"
         offered, ended, answered = row["offered"], row["ended"], row["answered"]
         start = offered - (20 if inbound else 2)
         phone = self._customer_phone(c_idx, row["customer_id"], cid)
-        ms = lambda t: _iso(t, ms=True)  # noqa: E731
         queue_id = self.queue_ref(GENESYS, c_idx, row["queue"])
         customer = {
-            "participantId": self.ids.uuid("gp-customer", cid),
+            "participantId": part_ids[0],
             "participantName": self._customer_name(c_idx, row["customer_id"]),
             "purpose": "customer" if inbound else "external",
             "sessions": [
                 {
-                    "sessionId": self.ids.uuid("gs-customer", cid),
+                    "sessionId": part_ids[1],
                     "mediaType": "voice",
                     "direction": row["direction"],
                     "ani": f"tel:{phone}" if inbound else f"tel:+1800555{c_idx:04d}",
@@ -639,8 +650,8 @@ class VendorExports:
                     "provider": "Edge",
                     "segments": [
                         {
-                            "segmentStart": ms(start),
-                            "segmentEnd": ms(ended),
+                            "segmentStart": _ms(start),
+                            "segmentEnd": _ms(ended),
                             "segmentType": "interact",
                             "disconnectType": "client" if answered is None else "peer",
                         }
@@ -654,18 +665,18 @@ class VendorExports:
         if inbound:
             participants.append(
                 {
-                    "participantId": self.ids.uuid("gp-ivr", cid),
+                    "participantId": part_ids[2],
                     "participantName": "Main Menu",
                     "purpose": "ivr",
                     "sessions": [
                         {
-                            "sessionId": self.ids.uuid("gs-ivr", cid),
+                            "sessionId": part_ids[3],
                             "mediaType": "voice",
                             "direction": "inbound",
                             "segments": [
                                 {
-                                    "segmentStart": ms(start),
-                                    "segmentEnd": ms(offered),
+                                    "segmentStart": _ms(start),
+                                    "segmentEnd": _ms(offered),
                                     "segmentType": "ivr",
                                     "disconnectType": "transfer",
                                 }
@@ -676,26 +687,26 @@ class VendorExports:
             )
         queue_end = answered if answered is not None else (ended if inbound else offered)
         acd_metrics = [
-            {"name": "tAcd", "value": (queue_end - offered) * 1000, "emitDate": ms(queue_end)}
+            {"name": "tAcd", "value": (queue_end - offered) * 1000, "emitDate": _ms(queue_end)}
         ]
         if inbound and answered is None:
             acd_metrics.append(
-                {"name": "tAbandon", "value": (ended - offered) * 1000, "emitDate": ms(ended)}
+                {"name": "tAbandon", "value": (ended - offered) * 1000, "emitDate": _ms(ended)}
             )
         participants.append(
             {
-                "participantId": self.ids.uuid("gp-acd", cid),
+                "participantId": part_ids[4],
                 "participantName": row["queue"],
                 "purpose": "acd",
                 "sessions": [
                     {
-                        "sessionId": self.ids.uuid("gs-acd", cid),
+                        "sessionId": part_ids[5],
                         "mediaType": "voice",
                         "direction": row["direction"],
                         "segments": [
                             {
-                                "segmentStart": ms(offered),
-                                "segmentEnd": ms(queue_end),
+                                "segmentStart": _ms(offered),
+                                "segmentEnd": _ms(queue_end),
                                 "segmentType": "interact",
                                 "queueId": queue_id,
                                 "disconnectType": "transfer" if answered is not None else "peer",
@@ -709,12 +720,12 @@ class VendorExports:
         agent = row["agent"]
         if agent is not None:
             if missed and answered is not None:
-                participants.append(self._alert_not_taken(row, queue_id, answered))
-            participants.append(self._agent_participant(row, queue_id))
+                participants.append(self._alert_not_taken(row, queue_id, answered, part_ids))
+            participants.append(self._agent_participant(row, queue_id, part_ids))
         return {
             "conversationId": cid,
-            "conversationStart": ms(start),
-            "conversationEnd": ms(ended + (row["acw"] or 0)),
+            "conversationStart": _ms(start),
+            "conversationEnd": _ms(ended),  # the call's end; wrap-up segments run past it
             "divisionIds": [division],
             "mediaStatsMinConversationMos": round(4.2 + 0.5 * float(rng.random()), 6),
             "originatingDirection": row["direction"],
@@ -727,27 +738,27 @@ class VendorExports:
         row = int(customer_id.rsplit("-", 1)[1]) - 1
         return self._pii(c_idx)["full_name"][row]
 
-    def _alert_not_taken(self, row: dict, queue_id: str, answered: int) -> dict:
+    def _alert_not_taken(
+        self, row: dict, queue_id: str, answered: int, part_ids: list[str]
+    ) -> dict:
         """Another agent was alerted first and did not answer (tNotResponding)."""
-        cid = row["call_id"]
-        ms = lambda t: _iso(t, ms=True)  # noqa: E731
         alert_start = row["offered"] + 1
         alert_end = max(alert_start + 1, answered - 2)
         other = (row["agent"] + 1) % self.wf.size
         return {
-            "participantId": self.ids.uuid("gp-missed", cid),
+            "participantId": part_ids[6],
             "participantName": str(self.wf.full_names[other]),
             "purpose": "agent",
             "userId": self.genesys_user(other),
             "sessions": [
                 {
-                    "sessionId": self.ids.uuid("gs-missed", cid),
+                    "sessionId": part_ids[7],
                     "mediaType": "voice",
                     "direction": row["direction"],
                     "segments": [
                         {
-                            "segmentStart": ms(alert_start),
-                            "segmentEnd": ms(alert_end),
+                            "segmentStart": _ms(alert_start),
+                            "segmentEnd": _ms(alert_end),
                             "segmentType": "alert",
                             "queueId": queue_id,
                             "disconnectType": "noAnswer",
@@ -757,77 +768,76 @@ class VendorExports:
                         {
                             "name": "tAlert",
                             "value": (alert_end - alert_start) * 1000,
-                            "emitDate": ms(alert_end),
+                            "emitDate": _ms(alert_end),
                         },
                         {
                             "name": "tNotResponding",
                             "value": (alert_end - alert_start) * 1000,
-                            "emitDate": ms(alert_end),
+                            "emitDate": _ms(alert_end),
                         },
                     ],  # fmt: skip
                 }
             ],
         }
 
-    def _agent_participant(self, row: dict, queue_id: str) -> dict:
-        cid, agent = row["call_id"], row["agent"]
-        ms = lambda t: _iso(t, ms=True)  # noqa: E731
+    def _agent_participant(self, row: dict, queue_id: str, part_ids: list[str]) -> dict:
+        agent = row["agent"]
         answered, ended, acw = row["answered"], row["ended"], row["acw"]
         hold, talk = row["hold"] or 0, row["talk"]
         segments: list[dict] = []
         metrics: list[dict] = []
         if answered is not None:
             alert = max(row["offered"], answered - 3)
-            segments.append({"segmentStart": ms(alert), "segmentEnd": ms(answered),
+            segments.append({"segmentStart": _ms(alert), "segmentEnd": _ms(answered),
                              "segmentType": "alert", "queueId": queue_id})  # fmt: skip
             if hold:
                 middle = answered + talk // 2
                 segments += [
-                    {"segmentStart": ms(answered), "segmentEnd": ms(middle), "segmentType": "interact", "queueId": queue_id},
-                    {"segmentStart": ms(middle), "segmentEnd": ms(middle + hold), "segmentType": "hold", "queueId": queue_id},
-                    {"segmentStart": ms(middle + hold), "segmentEnd": ms(ended), "segmentType": "interact", "queueId": queue_id},
+                    {"segmentStart": _ms(answered), "segmentEnd": _ms(middle), "segmentType": "interact", "queueId": queue_id},
+                    {"segmentStart": _ms(middle), "segmentEnd": _ms(middle + hold), "segmentType": "hold", "queueId": queue_id},
+                    {"segmentStart": _ms(middle + hold), "segmentEnd": _ms(ended), "segmentType": "interact", "queueId": queue_id},
                 ]  # fmt: skip
             else:
-                segments.append({"segmentStart": ms(answered), "segmentEnd": ms(ended),
+                segments.append({"segmentStart": _ms(answered), "segmentEnd": _ms(ended),
                                  "segmentType": "interact", "queueId": queue_id})  # fmt: skip
             metrics += [
-                {"name": "tAlert", "value": (answered - alert) * 1000, "emitDate": ms(answered)},
-                {"name": "tAnswered", "value": (answered - row["offered"]) * 1000, "emitDate": ms(answered)},
-                {"name": "tTalk", "value": talk * 1000, "emitDate": ms(ended)},
-                {"name": "tTalkComplete", "value": talk * 1000, "emitDate": ms(ended)},
+                {"name": "tAlert", "value": (answered - alert) * 1000, "emitDate": _ms(answered)},
+                {"name": "tAnswered", "value": (answered - row["offered"]) * 1000, "emitDate": _ms(answered)},
+                {"name": "tTalk", "value": talk * 1000, "emitDate": _ms(ended)},
+                {"name": "tTalkComplete", "value": talk * 1000, "emitDate": _ms(ended)},
             ]  # fmt: skip
             if hold:
                 metrics.append(
-                    {"name": "tHeldComplete", "value": hold * 1000, "emitDate": ms(ended)}
+                    {"name": "tHeldComplete", "value": hold * 1000, "emitDate": _ms(ended)}
                 )
         else:  # an outbound call the customer did not pick up
-            segments.append({"segmentStart": ms(row["offered"]), "segmentEnd": ms(ended),
+            segments.append({"segmentStart": _ms(row["offered"]), "segmentEnd": _ms(ended),
                              "segmentType": "dialing", "queueId": queue_id})  # fmt: skip
             metrics.append({"name": "tContacting", "value": (ended - row["offered"]) * 1000,
-                            "emitDate": ms(ended)})  # fmt: skip
+                            "emitDate": _ms(ended)})  # fmt: skip
         if acw:
-            wrap = {"segmentStart": ms(ended), "segmentEnd": ms(ended + acw),
+            wrap = {"segmentStart": _ms(ended), "segmentEnd": _ms(ended + acw),
                     "segmentType": "wrapup", "queueId": queue_id}  # fmt: skip
             if row["wrap_code"] is not None:
                 wrap["wrapUpCode"] = self.ids.uuid("genesys-wrapup", row["wrap_code"])
                 wrap["wrapUpNote"] = ""
             segments.append(wrap)
-            metrics.append({"name": "tAcw", "value": acw * 1000, "emitDate": ms(ended + acw)})
+            metrics.append({"name": "tAcw", "value": acw * 1000, "emitDate": _ms(ended + acw)})
             metrics.append(
                 {
                     "name": "tHandle",
                     "value": ((talk or 0) + hold + acw) * 1000,
-                    "emitDate": ms(ended + acw),
+                    "emitDate": _ms(ended + acw),
                 }
             )
         return {
-            "participantId": self.ids.uuid("gp-agent", cid),
+            "participantId": part_ids[8],
             "participantName": str(self.wf.full_names[agent]),
             "purpose": "agent",
             "userId": self.genesys_user(agent),
             "sessions": [
                 {
-                    "sessionId": self.ids.uuid("gs-agent", cid),
+                    "sessionId": part_ids[9],
                     "mediaType": "voice",
                     "direction": row["direction"],
                     "segments": segments,
@@ -958,7 +968,6 @@ class VendorExports:
             "latest_comment_added_at": _iso(first if first is not None else created),
             "first_resolution_time_in_minutes": {"calendar": minutes(resolution), "business": minutes(resolution)},
             "reply_time_in_minutes": {"calendar": minutes(reply), "business": minutes(reply)},
-            "reply_time_in_seconds": {"calendar": reply},
             "full_resolution_time_in_minutes": {"calendar": minutes(resolution), "business": minutes(resolution)},
             "agent_wait_time_in_minutes": {"calendar": 0, "business": 0},
             "requester_wait_time_in_minutes": {"calendar": minutes(resolution), "business": minutes(resolution)},
@@ -966,6 +975,8 @@ class VendorExports:
             "created_at": _iso(created),
             "updated_at": _iso(updated),
         }  # fmt: skip
+        if channel in ("native_messaging", "whatsapp"):  # Zendesk's seconds: messaging only
+            metric["reply_time_in_seconds"] = {"calendar": reply}
         return ticket, metric
 
     def _zendesk_rating(self, row: dict, *, unoffered: bool = False) -> dict:
