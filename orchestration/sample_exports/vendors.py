@@ -86,16 +86,10 @@ def _compact(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-_MINUTES: dict[int, str] = {}
-
-
-def _minute_prefix(minute: int) -> str:
-    """``2026-01-05T14:03:`` of an epoch minute (memoised: a run spans a few days)."""
-    prefix = _MINUTES.get(minute)
-    if prefix is None:
-        prefix = datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%M:")
-        _MINUTES[minute] = prefix
-    return prefix
+@functools.lru_cache(maxsize=4096)
+def _hour_prefix(hour: int) -> str:
+    """``2026-01-05T14:`` of an epoch hour."""
+    return datetime.fromtimestamp(hour * 3600, UTC).strftime("%Y-%m-%dT%H:")
 
 
 def _ms(seconds: int | None) -> str | None:
@@ -106,8 +100,9 @@ def _iso(seconds: int | None, *, ms: bool = False) -> str | None:
     """``2026-01-05T14:03:22Z`` (``.000Z`` with ``ms``: Genesys writes milliseconds)."""
     if seconds is None:
         return None
-    minute, secs = divmod(seconds, 60)
-    return f"{_minute_prefix(minute)}{secs:02d}" + (".000Z" if ms else "Z")
+    hour, rest = divmod(seconds, 3600)
+    minute, secs = divmod(rest, 60)
+    return f"{_hour_prefix(hour)}{minute:02d}:{secs:02d}" + (".000Z" if ms else "Z")
 
 
 def _phone(text: str | None) -> str | None:
