@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections import Counter
 from pathlib import Path
 
 from orchestration.settings import Settings, SettingsError, load_settings
@@ -53,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--sites", type=_positive, default=3)
     generate.add_argument("--clean", action="store_true", help="write no bad input")
     generate.add_argument("--bad-share", type=_share, default=0.005, help="share of bad rows")
+    generate.add_argument(
+        "--platforms",
+        choices=("mixed", "canonical"),
+        default="mixed",
+        help="mixed: clients on Amazon Connect, Genesys Cloud, Zendesk and Qualtrics beside "
+        "canonical ones (default); canonical: every client in the canonical sources",
+    )
 
     run = commands.add_parser("run", help="run the nightly job now, in this process")
     run.add_argument(
@@ -88,13 +96,16 @@ def _generate(args: argparse.Namespace, landing_dir: Path) -> int:
             sites=args.sites,
             clean=args.clean,
             bad_share=args.bad_share,
+            platforms=args.platforms,
         )
     except (FileExistsError, ValueError) as exc:
         print(f"cxw generate: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {len(summary.files)} files to {out}")
+    print(f"wrote {len(summary.files)} files to {out} ({args.platforms} platforms)")
+    files = Counter(path.relative_to(out).parts[0] for path in summary.files)
     for source, rows in sorted(summary.rows_by_source.items()):
-        print(f"  {source:<18} {rows:>10,} rows")
+        if files[source]:
+            print(f"  {source:<28} {files[source]:>5,} files {rows:>10,} rows")
     if summary.bad_rows_by_reason:
         bad = ", ".join(f"{k} {v}" for k, v in sorted(summary.bad_rows_by_reason.items()))
         print(f"  bad input on purpose: {bad}")

@@ -37,6 +37,8 @@ REASONS = (
     MISSING_REQUIRED_COLUMN,
 )
 
+BAD_REASON = "_bad_reason"  # the column add_bad_rows(tag=True) marks broken rows with
+
 BAD_TIMESTAMPS = ("2026-13-45T25:00:00", "yesterday", "31/12/2026 25:61")
 BAD_NUMBERS = ("abc", "twelve", "--")
 NEGATIVE_DURATIONS = ("-5", "-120", "-0.5")
@@ -91,8 +93,12 @@ def add_bad_rows(
     source: str,
     counts: dict[str, int],
     new_keys: Callable[[int], pl.Series],
+    *,
+    tag: bool = False,
 ) -> pl.DataFrame:
-    """``good`` (text columns) with extra broken rows interleaved at random positions."""
+    """``good`` (text columns) with extra broken rows interleaved at random positions.
+
+    ``tag``: add a column ``BAD_REASON`` (the reason of a broken row, null on good rows)."""
     key = good.columns[0]
     bad_frames = []
     if good.height:
@@ -107,7 +113,11 @@ def add_bad_rows(
                 pl.when(which == i).then(value).otherwise(pl.col(c)).alias(c)
                 for i, c in enumerate(columns)
             )
+            if tag:
+                rows = rows.with_columns(pl.lit(reason, dtype=pl.Utf8).alias(BAD_REASON))
             bad_frames.append(rows)
+    if tag:
+        good = good.with_columns(pl.lit(None, dtype=pl.Utf8).alias(BAD_REASON))
     if not bad_frames:
         return good
     bad = pl.concat(bad_frames)

@@ -23,6 +23,12 @@ employee_surveys  employee_surveys_<date>.ndjson.gz      gzip JSON Lines, intege
 ================  =====================================  ======================================
 
 Facts of a day are those of each client's LOCAL day (its ``reporting_timezone``).
+
+With ``platforms="mixed"`` (the default of ``cxw generate``) the clients on vendor platforms
+get their calls, tickets and surveys as Amazon Connect, Genesys Cloud, Zendesk and
+Qualtrics export them (:mod:`.vendors`), with the mapping sources ``queues``,
+``agent_identities`` and ``survey_questions``; their rows are then left out of the
+canonical files, so every interaction is delivered once.
 """
 
 from __future__ import annotations
@@ -38,6 +44,13 @@ import polars as pl
 
 from orchestration.landing.contract import SOURCES
 from orchestration.sample_exports import defects, facts, formats
+from orchestration.sample_exports.platforms import (
+    ALL_CANONICAL,
+    CANONICAL,
+    VendorIds,
+    client_platforms,
+)
+from orchestration.sample_exports.vendors import VendorExports
 from orchestration.sample_exports.world import (
     CLIENT_CATALOG,
     SITE_CATALOG,
@@ -63,6 +76,8 @@ class GenerationSummary:
     ]  # data rows per source (all files, bad and re-delivered rows too)
     bad_rows_by_reason: dict[str, int]  # injected bad rows by reason code (empty when clean)
 
+
+CSAT_TEXTS = [label.lower() for labels in facts.CSAT_LABELS.values() for label in labels]
 
 # Independent random streams: one per purpose (and per day), so each part is reproducible.
 _WORKFORCE, _CUSTOMERS, _CALLS, _TICKETS, _SURVEYS, _PULSE, _DEFECTS, _CORRECTIONS = range(8)
@@ -94,6 +109,13 @@ class _Landing:
         formats.write_parquet(df, path)
         self._done(source, path, df.height)
 
+    def raw(self, source: str, name: str, data: bytes, rows: int) -> None:
+        """A file as a vendor delivers it; ``name`` may hold sub-folders."""
+        path = self._path(source, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self._done(source, path, rows)
+
     def _bytes(self, source: str, name: str, data: bytes, rows: int) -> None:
         path = self._path(source, name)
         path.write_bytes(data)
@@ -115,13 +137,21 @@ def generate_sample_exports(
     sites: int = 3,
     clean: bool = False,
     bad_share: float = 0.005,
+    platforms: str = CANONICAL,
 ) -> GenerationSummary:
     """Write a landing zone of ``days`` days of exports from ``start``; same args, same bytes.
+
+    ``platforms``: ``canonical`` (every client in the canonical sources; the default here,
+    so callers that predate the vendor exports get the same bytes) or ``mixed`` (clients
+    on Amazon Connect, Genesys Cloud, Zendesk and Qualtrics, see :mod:`.platforms`; the
+    default of ``cxw generate``). Each interaction is delivered once, on its client's
+    platform.
 
     Raises ``ValueError`` for impossible arguments and ``FileExistsError`` when a source
     directory under ``out_dir`` already holds files (a landing zone is never overwritten).
     """
     _check_args(days=days, agents=agents, clients=clients, sites=sites, bad_share=bad_share)
+    sets = client_platforms(platforms, clients)
     out_dir = Path(out_dir)
     for source in SOURCES:
         folder = out_dir / source
@@ -138,6 +168,30 @@ def generate_sample_exports(
     customers = build_customers(world, agents, rng(_CUSTOMERS))
     land = _Landing(out_dir)
     bad: Counter[str] = Counter()
+    vendors = (
+        VendorExports(land, world, wf, customers, sets, VendorIds(seed))
+        if any(s != ALL_CANONICAL for s in sets)
+        else None
+    )
+    tag = vendors is not None
+    vendor_calls = vendors.vendor_clients("calls") if vendors else []
+    vendor_tickets = vendors.vendor_clients("tickets") if vendors else []
+    vendor_surveys = vendors.vendor_clients("surveys") if vendors else []
+    zendesk_surveys = vendors.ticket_surveys_on_zendesk() if vendors else []
+
+    def canonical_only(text: pl.DataFrame, delivered_by_vendor: pl.Expr) -> pl.DataFrame:
+        """Rows of clients on canonical sources only; the vendor ones' bad rows uncounted."""
+        if vendors is None:
+            return text
+        gone = text.filter(delivered_by_vendor)
+        bad.subtract(Counter(gone[defects.BAD_REASON].drop_nulls().to_list()))
+        return text.filter(~delivered_by_vendor).drop(defects.BAD_REASON)
+
+    on_vendor_calls = pl.col("client_id").is_in(vendor_calls)
+    on_vendor_tickets = pl.col("client_id").is_in(vendor_tickets)
+    on_vendor_surveys = pl.col("client_id").is_in(vendor_surveys) | (
+        pl.col("client_id").is_in(zendesk_surveys) & (pl.col("interaction_type") == "ticket")
+    )
 
     _write_dimensions(land, world)
     for k, day in enumerate(snapshot_days(days)):
@@ -157,6 +211,9 @@ def generate_sample_exports(
         d = world.day(day)
         calls = facts.calls_for_day(world, wf, customers, day, rng(_CALLS, day))
         tickets = facts.tickets_for_day(world, wf, customers, day, rng(_TICKETS, day))
+        if vendors is not None:  # the ids the vendor platforms write (surveys point at them)
+            calls = calls.with_columns(vendors.call_ids(calls))
+            tickets = tickets.with_columns(vendors.ticket_ids(tickets))
         surveys = facts.surveys_for_day(world, wf, day, calls, tickets, rng(_SURVEYS, day))
         drng = rng(_DEFECTS, day)
         share = 0.0 if clean else bad_share
@@ -171,30 +228,39 @@ def generate_sample_exports(
             "calls",
             counts,
             lambda k, n=calls.height, d=d: facts.sequential_ids(f"CL{d:%Y%m%d}", k, n + 1),
+            tag=tag,
         )
         bad.update(counts)
+        calls_text = canonical_only(calls_text, on_vendor_calls)
         land.csv("calls", f"calls_{d}.csv.gz", calls_text, gz=True)
 
         n_reply = defects.defect_counts(drng, tickets.height, ("x",), share / 4, force)["x"]
         tickets, n_reply = defects.reply_before_creation(drng, tickets, n_reply)
         bad[defects.FIRST_RESPONSE_BEFORE_CREATION] += n_reply
+        if vendors is not None:  # a vendor measures no reply before creation
+            bad[defects.FIRST_RESPONSE_BEFORE_CREATION] -= tickets.filter(
+                pl.col("client_index").is_in(
+                    [i for i, c in enumerate(client_labels) if c in vendor_tickets]
+                )
+                & (pl.col("first_response") < pl.col("created"))
+            ).height
         counts = defects.defect_counts(
             drng, tickets.height, tuple(defects.ROW_DEFECTS["tickets"]), share * 3 / 4, force
         )
         tickets_text = _tickets_text(tickets, client_labels, agent_labels, zones)
-        land.jsonl(
+        written = defects.add_bad_rows(
+            drng,
+            tickets_text,
             "tickets",
-            f"tickets_{d}.jsonl",
-            defects.add_bad_rows(
-                drng,
-                tickets_text,
-                "tickets",
-                counts,
-                lambda k, n=tickets.height, d=d: facts.sequential_ids(f"TK{d:%Y%m%d}", k, n + 1),
-            ),
+            counts,
+            lambda k, n=tickets.height, d=d: facts.sequential_ids(f"TK{d:%Y%m%d}", k, n + 1),
+            tag=tag,
         )
         bad.update(counts)
-        if not clean and day == backfill_day:
+        land.jsonl("tickets", f"tickets_{d}.jsonl", canonical_only(written, on_vendor_tickets))
+        if vendors is not None:
+            tickets_text = tickets_text.filter(~on_vendor_tickets)
+        if not clean and day == backfill_day and tickets_text.height:
             backfill = tickets_text[: max(3, tickets_text.height // 100)].drop("channel")
             land.jsonl("tickets", f"tickets_{d}_backfill.jsonl", backfill)
             bad[defects.MISSING_REQUIRED_COLUMN] += backfill.height
@@ -211,20 +277,35 @@ def generate_sample_exports(
             drng, surveys.height, tuple(defects.ROW_DEFECTS["surveys"]), share * 0.6, force
         )
         surveys_text = _surveys_text(surveys, client_labels, agent_labels)
-        land.parquet(
+        written = defects.add_bad_rows(
+            drng,
+            surveys_text,
             "surveys",
-            f"surveys_{d}.parquet",
-            defects.add_bad_rows(
-                drng,
-                surveys_text,
-                "surveys",
-                counts,
-                lambda k, n=surveys.height, d=d: facts.sequential_ids(f"SV{d:%Y%m%d}", k, n + 1),
-            ),
+            counts,
+            lambda k, n=surveys.height, d=d: facts.sequential_ids(f"SV{d:%Y%m%d}", k, n + 1),
+            tag=tag,
         )
         bad.update(counts)
+        land.parquet("surveys", f"surveys_{d}.parquet", canonical_only(written, on_vendor_surveys))
+        if vendors is not None:
+            # a vendor writes no off-scale or empty score: those answers are left empty there
+            gone = surveys_text.filter(on_vendor_surveys & pl.col("responded_at").is_not_null())
+            scored = gone.filter(pl.col("score").is_not_null())
+            label = scored["score"].str.strip_chars().str.to_lowercase().is_in(CSAT_TEXTS) & (
+                scored["survey_type"] == "csat"
+            )
+            bad[defects.EMPTY_SCORE] -= gone.height - scored.height
+            bad[defects.OFF_SCALE_SCORE] -= (~defects.valid_score(scored) & ~label).sum()
+            surveys_text = surveys_text.filter(~on_vendor_surveys)
+            vendors.write_day(day, calls, tickets, surveys)
         if day == 0:
             first_day_calls, first_day_surveys = calls, surveys_text
+            if vendors is not None:
+                first_day_calls = calls.filter(
+                    ~pl.col("client_index").is_in(
+                        [i for i, c in enumerate(client_labels) if c in vendor_calls]
+                    )
+                )
 
     _write_corrections(
         land,
@@ -236,6 +317,8 @@ def generate_sample_exports(
         rng(_CORRECTIONS),
     )
     _write_customers(land, world, customers)
+    if vendors is not None:
+        vendors.write_mapping_sources()
     for day in facts.pulse_days(world):
         pulse = facts.employee_pulse(world, wf, day, rng(_PULSE, day))
         land.jsonl(
