@@ -157,7 +157,13 @@ def _env(landing: Path, build: Path, warehouse: Path) -> dict[str, str]:
 
 def _generate(out: Path, days: int, agents: int) -> None:
     marker = out / ".generated.json"
-    wanted = {"start": START.isoformat(), "days": days, "agents": agents, "seed": 2025}
+    wanted = {
+        "start": START.isoformat(),
+        "days": days,
+        "agents": agents,
+        "seed": 2025,
+        "platforms": "canonical",
+    }
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return
     shutil.rmtree(out, ignore_errors=True)
@@ -178,6 +184,8 @@ def _generate(out: Path, days: int, agents: int) -> None:
             str(agents),
             "--seed",
             "2025",
+            "--platforms",
+            "canonical",
         ],
         check=True,
     )

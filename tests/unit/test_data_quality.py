@@ -31,7 +31,13 @@ from data_quality.scales import (
 from data_quality.suites import SUITES, VALIDATED_SOURCES, all_suites, suite_for
 from data_quality.suites._raw_contract import MAX_DURATION_SECONDS
 from data_quality.suites.kpi_metrics import KPI_CATALOGUE, LEVELS
-from orchestration.landing.contract import LINEAGE_COLUMNS, SOURCES, Kind
+from orchestration.landing.contract import (
+    LINEAGE_COLUMNS,
+    MAPPING_SOURCES,
+    SOURCES,
+    VENDOR_SOURCES,
+    Kind,
+)
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 WINDOW = PlausibleWindow(earliest=date(2000, 1, 1), latest=date(2027, 1, 1))
@@ -601,8 +607,15 @@ def test_an_empty_frame_passes(config, table):
 
 def test_registry_has_a_suite_per_validated_source_and_kpi_metrics(config):
     suites = all_suites(config)
-    # clients, sites, teams: the parser checks all there is to check in them
-    assert set(SOURCES) - set(VALIDATED_SOURCES) == {"clients", "sites", "teams"}
+    # clients, sites, teams and the mapping sources: the parser checks all there is to
+    # check in them; vendor records are validated once mapped (the canonical facts' tests)
+    assert set(SOURCES) - set(VALIDATED_SOURCES) == {
+        "clients",
+        "sites",
+        "teams",
+        *MAPPING_SOURCES,
+        *VENDOR_SOURCES,
+    }
     assert set(suites) == {f"raw_{s}" for s in VALIDATED_SOURCES} | {"kpi_metrics"}
     import great_expectations.expectations as gxe
 
