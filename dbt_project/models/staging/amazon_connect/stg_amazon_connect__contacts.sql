@@ -172,7 +172,10 @@ select
         else 'mapped'
     end as mapping_outcome,
     coalesce(outcomes.skip_reason, outcomes.reject_reason) as mapping_reason,
-    outcomes.known_agent_id is null
+    -- counted on mapped calls only (a supervisor's skipped monitor leg is no call)
+    outcomes.skip_reason is null
+    and outcomes.reject_reason is null
+    and outcomes.known_agent_id is null
     and coalesce(outcomes.agent_username, outcomes.agent_arn) is not null as is_unknown_agent,
     outcomes.skip_reason is null
     and outcomes.reject_reason is null

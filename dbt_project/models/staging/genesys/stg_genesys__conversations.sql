@@ -308,7 +308,11 @@ select
         else 'mapped'
     end as mapping_outcome,
     coalesce(outcomes.skip_reason, outcomes.reject_reason) as mapping_reason,
-    outcomes.known_agent_id is null and outcomes.user_id is not null as is_unknown_agent,
+    -- counted on mapped calls only
+    outcomes.skip_reason is null
+    and outcomes.reject_reason is null
+    and outcomes.known_agent_id is null
+    and outcomes.user_id is not null as is_unknown_agent,
     current_versions.conversation_id is not null as is_current_version,
     outcomes._file_path,
     outcomes._file_row,
