@@ -238,7 +238,12 @@ def metric(name: str, value: int, emitted: str) -> dict:
 
 
 def voice(*segments: dict, metrics: tuple = ()) -> dict:
-    return {"mediaType": "voice", "sessionId": "s", "segments": list(segments), "metrics": list(metrics)}
+    return {
+        "mediaType": "voice",
+        "sessionId": "s",
+        "segments": list(segments),
+        "metrics": list(metrics),
+    }
 
 
 def customer(start: str, end: str, number: str = PHONE_NUMBERS[3]) -> dict:
@@ -269,10 +274,17 @@ def acd(queue_id: str, start: str, end: str, metrics: tuple = ()) -> dict:
 
 
 def agent_participant(user_id: str, *sessions: dict) -> dict:
-    return {"participantId": f"p-{user_id}", "purpose": "agent", "userId": user_id, "sessions": list(sessions)}
+    return {
+        "participantId": f"p-{user_id}",
+        "purpose": "agent",
+        "userId": user_id,
+        "sessions": list(sessions),
+    }
 
 
-def conversation(conversation_id: str, direction: str, start: str, end: str | None, *participants) -> dict:
+def conversation(
+    conversation_id: str, direction: str, start: str, end: str | None, *participants
+) -> dict:
     return {
         "conversationId": conversation_id,
         "conversationStart": start,
@@ -348,7 +360,9 @@ def _g4(complete: bool) -> dict:
     metrics = [metric("tAnswered", 5000, "2026-03-10T23:00:10.000Z")]
     if complete:
         agent_segments.append(
-            segment("wrapup", "2026-03-10T23:01:10.000Z", "2026-03-10T23:01:15.000Z", wrapUpCode="late")
+            segment(
+                "wrapup", "2026-03-10T23:01:10.000Z", "2026-03-10T23:01:15.000Z", wrapUpCode="late"
+            )
         )
         metrics += [
             metric("tTalkComplete", 60000, "2026-03-10T23:01:10.000Z"),
@@ -431,7 +445,9 @@ VENDOR_FILES: dict[str, bytes] = {
     "amazon_connect_contacts/2026/03/11/cx-stream-1-2026-03-11-05-00-00-b2": _back_to_back(
         [K1_FIRST, K5, K6, K9_MONITOR, K10_IVR, K11_UNMAPPED, K12_NO_QUEUE]
     ),
-    "genesys_conversations/job-1/page-0001.json": _page([G1, G2, G3, _g4(complete=True), G5], "c-2"),
+    "genesys_conversations/job-1/page-0001.json": _page(
+        [G1, G2, G3, _g4(complete=True), G5], "c-2"
+    ),
     "genesys_conversations/job-1/page-0002.json": gzip.compress(
         _page([_g4(complete=False), G6, G7, G8, G9], None)
     ),
@@ -494,7 +510,9 @@ def write_vendor_zone(landing_dir: Path) -> None:
 
 
 def write_canonical_zone(landing_dir: Path) -> None:
-    _write_csv_files(landing_dir, {**DIMENSION_FILES, "calls/calls_2026-03-10.csv": CANONICAL_CALLS})
+    _write_csv_files(
+        landing_dir, {**DIMENSION_FILES, "calls/calls_2026-03-10.csv": CANONICAL_CALLS}
+    )
 
 
 KPI_COLUMNS = (
@@ -627,7 +645,12 @@ def test_current_versions_are_the_vendors_latest(vendor_build):
     )
     assert rows == [
         ("G4", 5.0, "late", "genesys_conversations/job-1/page-0001.json"),
-        ("K1", 60.0, "sold", "amazon_connect_contacts/2026/03/10/cx-stream-1-2026-03-10-23-00-00-a1"),
+        (
+            "K1",
+            60.0,
+            "sold",
+            "amazon_connect_contacts/2026/03/10/cx-stream-1-2026-03-10-23-00-00-a1",
+        ),
     ]
 
 
