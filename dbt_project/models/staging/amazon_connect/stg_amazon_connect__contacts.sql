@@ -44,26 +44,26 @@ raw_contacts {{ raw_versions_as() }} (
 contacts as (
     select
         contact_id,
-        upper(trim(contact.Channel)) as channel,
-        upper(trim(contact.InitiationMethod)) as initiation_method,
+        upper(trim(contact['Channel'])) as channel,
+        upper(trim(contact['InitiationMethod'])) as initiation_method,
         case
-            when upper(trim(contact.InitiationMethod)) in ('OUTBOUND', 'API') then 'outbound'
+            when upper(trim(contact['InitiationMethod'])) in ('OUTBOUND', 'API') then 'outbound'
             else 'inbound'
         end as direction,
-        nullif(trim(contact.Queue.Name), '') as queue_name,
-        nullif(trim(contact.Queue.ARN), '') as queue_arn,
-        nullif(trim(contact.Agent.Username), '') as agent_username,
-        nullif(trim(contact.Agent.ARN), '') as agent_arn,
-        {{ iso_utc_timestamp('contact.Queue.EnqueueTimestamp') }} as enqueued_at,
-        {{ iso_utc_timestamp('contact.InitiationTimestamp') }} as initiated_at,
-        {{ iso_utc_timestamp('contact.Agent.ConnectedToAgentTimestamp') }} as answered_at,
-        {{ iso_utc_timestamp('contact.DisconnectTimestamp') }} as ended_at,
-        {{ iso_utc_timestamp('contact.LastUpdateTimestamp') }} as last_updated_at,
-        contact.Agent.AgentInteractionDuration as talk_seconds,
-        contact.Agent.CustomerHoldDuration as hold_seconds,
-        contact.Agent.AfterContactWorkDuration as acw_seconds,
-        nullif(trim(contact.Attributes.customer_id), '') as customer_id,
-        nullif(trim(contact.Attributes.wrap_code), '') as wrap_code,
+        nullif(trim(contact['Queue']['Name']), '') as queue_name,
+        nullif(trim(contact['Queue']['ARN']), '') as queue_arn,
+        nullif(trim(contact['Agent']['Username']), '') as agent_username,
+        nullif(trim(contact['Agent']['ARN']), '') as agent_arn,
+        {{ iso_utc_timestamp("contact['Queue']['EnqueueTimestamp']") }} as enqueued_at,
+        {{ iso_utc_timestamp("contact['InitiationTimestamp']") }} as initiated_at,
+        {{ iso_utc_timestamp("contact['Agent']['ConnectedToAgentTimestamp']") }} as answered_at,
+        {{ iso_utc_timestamp("contact['DisconnectTimestamp']") }} as ended_at,
+        {{ iso_utc_timestamp("contact['LastUpdateTimestamp']") }} as last_updated_at,
+        contact['Agent']['AgentInteractionDuration'] as talk_seconds,
+        contact['Agent']['CustomerHoldDuration'] as hold_seconds,
+        contact['Agent']['AfterContactWorkDuration'] as acw_seconds,
+        nullif(trim(contact['Attributes']['customer_id']), '') as customer_id,
+        nullif(trim(contact['Attributes']['wrap_code']), '') as wrap_code,
         _file_path,
         _file_row,
         _loaded_at
@@ -71,13 +71,17 @@ contacts as (
 ),
 
 connect_queues as (
-    select queue_ref, client_id
+    select
+        queue_ref,
+        client_id
     from {{ ref('stg_operations__queues') }}
     where system = 'amazon_connect'
 ),
 
 connect_agents as (
-    select external_id, agent_id
+    select
+        external_id,
+        agent_id
     from {{ ref('stg_operations__agent_identities') }}
     where system = 'amazon_connect'
 ),
@@ -108,7 +112,7 @@ outcomes as (
     select
         *,
         case
-            when channel is distinct from 'VOICE'
+            when coalesce(channel, '') <> 'VOICE'
                 then lower(coalesce(channel, 'unknown')) || '_contact'
             when initiation_method = 'MONITOR' then 'monitor_leg'
             -- an inbound contact that never entered an agent queue (IVR only, a flow
@@ -124,7 +128,11 @@ outcomes as (
 ),
 
 mapped_versions as (
-    select contact_id, last_updated_at, _file_path, _file_row
+    select
+        contact_id,
+        last_updated_at,
+        _file_path,
+        _file_row
     from outcomes
     where skip_reason is null and reject_reason is null
 ),
@@ -139,7 +147,10 @@ repeated_contacts as (
 -- Connect delivers a record again on every update: the latest LastUpdateTimestamp is the
 -- current version (ties: the later file, then the later row). Only repeated keys are ranked.
 current_of_repeated as (
-    select contact_id, _file_path, _file_row
+    select
+        contact_id,
+        _file_path,
+        _file_row
     from mapped_versions
     where contact_id in (select repeated_contacts.contact_id from repeated_contacts)
     qualify row_number() over (

@@ -37,7 +37,7 @@ raw_conversations {{ raw_versions_as() }} (
                     }]
                 }]
             }'
-        ) as conversation,
+        ) as conversation_record,
         _file_path,
         _file_row,
         _loaded_at
@@ -45,14 +45,27 @@ raw_conversations {{ raw_versions_as() }} (
     {{ only_keys_loaded_since_watermark('conversation_id', source('raw', 'genesys_conversations')) }}
 ),
 
+conversations as (
+    select
+        conversation_id,
+        lower(trim(conversation_record['originatingDirection'])) as originating_direction,
+        {{ iso_utc_timestamp("conversation_record['conversationStart']") }} as conversation_started_at,
+        {{ iso_utc_timestamp("conversation_record['conversationEnd']") }} as conversation_ended_at,
+        conversation_record['participants'] as participant_records,
+        _file_path,
+        _file_row,
+        _loaded_at
+    from raw_conversations
+),
+
 participants as (
     select
         conversation_id,
         _file_path,
         _file_row,
-        generate_subscripts(conversation.participants, 1) as participant_index,
-        unnest(conversation.participants) as participant
-    from raw_conversations
+        generate_subscripts(participant_records, 1) as participant_index,
+        unnest(participant_records) as participant_record
+    from conversations
 ),
 
 sessions as (
@@ -61,10 +74,10 @@ sessions as (
         _file_path,
         _file_row,
         participant_index,
-        lower(trim(participant.purpose)) as purpose,
-        nullif(trim(participant.userId), '') as user_id,
-        generate_subscripts(participant.sessions, 1) as session_index,
-        unnest(participant.sessions) as session
+        lower(trim(participant_record['purpose'])) as purpose,
+        nullif(trim(participant_record['userId']), '') as user_id,
+        generate_subscripts(participant_record['sessions'], 1) as session_index,
+        unnest(participant_record['sessions']) as session_record
     from participants
 ),
 
@@ -78,40 +91,74 @@ session_facts as (
         session_index,
         purpose,
         user_id,
-        lower(trim(session.mediaType)) as media_type,
-        {{ iso_utc_timestamp('session.segments[1].segmentStart') }} as started_at,
-        nullif(trim(session.segments[1].queueId), '') as first_queue_id,
-        nullif(trim(list_filter(session.segments, lambda s: nullif(trim(s.queueId), '') is not null)[1].queueId), '')
-            as any_queue_id,
-        {{ iso_utc_timestamp("list_filter(session.segments, lambda s: lower(s.segmentType) = 'interact')[1].segmentStart") }}
-            as interact_started_at,
-        list_contains(list_transform(session.metrics, lambda m: m.name), 'tAnswered') as has_answered,
-        list_sum(list_transform(list_filter(session.metrics, lambda m: m.name = 'tTalkComplete'), lambda m: m.value))
-            as talk_ms,
-        list_sum(list_transform(list_filter(session.metrics, lambda m: m.name = 'tHeldComplete'), lambda m: m.value))
-            as held_ms,
-        list_sum(list_transform(list_filter(session.metrics, lambda m: m.name = 'tAcw'), lambda m: m.value)) as acw_ms,
+        lower(trim(session_record['mediaType'])) as media_type,
+        {{ iso_utc_timestamp("session_record['segments'][1]['segmentStart']") }} as started_at,
+        nullif(trim(session_record['segments'][1]['queueId']), '') as first_queue_id,
         nullif(trim(list_filter(
-            session.segments, lambda s: lower(s.segmentType) = 'wrapup' and nullif(trim(s.wrapUpCode), '') is not null
-        )[1].wrapUpCode), '') as wrap_code,
-        list_max(list_transform(session.segments, lambda s: {{ iso_utc_timestamp('s.segmentEnd') }})) as last_segment_end,
-        list_max(list_transform(session.metrics, lambda m: {{ iso_utc_timestamp('m.emitDate') }})) as last_emit_at
+            session_record['segments'], lambda s: nullif(trim(s['queueId']), '') is not null
+        )[1]['queueId']), '') as any_queue_id,
+        {{ iso_utc_timestamp(
+            "list_filter(session_record['segments'], lambda s: lower(s['segmentType']) = 'interact')"
+            ~ "[1]['segmentStart']"
+        ) }} as interact_started_at,
+        list_contains(list_transform(session_record['metrics'], lambda m: m['name']), 'tAnswered')
+            as has_answered,
+        list_sum(list_transform(
+            list_filter(session_record['metrics'], lambda m: m['name'] = 'tTalkComplete'), lambda m: m['value']
+        )) as talk_ms,
+        list_sum(list_transform(
+            list_filter(session_record['metrics'], lambda m: m['name'] = 'tHeldComplete'), lambda m: m['value']
+        )) as held_ms,
+        list_sum(list_transform(
+            list_filter(session_record['metrics'], lambda m: m['name'] = 'tAcw'), lambda m: m['value']
+        )) as acw_ms,
+        nullif(trim(list_filter(
+            session_record['segments'],
+            lambda s: lower(s['segmentType']) = 'wrapup' and nullif(trim(s['wrapUpCode']), '') is not null
+        )[1]['wrapUpCode']), '') as wrap_code,
+        list_max(list_transform(
+            session_record['segments'], lambda s: {{ iso_utc_timestamp("s['segmentEnd']") }}
+        )) as last_segment_end,
+        list_max(list_transform(
+            session_record['metrics'], lambda m: {{ iso_utc_timestamp("m['emitDate']") }}
+        )) as last_emit_at
     from sessions
 ),
 
 voice_sessions as (
-    select *
+    select
+        conversation_id,
+        _file_path,
+        _file_row,
+        participant_index,
+        session_index,
+        purpose,
+        user_id,
+        started_at,
+        first_queue_id,
+        any_queue_id,
+        interact_started_at,
+        has_answered,
+        talk_ms,
+        held_ms,
+        acw_ms,
+        wrap_code
     from session_facts
     where media_type = 'voice'
 ),
 
 first_acd_sessions as (
-    select conversation_id, _file_path, _file_row, first_queue_id as queue_id, started_at as offered_at
+    select
+        conversation_id,
+        _file_path,
+        _file_row,
+        first_queue_id as queue_id,
+        started_at as offered_at
     from voice_sessions
     where purpose = 'acd'
     qualify row_number() over (
         partition by conversation_id, _file_path, _file_row
-        order by started_at nulls last, participant_index, session_index
+        order by started_at asc nulls last, participant_index asc, session_index asc
     ) = 1
 ),
 
@@ -126,16 +173,16 @@ handling_sessions as (
         user_id,
         has_answered,
         any_queue_id,
-        case when has_answered then interact_started_at end as answered_at,
         interact_started_at
     from voice_sessions
     where purpose in ('agent', 'user')
     qualify row_number() over (
         partition by conversation_id, _file_path, _file_row
-        order by has_answered desc, started_at nulls last, participant_index, session_index
+        order by has_answered desc, started_at asc nulls last, participant_index asc, session_index asc
     ) = 1
 ),
 
+-- the handling agent's voice sessions of the conversation (an agent may join it twice)
 handler_totals as (
     select
         handling_sessions.conversation_id,
@@ -144,8 +191,10 @@ handler_totals as (
         sum(voice_sessions.talk_ms) / 1000.0 as talk_seconds,
         sum(voice_sessions.held_ms) / 1000.0 as hold_seconds,
         sum(voice_sessions.acw_ms) / 1000.0 as acw_seconds,
-        first(voice_sessions.wrap_code order by voice_sessions.started_at, voice_sessions.participant_index)
-            filter (where voice_sessions.wrap_code is not null) as wrap_code
+        first(
+            voice_sessions.wrap_code
+            order by voice_sessions.started_at asc, voice_sessions.participant_index asc
+        ) filter (where voice_sessions.wrap_code is not null) as wrap_code
     from handling_sessions
     inner join voice_sessions
         on
@@ -163,7 +212,7 @@ version_summaries as (
         _file_path,
         _file_row,
         bool_or(media_type = 'voice') as has_voice,
-        first(media_type order by participant_index, session_index) as first_media_type,
+        first(media_type order by participant_index asc, session_index asc) as first_media_type,
         max(last_segment_end) as last_segment_end,
         greatest(max(last_segment_end), max(last_emit_at)) as last_activity_at
     from session_facts
@@ -171,45 +220,39 @@ version_summaries as (
 ),
 
 genesys_queues as (
-    select queue_ref, client_id, queue_name
+    select
+        queue_ref,
+        client_id,
+        queue_name
     from {{ ref('stg_operations__queues') }}
     where system = 'genesys'
 ),
 
 genesys_agents as (
-    select external_id, agent_id
+    select
+        external_id,
+        agent_id
     from {{ ref('stg_operations__agent_identities') }}
     where system = 'genesys'
 ),
 
 resolved as (
     select
-        raw_conversations.conversation_id,
-        coalesce(lower(trim(raw_conversations.conversation.originatingDirection)), 'inbound') as direction,
-        first_acd_sessions.queue_id is not null as reached_acd,
+        conversations.conversation_id,
+        coalesce(conversations.originating_direction, 'inbound') as direction,
         -- an outbound call placed on behalf of a queue carries it on the agent's segments
         coalesce(
             first_acd_sessions.queue_id,
-            case
-                when lower(trim(raw_conversations.conversation.originatingDirection)) = 'outbound'
-                    then handling_sessions.any_queue_id
-            end
+            case when conversations.originating_direction = 'outbound' then handling_sessions.any_queue_id end
         ) as queue_id,
-        coalesce(
-            first_acd_sessions.offered_at,
-            {{ iso_utc_timestamp('raw_conversations.conversation.conversationStart') }}
-        ) as offered_at,
-        coalesce(handling_sessions.answered_at, case
-            when lower(trim(raw_conversations.conversation.originatingDirection)) = 'outbound'
-                then handling_sessions.interact_started_at
-        end) as answered_at,
-        coalesce(
-            {{ iso_utc_timestamp('raw_conversations.conversation.conversationEnd') }},
-            version_summaries.last_segment_end
-        ) as ended_at,
+        coalesce(first_acd_sessions.offered_at, conversations.conversation_started_at) as offered_at,
         case
-            when handling_sessions.has_answered
-                or lower(trim(raw_conversations.conversation.originatingDirection)) = 'outbound'
+            when handling_sessions.has_answered or conversations.originating_direction = 'outbound'
+                then handling_sessions.interact_started_at
+        end as answered_at,
+        coalesce(conversations.conversation_ended_at, version_summaries.last_segment_end) as ended_at,
+        case
+            when handling_sessions.has_answered or conversations.originating_direction = 'outbound'
                 then handling_sessions.user_id
         end as user_id,
         handler_totals.talk_seconds,
@@ -218,34 +261,31 @@ resolved as (
         handler_totals.wrap_code,
         coalesce(version_summaries.has_voice, false) as has_voice,
         version_summaries.first_media_type,
-        greatest(
-            {{ iso_utc_timestamp('raw_conversations.conversation.conversationEnd') }},
-            version_summaries.last_activity_at
-        ) as last_activity_at,
-        raw_conversations._file_path,
-        raw_conversations._file_row,
-        raw_conversations._loaded_at
-    from raw_conversations
+        greatest(conversations.conversation_ended_at, version_summaries.last_activity_at) as last_activity_at,
+        conversations._file_path,
+        conversations._file_row,
+        conversations._loaded_at
+    from conversations
     left join version_summaries
         on
-            raw_conversations.conversation_id = version_summaries.conversation_id
-            and raw_conversations._file_path = version_summaries._file_path
-            and raw_conversations._file_row = version_summaries._file_row
+            conversations.conversation_id = version_summaries.conversation_id
+            and conversations._file_path = version_summaries._file_path
+            and conversations._file_row = version_summaries._file_row
     left join first_acd_sessions
         on
-            raw_conversations.conversation_id = first_acd_sessions.conversation_id
-            and raw_conversations._file_path = first_acd_sessions._file_path
-            and raw_conversations._file_row = first_acd_sessions._file_row
+            conversations.conversation_id = first_acd_sessions.conversation_id
+            and conversations._file_path = first_acd_sessions._file_path
+            and conversations._file_row = first_acd_sessions._file_row
     left join handling_sessions
         on
-            raw_conversations.conversation_id = handling_sessions.conversation_id
-            and raw_conversations._file_path = handling_sessions._file_path
-            and raw_conversations._file_row = handling_sessions._file_row
+            conversations.conversation_id = handling_sessions.conversation_id
+            and conversations._file_path = handling_sessions._file_path
+            and conversations._file_row = handling_sessions._file_row
     left join handler_totals
         on
-            raw_conversations.conversation_id = handler_totals.conversation_id
-            and raw_conversations._file_path = handler_totals._file_path
-            and raw_conversations._file_row = handler_totals._file_row
+            conversations.conversation_id = handler_totals.conversation_id
+            and conversations._file_path = handler_totals._file_path
+            and conversations._file_row = handler_totals._file_row
 ),
 
 outcomes as (
@@ -274,8 +314,11 @@ outcomes as (
 -- A conversation is delivered again when it changes and carries no update stamp: the
 -- current version is the one with the latest activity (conversationEnd, a segment's end, a
 -- metric's emitDate); ties: the later file, then the later row.
-current_versions as (
-    select conversation_id, _file_path, _file_row
+current_conversations as (
+    select
+        conversation_id,
+        _file_path,
+        _file_row
     from outcomes
     where skip_reason is null and reject_reason is null
     qualify row_number() over (
@@ -313,13 +356,13 @@ select
     and outcomes.reject_reason is null
     and outcomes.known_agent_id is null
     and outcomes.user_id is not null as is_unknown_agent,
-    current_versions.conversation_id is not null as is_current_version,
+    current_conversations.conversation_id is not null as is_current_version,
     outcomes._file_path,
     outcomes._file_row,
     outcomes._loaded_at
 from outcomes
-left join current_versions
+left join current_conversations
     on
-        outcomes.conversation_id = current_versions.conversation_id
-        and outcomes._file_path = current_versions._file_path
-        and outcomes._file_row = current_versions._file_row
+        outcomes.conversation_id = current_conversations.conversation_id
+        and outcomes._file_path = current_conversations._file_path
+        and outcomes._file_row = current_conversations._file_row
