@@ -9,6 +9,8 @@
 -- A table, incremental: a night re-picks the latest version only of the keys it loaded
 -- (every version of such a key is read again, so the result equals a full refresh);
 -- the facts and tests then read a table instead of re-ranking every raw version.
+-- Calls are the canonical raw rows and the current mapped calls of the vendor exports
+-- (Amazon Connect contact records, Genesys Cloud conversations), mapped in staging/<vendor>/.
 with
 
 raw_calls {{ raw_versions_as() }} (
@@ -31,6 +33,14 @@ raw_calls {{ raw_versions_as() }} (
         _loaded_at
     from {{ source('raw', 'calls') }}
     {{ only_keys_loaded_since_watermark('call_id', source('raw', 'calls')) }}
+
+    union all by name
+
+    {{ vendor_calls(ref('stg_amazon_connect__contacts'), 'contact_id') }}
+
+    union all by name
+
+    {{ vendor_calls(ref('stg_genesys__conversations'), 'conversation_id') }}
 ),
 
 current_calls as (
