@@ -126,8 +126,10 @@ def dbt_project_vars(dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict[str, Any]:
 
 
 def _path(env: Mapping[str, str], name: str, default: str) -> Path:
+    """An absolute path, links NOT followed: the published names are links into the
+    current release, and a later run must publish beside them, not inside that release."""
     raw = env.get(name, "").strip() or default
-    return Path(raw).expanduser().resolve()
+    return Path(os.path.abspath(Path(raw).expanduser()))
 
 
 def _check_timezone(setting: str, tz: str) -> str:

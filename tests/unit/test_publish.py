@@ -117,6 +117,34 @@ def test_publishes_marts_and_quality_only(settings):
     ]
 
 
+def test_every_night_publishes_beside_the_published_names_not_inside_a_release(tmp_path):
+    """Each run reads its settings anew, when the published names are already links into
+    the current release: the next release goes beside it, never inside it."""
+    env = {
+        "CXW_BUILD_PATH": str(tmp_path / "build.duckdb"),
+        "CXW_WAREHOUSE_PATH": str(tmp_path / "published" / "warehouse.duckdb"),
+        "CXW_PARQUET_DIR": str(tmp_path / "published" / "parquet"),
+    }
+    _build(
+        load_settings(env), "create table marts.kpi_metrics as select 'nps' as metric, 1.0 as value"
+    )
+    for night in range(3):
+        settings = load_settings(env)
+        assert settings.warehouse_path == tmp_path / "published" / "warehouse.duckdb"
+        con = duckdb.connect(str(settings.build_path))
+        con.execute(f"update marts.kpi_metrics set value = {night}").fetchall()
+        con.close()
+        publish_warehouse(settings)
+    releases = tmp_path / "published" / ".warehouse.duckdb.releases"
+    assert sorted(p.name for p in (tmp_path / "published").iterdir()) == [
+        ".warehouse.duckdb.releases",
+        "parquet",
+        "warehouse.duckdb",
+    ]
+    assert not list(releases.glob("*/.warehouse.duckdb.releases"))
+    assert _published(load_settings(env), "select value from marts.kpi_metrics") == [(2.0,)]
+
+
 def test_refuses_a_mart_with_a_personal_data_column_and_keeps_the_old_file(settings):
     _build(settings, "create table marts.kpi_metrics as select 'nps' as metric, 42.0 as value")
     publish_warehouse(settings)
