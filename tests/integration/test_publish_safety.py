@@ -26,12 +26,6 @@ import psutil
 
 from orchestration.landing.contract import PERSONAL_DATA_COLUMNS, SOURCES
 
-# the canonical sources' personal columns (vendor records are scanned in test_vendor_*.py)
-CANONICAL_PERSONAL_COLUMNS = {
-    source: columns
-    for source, columns in PERSONAL_DATA_COLUMNS.items()
-    if not SOURCES[source].is_vendor
-}
 from tests.integration.next_night import NEXT_DAY, add_next_day, start_cxw_run
 
 # dbt is rebuilding the marts of the build database: the first mart model it has written.
@@ -157,6 +151,12 @@ def test_a_run_killed_in_the_middle_of_dbt_leaves_the_published_warehouse_intact
 
 # ------------------------------------------------------------------------- personal data
 
+# the canonical sources' personal columns (vendor records are scanned in test_vendor_*.py)
+CANONICAL_PERSONAL_COLUMNS = {
+    source: columns
+    for source, columns in PERSONAL_DATA_COLUMNS.items()
+    if not SOURCES[source].is_vendor
+}
 PERSONAL_COLUMN_NAMES = sorted({c for cols in CANONICAL_PERSONAL_COLUMNS.values() for c in cols})
 NOT_TEXT = re.compile(
     r"^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT|FLOAT|REAL|DOUBLE|DECIMAL.*"
