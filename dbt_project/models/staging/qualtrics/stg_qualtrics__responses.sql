@@ -12,8 +12,10 @@
 -- embedded data, and its times in UTC. RecordedDate and StartDate are wall times in the zone
 -- the third header row names for the column, else the configured zone of the source
 -- qualtrics_responses (CXW_SOURCE_TIMEZONES). Previews, tests and spam (Status 1, 2, 8, 9, 12,
--- 17), unfinished responses and responses answering no mapped question are skipped; Status
--- 0, 4, 16 are kept. A response delivered again (a later export) is current in the later
+-- 17) and unfinished responses are skipped; Status 0, 4, 16 are kept. A response of a survey
+-- without a queue row is rejected (unmapped_queue), as one whose dates cannot be read
+-- (bad_timestamp); a kept response that answers no mapped question is skipped
+-- (no_mapped_answer): it makes no survey. A response delivered again (a later export) is current in the later
 -- file, then the later row. Names, e-mails, IP addresses and locations are not read.
 -- The answers themselves: stg_qualtrics__survey_answers.
 with
@@ -109,10 +111,10 @@ mapped_versions as (
             ) or response_versions.response_status is null then 'unknown_status'
             when response_versions.finished not in ('1', 'true') or response_versions.finished is null
                 then 'unfinished_response'
-            when not response_versions.answers_a_mapped_question then 'no_mapped_answer'
             when queues.client_id is null then 'unmapped_queue'
             when response_versions.start_wall_time is null
                 or response_versions.recorded_wall_time is null then 'bad_timestamp'
+            when not response_versions.answers_a_mapped_question then 'no_mapped_answer'
         end as mapping_reason,
         response_versions._file_path,
         response_versions._file_row,
