@@ -50,9 +50,7 @@ raw_tickets {{ raw_versions_as() }} (
     where
         mapping_outcome = 'mapped'
         and is_current_version
-        {%- if is_incremental() %}
-        and _key_loaded_at > {{ incremental_watermark() }}
-        {%- endif %}
+        and {{ loaded_since_watermark('_key_loaded_at') }}
 ),
 
 current_tickets as (

@@ -57,9 +57,7 @@ raw_surveys {{ raw_versions_as() }} (
     where
         mapping_outcome = 'mapped'
         and is_current_version
-        {%- if is_incremental() %}
-        and _key_loaded_at > {{ incremental_watermark() }}
-        {%- endif %}
+        and {{ loaded_since_watermark('_key_loaded_at') }}
     union all by name
     select
         survey_id,
@@ -80,9 +78,7 @@ raw_surveys {{ raw_versions_as() }} (
     from {{ ref('stg_qualtrics__survey_answers') }}
     where
         is_current_version
-        {%- if is_incremental() %}
-        and _key_loaded_at > {{ incremental_watermark() }}
-        {%- endif %}
+        and {{ loaded_since_watermark('_key_loaded_at') }}
 ),
 
 current_surveys as (

@@ -39,7 +39,7 @@ response_versions {{ raw_versions_as() }} (
         nullif(trim(json_extract_string(record, '$.ticket_id')), '') as embedded_ticket_id,
         nullif(trim(json_extract_string(record, '$.externalDataReference')), '')
             as external_reference,
-        exists (
+        exists(
             select 1
             from {{ ref('stg_survey_tool__survey_questions') }} as questions
             where
@@ -104,16 +104,16 @@ mapped_versions as (
         case
             when response_versions.response_status in ('1', 'survey preview') then 'survey_preview'
             when response_versions.response_status in ('2', 'survey test') then 'test_response'
-            when response_versions.response_status in ('8', '9', '12', '17')
-                or response_versions.response_status like '%spam%' then 'spam_response'
-            when response_versions.response_status not in (
+            when response_versions.response_status in ('8', '9', '12', '17') then 'spam_response'
+            when response_versions.response_status like '%spam%' then 'spam_response'
+            when coalesce(response_versions.response_status, '') not in (
                 '0', '4', '16', 'ip address', 'imported', 'offline'
-            ) or response_versions.response_status is null then 'unknown_status'
-            when response_versions.finished not in ('1', 'true') or response_versions.finished is null
+            ) then 'unknown_status'
+            when coalesce(response_versions.finished, '') not in ('1', 'true')
                 then 'unfinished_response'
             when queues.client_id is null then 'unmapped_queue'
-            when response_versions.start_wall_time is null
-                or response_versions.recorded_wall_time is null then 'bad_timestamp'
+            when response_versions.start_wall_time is null then 'bad_timestamp'
+            when response_versions.recorded_wall_time is null then 'bad_timestamp'
             when not response_versions.answers_a_mapped_question then 'no_mapped_answer'
         end as mapping_reason,
         response_versions._file_path,

@@ -33,15 +33,10 @@ responses as (
         _loaded_at,
         _key_loaded_at
     from {{ ref('stg_qualtrics__responses') }}
+    -- a night: every version of the responses loaded since the watermark
     where
         mapping_outcome = 'mapped'
-        {%- if is_incremental() %}
-        and response_id in (
-            select changed_rows.response_id
-            from {{ source('raw', 'qualtrics_responses') }} as changed_rows
-            where changed_rows._loaded_at > {{ incremental_watermark() }}
-        )
-        {%- endif %}
+        and {{ loaded_since_watermark('_key_loaded_at') }}
 ),
 
 questions as (
