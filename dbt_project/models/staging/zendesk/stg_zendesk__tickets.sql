@@ -8,8 +8,9 @@
 }}
 -- Zendesk tickets mapped onto canonical tickets, one row per raw version (spec "Zendesk ->
 -- tickets and CSAT"). The current version of a ticket is its latest updated_at (ties: the
--- later file, then the later row) among the mapped versions and the deleted ones: a ticket
--- deleted after its last mapped version has no current version. Its first reply and solve
+-- later file, then the later row) among its mapped versions: a skipped version (deleted,
+-- voice) or a rejected one never supersedes, so a night gives what a full refresh gives (a
+-- ticket deleted after a mapped version keeps that version). Its first reply and solve
 -- times come from its current ticket metrics, so a night re-reads the tickets whose ticket
 -- or metrics were loaded since the watermark; _key_loaded_at is the last load of any version
 -- of either (what the union in stg_helpdesk__tickets carries as _loaded_at).
@@ -167,11 +168,10 @@ select
     mapping_outcome,
     mapping_reason,
     mapping_outcome = 'mapped' and is_unknown_agent as is_unknown_agent,
-    -- a deleted version competes (a later deletion leaves no current version); a
-    -- rejected or otherwise skipped version never supersedes
+    -- a skipped or rejected version never supersedes (as a rejected canonical row)
     mapping_outcome = 'mapped'
     and row_number() over (
-        partition by ticket_id, (mapping_outcome = 'mapped' or mapping_reason = 'deleted_ticket')
+        partition by ticket_id, mapping_outcome = 'mapped'
         order by updated_at desc nulls last, _file_path desc, _file_row desc
     ) = 1 as is_current_version,
     _file_path,
