@@ -12,7 +12,7 @@ CXW_LANDING_DIR                landing zone, one sub-directory per source  ``dat
 CXW_WAREHOUSE_PATH             the published warehouse (BI reads this)     ``data/warehouse.duckdb``
 CXW_BUILD_PATH                 the build database (never read by BI)       ``data/build/cxw_build.duckdb``
 CXW_SOURCE_TIMEZONES           zone of naive timestamps, per source        every source ``UTC``
-                               e.g. ``calls=America/New_York,tickets=UTC``
+                               e.g. ``calls=America/New_York,tickets=UTC``  dbt var ``source_timezones``
 CXW_SURVEY_SCALES              survey scale overrides, e.g. ``csat=1..10``  dbt var ``survey_scales``
 CXW_MIN_ANONYMITY_N            smallest group of employee responses shown  dbt var ``min_anonymity_n`` (5)
 CXW_PARQUET_DIR                Parquet copy of every published table       ``data/warehouse_parquet``
@@ -104,6 +104,8 @@ class Settings:
             for name, s in self.survey_scales.items()
         }
         out["min_anonymity_n"] = self.min_anonymity_n
+        # the zone of naive vendor timestamps that dbt parses itself (Qualtrics responses)
+        out["source_timezones"] = dict(sorted(self.source_timezones.items()))
         return out
 
     def dbt_env(self) -> dict[str, str]:

@@ -29,6 +29,8 @@ surveys as (
         score,
         has_valid_score,
         invalid_score_reason,
+        score_scale,
+        counts_in_response_rate,
         _loaded_at
     from {{ ref('stg_survey_tool__surveys') }}
     {%- if survey_ids is not none %}
@@ -98,6 +100,8 @@ credited_surveys as (
         surveys.score,
         surveys.has_valid_score,
         surveys.invalid_score_reason,
+        surveys.score_scale,
+        surveys.counts_in_response_rate,
         surveys._loaded_at,
         interactions._loaded_at as _interaction_loaded_at
     from surveys
@@ -133,6 +137,8 @@ attributed_surveys as (
         credited_surveys.is_responded,
         credited_surveys.has_valid_score,
         credited_surveys.invalid_score_reason,
+        credited_surveys.score_scale,
+        credited_surveys.counts_in_response_rate,
         credited_surveys._loaded_at,
         credited_surveys._interaction_loaded_at
     from credited_surveys
@@ -169,9 +175,11 @@ select
     is_responded,
     has_valid_score,
     invalid_score_reason,
+    score_scale,
+    counts_in_response_rate,
     case when survey_type = 'nps' then {{ score_is_promoter('score') }} end as is_promoter,
     case when survey_type = 'nps' then {{ score_is_detractor('score') }} end as is_detractor,
-    case when survey_type = 'csat' then {{ score_is_top_two_boxes('score', 'csat') }} end
+    case when survey_type = 'csat' then {{ score_is_top_two_boxes('score', 'csat', 'score_scale') }} end
         as is_satisfied,
     case when survey_type = 'ces' then {{ score_is_bottom_two_boxes('score', 'ces') }} end
         as is_low_effort,

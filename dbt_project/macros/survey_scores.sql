@@ -24,25 +24,33 @@
     end
 {%- endmacro %}
 
-{#- True when an integer lies on the scale of its survey type (bounds inclusive). -#}
-{% macro survey_score_is_on_scale(score_integer, survey_type) -%}
+{#- True when an integer lies on the scale of its survey type (bounds inclusive).
+    `score_scale` (optional): a SQL expression, 'configured' (the survey type's scale) or
+    'two_point' (a vendor's good / bad answer: 1 = bad, 2 = good, e.g. Zendesk CSAT). -#}
+{% macro survey_score_is_on_scale(score_integer, survey_type, score_scale=none) -%}
+    {%- if score_scale is not none %}
+    case when {{ score_scale }} = 'two_point' then {{ score_integer }} between 1 and 2 else
+    {%- endif %}
     case {{ survey_type }}
         {%- for name, scale in var('survey_scales').items() %}
         when '{{ name }}' then {{ score_integer }} between {{ scale['min_score'] | int }} and {{ scale['max_score'] | int }}
         {%- endfor %}
         else false
     end
+    {%- if score_scale is not none %}
+    end
+    {%- endif %}
 {%- endmacro %}
 
 {#- Why an answered score is invalid: NULL (valid, or not answered), 'empty_score',
     'not_an_integer' ('7.5', 'great') or 'off_scale' ('11', '-1', CSAT '0'). -#}
-{% macro survey_score_invalid_reason(score_text, score_integer, survey_type, is_responded) -%}
+{% macro survey_score_invalid_reason(score_text, score_integer, survey_type, is_responded, score_scale=none) -%}
     case
         when not ({{ is_responded }}) then null
         when {{ score_text }} is null or trim({{ score_text }}) = '' then 'empty_score'
         when {{ score_integer }} is null and {{ is_integer_text('trim(' ~ score_text ~ ')') }} then 'off_scale'
         when {{ score_integer }} is null then 'not_an_integer'
-        when not ({{ survey_score_is_on_scale(score_integer, survey_type) }}) then 'off_scale'
+        when not ({{ survey_score_is_on_scale(score_integer, survey_type, score_scale) }}) then 'off_scale'
     end
 {%- endmacro %}
 
@@ -74,11 +82,18 @@
 
 {#- The "top two boxes" of a scale: true when a valid score is one of the two highest
     points of var('survey_scales')[scale] (on a two-point scale, the top one): CSAT
-    satisfied, eSAT satisfied. NULL when the score is NULL. -#}
-{% macro score_is_top_two_boxes(score, scale) -%}
+    satisfied, eSAT satisfied. NULL when the score is NULL. `score_scale` (optional): a SQL
+    expression; a row whose score_scale is 'two_point' (1 = bad, 2 = good) counts its top
+    point only. -#}
+{% macro score_is_top_two_boxes(score, scale, score_scale=none) -%}
     {%- set bounds = var('survey_scales')[scale] -%}
     {%- set points = (bounds['max_score'] | int) - (bounds['min_score'] | int) + 1 -%}
-    ({{ score }} >= {{ (bounds['max_score'] | int) - (1 if points > 2 else 0) }})
+    {%- set cut_off = (bounds['max_score'] | int) - (1 if points > 2 else 0) -%}
+    {%- if score_scale is not none -%}
+    (case when {{ score_scale }} = 'two_point' then {{ score }} >= 2 else {{ score }} >= {{ cut_off }} end)
+    {%- else -%}
+    ({{ score }} >= {{ cut_off }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The "bottom two boxes": one of the two lowest points of the scale (on a two-point

@@ -9,6 +9,7 @@
 -- A table, incremental: a night re-picks the latest version only of the keys it loaded
 -- (every version of such a key is read again, so the result equals a full refresh);
 -- the facts and tests then read a table instead of re-ranking every raw version.
+-- Canonical tickets and the vendors' mapped tickets (Zendesk) are one set of versions.
 with
 
 raw_tickets {{ raw_versions_as() }} (
@@ -28,6 +29,28 @@ raw_tickets {{ raw_versions_as() }} (
         _loaded_at
     from {{ source('raw', 'tickets') }}
     {{ only_keys_loaded_since_watermark('ticket_id', source('raw', 'tickets')) }}
+    union all by name
+    -- the current mapped version of each vendor ticket (its _loaded_at: the last load of any
+    -- version of the ticket or of its metrics)
+    select
+        ticket_id,
+        client_id,
+        channel,
+        priority,
+        status,
+        customer_id,
+        agent_id,
+        created_at,
+        first_response_at,
+        solved_at,
+        _file_path,
+        _file_row,
+        _key_loaded_at as _loaded_at
+    from {{ ref('stg_zendesk__tickets') }}
+    where
+        mapping_outcome = 'mapped'
+        and is_current_version
+        and {{ loaded_since_watermark('_key_loaded_at') }}
 ),
 
 current_tickets as (

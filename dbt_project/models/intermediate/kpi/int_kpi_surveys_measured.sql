@@ -2,7 +2,9 @@
     Metric atoms of the customer survey KPIs: nps, csat_pct, csat_avg, ces_avg,
     ces_low_effort_pct (valid scores, on the response's report date, credited to the team
     the fact carries for that date) and survey_response_rate_pct (every invitation, on its
-    sent date, credited to the agent's team on that date). One row per metric, report date
+    sent date, credited to the agent's team on that date). A two-point answer (score_scale
+    'two_point', Zendesk good / bad) counts in csat_pct, never in csat_avg; a survey with
+    counts_in_response_rate false (a Qualtrics response) is left out of the response rate. One row per metric, report date
     and credited client / site / team / agent.
 -#}
 with
@@ -16,6 +18,7 @@ scored_responses as (
         agent_id,
         survey_type,
         score,
+        score_scale,
         is_promoter,
         is_detractor,
         is_satisfied,
@@ -33,7 +36,9 @@ score_measures as (
         agent_id,
         survey_type,
         count(*) as responses,
-        sum(score) as score_sum,
+        -- averages are defined on the configured scale only
+        count(case when score_scale = 'configured' then score end) as averaged_responses,
+        sum(case when score_scale = 'configured' then score end) as score_sum,
         sum(case when is_promoter then 1 else 0 end) as promoters,
         sum(case when is_detractor then 1 else 0 end) as detractors,
         sum(case when is_satisfied then 1 else 0 end) as satisfied_responses,
@@ -61,6 +66,7 @@ invitations as (
                 agent_team.valid_to is null
                 or invitation.sent_report_date < agent_team.valid_to
             )
+    where invitation.counts_in_response_rate
 ),
 
 invitation_measures as (
@@ -99,20 +105,20 @@ union all
 {{ kpi_atom(
     'csat_avg',
     numerator='score_sum',
-    denominator='responses',
-    sample_size='responses',
+    denominator='averaged_responses',
+    sample_size='averaged_responses',
 ) }}
 from score_measures
-where survey_type = 'csat'
+where survey_type = 'csat' and averaged_responses > 0
 union all
 {{ kpi_atom(
     'ces_avg',
     numerator='score_sum',
-    denominator='responses',
-    sample_size='responses',
+    denominator='averaged_responses',
+    sample_size='averaged_responses',
 ) }}
 from score_measures
-where survey_type = 'ces'
+where survey_type = 'ces' and averaged_responses > 0
 union all
 {{ kpi_atom(
     'ces_low_effort_pct',
