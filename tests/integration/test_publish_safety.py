@@ -25,7 +25,6 @@ import polars as pl
 import psutil
 
 from orchestration.landing.contract import PERSONAL_DATA_COLUMNS, SOURCES
-
 from tests.integration.next_night import NEXT_DAY, add_next_day, start_cxw_run
 
 # dbt is rebuilding the marts of the build database: the first mart model it has written.
