@@ -14,16 +14,16 @@
 with
 
 vendor_records as (
-    {%- for source_name, model in vendor_record_models %}
-    select
-        '{{ source_name }}' as source,
-        _file_path as file_path,
-        mapping_outcome as outcome,
-        mapping_reason as reason,
-        is_unknown_agent
-    from {{ ref(model) }}
-    {{- '\n    union all' if not loop.last }}
-    {%- endfor %}
+    {% for source_name, model in vendor_record_models %}
+        select
+            '{{ source_name }}' as source,
+            _file_path as file_path,
+            mapping_outcome as outcome,
+            mapping_reason as reason,
+            is_unknown_agent
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 )
 
 select
