@@ -64,13 +64,22 @@ _RECORD = """
 
 
 def _calls(day_file: Path) -> str:
-    """The day's calls, typed; the rows the sample spoils on purpose (bad timestamps,
-    empty keys), which the canonical load rejects, are left out."""
+    """The day's calls, typed; the rows the sample spoils on purpose (bad timestamps and
+    numbers, negative durations, empty keys), which the canonical load rejects, are left
+    out: both zones hold the same calls."""
     return f"""
         select * from (
             select
-                call_id, client_id, lower(direction) as direction, customer_id, agent_id,
-                wrap_code,
+                nullif(trim(call_id), '') as call_id,
+                nullif(trim(client_id), '') as client_id,
+                lower(trim(direction)) as direction,
+                nullif(trim(customer_id), '') as customer_id,
+                nullif(trim(agent_id), '') as agent_id,
+                nullif(trim(wrap_code), '') as wrap_code,
+                nullif(trim(answered_at), '') as answered_text,
+                nullif(trim(talk_seconds), '') as talk_text,
+                nullif(trim(hold_seconds), '') as hold_text,
+                nullif(trim(acw_seconds), '') as acw_text,
                 client_id || '-' || coalesce(queue, lower(direction)) as queue_name,
                 try_cast(offered_at as timestamp) as offered_at,
                 try_cast(answered_at as timestamp) as answered_at,
@@ -83,6 +92,12 @@ def _calls(day_file: Path) -> str:
         where
             call_id is not null and client_id is not null and offered_at is not null
             and ended_at is not null and direction in ('inbound', 'outbound')
+            and (answered_text is null or answered_at is not null)
+            and coalesce(talk_seconds, 0) >= 0 and coalesce(hold_seconds, 0) >= 0
+            and coalesce(acw_seconds, 0) >= 0
+            and (talk_text is null or talk_seconds is not null)
+            and (hold_text is null or hold_seconds is not null)
+            and (acw_text is null or acw_seconds is not null)
     """
 
 
