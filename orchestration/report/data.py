@@ -19,6 +19,15 @@ import duckdb
 SCORECARD_TABLE = "marts.kpi_scorecard"
 METRICS_TABLE = "marts.kpi_metrics"
 PUBLISH_LOG_TABLE = "quality.publish_log"
+INGESTED_FILES_TABLE = "quality.quality_ingested_files"
+VENDOR_RECORDS_TABLE = "quality.quality_vendor_records"
+INGESTED_FILES_COLUMNS = (
+    "source",
+    "rows_read",
+    "rows_loaded",
+    "rows_rejected",
+    "rows_skipped",
+)
 CUSTOMER_METRICS = ("customer_retention_pct", "referral_rate_pct")
 EMPLOYEE_METRICS = ("esat_pct", "enps")
 CLIENT_HISTORY_MONTHS = 12
@@ -70,6 +79,38 @@ class Team:
 
 
 @dataclass(frozen=True)
+class SourceDelivery:
+    """What one landing source delivered: its files and records, read = loaded + rejected +
+    skipped (a vendor record skipped on purpose or rejected by the mapping)."""
+
+    source: str
+    files: int
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    rows_skipped: int
+
+
+@dataclass(frozen=True)
+class VendorOutcome:
+    """Vendor records of one source skipped or rejected for one reason (e.g. chat_contact)."""
+
+    source: str
+    outcome: str  # skipped | rejected
+    reason: str
+    records: int
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where the data comes from, per landing source; from the published quality tables."""
+
+    deliveries: list[SourceDelivery]
+    outcomes: list[VendorOutcome]
+    unknown_agent_records: dict[str, int]  # per vendor source, records of unknown logins
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything the report shows, keyed for look-ups; built by :func:`load_report_data`."""
 
@@ -87,6 +128,7 @@ class ReportData:
     client_months: list[Cell]  # retention and referral, client and all, recent months
     employee_month: dt.date | None
     employee_cells: list[Cell]  # esat_pct and enps per team, employee_month
+    landing: Landing | None  # None: published before the quality tables of the landing
     _index: dict[tuple[str, str, str], Cell] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -279,6 +321,43 @@ def _published_at(con: duckdb.DuckDBPyConnection, tables: set[str]) -> dt.dateti
     return rows[0][0] if rows else None
 
 
+def _landing(con: duckdb.DuckDBPyConnection, tables: set[str]) -> Landing | None:
+    """Deliveries per source (those with files) and the vendor records' reasons; None
+    when the warehouse was published before quality_ingested_files counted skipped rows."""
+    if INGESTED_FILES_TABLE not in tables or not set(INGESTED_FILES_COLUMNS) <= _columns(
+        con, INGESTED_FILES_TABLE
+    ):
+        return None
+    deliveries = [
+        SourceDelivery(str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5]))
+        for r in con.execute(
+            "select source, count(*), coalesce(sum(rows_read), 0), "
+            "coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), "
+            f"coalesce(sum(rows_skipped), 0) from {INGESTED_FILES_TABLE} "
+            "group by source order by source"
+        ).fetchall()
+    ]
+    outcomes: list[VendorOutcome] = []
+    unknown_agents: dict[str, int] = {}
+    if VENDOR_RECORDS_TABLE in tables:
+        outcomes = [
+            VendorOutcome(str(s), str(o), str(r or "unknown"), int(n))
+            for s, o, r, n in con.execute(
+                f"select source, outcome, reason, sum(records) from {VENDOR_RECORDS_TABLE} "
+                "where outcome in ('skipped', 'rejected') group by all "
+                "order by source, outcome desc, sum(records) desc, reason"
+            ).fetchall()
+        ]
+        unknown_agents = {
+            str(s): int(n)
+            for s, n in con.execute(
+                f"select source, sum(unknown_agent_records) from {VENDOR_RECORDS_TABLE} "
+                "group by source having sum(unknown_agent_records) > 0 order by source"
+            ).fetchall()
+        }
+    return Landing(deliveries, outcomes, unknown_agents)
+
+
 def load_report_data(warehouse_path: Path) -> ReportData:
     """Read what the report needs from the published warehouse (read-only)."""
     with open_published(warehouse_path) as con:
@@ -324,6 +403,7 @@ def load_report_data(warehouse_path: Path) -> ReportData:
             else []
         )
         published_at = _published_at(con, tables)
+        landing = _landing(con, tables)
     return ReportData(
         first_day=first_day,
         last_day=last_day,
@@ -341,4 +421,5 @@ def load_report_data(warehouse_path: Path) -> ReportData:
         client_months=client_months,
         employee_month=employee_month,
         employee_cells=employee_cells,
+        landing=landing,
     )

@@ -25,6 +25,7 @@ from orchestration.report.sections import (
     scorecard,
     sites,
 )
+from orchestration.report.sources import data_sources
 from orchestration.report.trends import efficiency_trends, experience_trends
 
 RENDER_CHECK = """
@@ -73,6 +74,7 @@ NAV = (
     ("sites", "Sites"),
     ("customers", "Retention & referrals"),
     ("employees", "Employees"),
+    ("sources", "Data sources"),
 )
 
 
@@ -90,6 +92,7 @@ def render_page(data: ReportData, min_anonymity_n: int, *, generated_at: dt.date
         sites(data, page, min_anonymity_n),
         customers(data, page),
         employees(data, page, min_anonymity_n),
+        data_sources(data),
     ]
     nav = "".join(f'<a href="#{anchor}">{escape(text)}</a>' for anchor, text in NAV)
     page.sections = [

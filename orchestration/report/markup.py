@@ -129,6 +129,9 @@ td.num{text-align:right}
 .badge{display:inline-block;padding:0 6px;border-radius:9px;font-size:11px;font-weight:600}
 .badge.met{background:#d1fae5;color:var(--met)}
 .badge.missed{background:#fee2e2;color:var(--missed)}
+tr.platform th{background:#f8fafc;font-weight:650;padding-top:9px}
+ul.reasons{margin:6px 0 0;padding-left:20px;font-size:13px}
+code{background:#f1f5f9;border-radius:4px;padding:0 4px;font-size:12px}
 .suppressed{color:var(--muted);font-style:italic}
 footer{color:var(--muted);font-size:12px;padding:0 32px 32px;max-width:1400px;margin:0 auto}
 @media print{nav{display:none}.grid{display:block}figure{break-inside:avoid;margin-bottom:12px}}

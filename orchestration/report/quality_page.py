@@ -40,7 +40,6 @@ section.suite{margin-top:20px}
 section.suite h2{display:flex;gap:10px;align-items:center}
 .meta{color:var(--muted);font-size:13px;margin:0 0 10px}
 td.wrap,th.wrap{white-space:normal;min-width:180px}
-code{background:#f1f5f9;border-radius:4px;padding:0 4px;font-size:12px}
 ul.passed{columns:3 260px;font-size:13px;margin:6px 0}
 """
 

@@ -37,6 +37,22 @@ TEAMS = [
 AGENTS = [("A001", "T01"), ("A002", "T01"), ("A003", "T02"), ("A004", "T02"), ("A005", "T03")]
 AGENT_CALLS = {"A001": 120, "A002": 95, "A003": 150, "A004": 60, "A005": 80}
 
+# quality.quality_ingested_files: (source, file_path, file_format, status, error_reason,
+# error, rows_read, rows_loaded, rows_rejected, rows_skipped); read = loaded + rejected + skipped
+CONNECT_FILE = "amazon_connect/contacts/2026/03/31/firehose-1.json.gz"
+INGESTED_FILES = [
+    ("calls", "calls/calls_2026-03-30.csv", "csv", "loaded", None, None, 120, 118, 2, 0),
+    ("calls", "calls/calls_2026-03-31.csv", "csv", "loaded", None, None, 80, 80, 0, 0),
+    ("amazon_connect_contacts", CONNECT_FILE, "json_records", "loaded", None, None, 10, 7, 1, 2),
+    ("queues", "queues/queues.csv", "csv", "loaded", None, None, 4, 4, 0, 0),
+]
+# quality.quality_vendor_records of the Connect file: (outcome, reason, records, unknown agents)
+CONNECT_RECORDS = [
+    ("mapped", None, 7, 3),
+    ("skipped", "chat_contact", 2, 0),
+    ("rejected", "unmapped_queue", 1, 0),
+]
+
 KPI_COLUMNS = """
     period_grain varchar, period_start date, level varchar, entity_id varchar, metric varchar,
     value double, numerator double, denominator double, sample_size bigint,
@@ -175,6 +191,12 @@ def build_published_warehouse(path: Path) -> Path:
             "create table marts.dim_agent (agent_id varchar, team_id varchar, hire_date date)",
             "create table quality.publish_log (published_at timestamp, run_id varchar, "
             "tables_published bigint)",
+            "create table quality.quality_ingested_files (source varchar, file_path varchar, "
+            "file_format varchar, status varchar, error_reason varchar, error varchar, "
+            "rows_read bigint, rows_loaded bigint, rows_rejected bigint, rows_skipped bigint, "
+            "ingested_at timestamp)",
+            "create table quality.quality_vendor_records (source varchar, file_path varchar, "
+            "outcome varchar, reason varchar, records bigint, unknown_agent_records bigint)",
         ):
             con.execute(sql).fetchall()
         rows = hand_made_rows()
@@ -191,6 +213,16 @@ def build_published_warehouse(path: Path) -> Path:
         con.execute(
             "insert into quality.publish_log values (timestamp '2026-04-01 02:15:00', 'run-1', 9)"
         ).fetchall()
+        con.executemany(
+            "insert into quality.quality_ingested_files values "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, timestamp '2026-04-01 02:00:00')",
+            INGESTED_FILES,
+        )
+        con.executemany(
+            "insert into quality.quality_vendor_records values "
+            "('amazon_connect_contacts', ?, ?, ?, ?, ?)",
+            [(CONNECT_FILE, *r) for r in CONNECT_RECORDS],
+        )
     finally:
         con.close()
     return path
