@@ -22,6 +22,7 @@ import gzip
 import io
 import json
 import zlib
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 import polars as pl
@@ -37,6 +38,25 @@ from orchestration.landing.files import BAD_JSON, LandingFile, UnreadableFileErr
 
 GZIP_MAGIC = b"\x1f\x8b"
 NOT_AN_OBJECT = "not_a_json_object"
+# the fields of an API page besides its records (Genesys job results, Zendesk pages)
+PAGE_FIELDS = (
+    "cursor",
+    "pageCount",
+    "pageSize",
+    "pageNumber",
+    "total",
+    "count",
+    "next_page",
+    "previous_page",
+    "end_of_stream",
+    "after_cursor",
+    "before_cursor",
+    "after_url",
+    "before_url",
+    "end_time",
+    "meta",
+    "links",
+)
 _MAX_KEPT_TEXT = 2000  # characters of an unreadable record kept with its rejection
 
 BadLines = list[tuple[int, str, str]]
@@ -86,6 +106,13 @@ def _record_frame(spec: SourceSpec, con: duckdb.DuckDBPyConnection, objects: str
                 unnest(json_extract(json, {elements})) as record
             from delivered_objects
             where {is_page}"""
+        # a last page with nothing left (the APIs leave the empty array out): no record
+        meta = ", ".join(f"'{k}'" for k in (spec.page_key, *PAGE_FIELDS))
+        is_page = (
+            f"({is_page} or (json_type(json) = 'OBJECT' "
+            f"and json_extract(json, '{spec.key_path}') is null "
+            f"and list_has_all([{meta}], json_keys(json))))"
+        )
     else:
         is_page, page_records = "false", ""
     return con.sql(
@@ -198,6 +225,8 @@ def _object_positions(objects: pl.DataFrame, spec: SourceSpec) -> dict[int, int]
             value = json.loads(text)
             if isinstance(value, dict) and isinstance(value.get(spec.page_key), list):
                 items = len(value[spec.page_key])
+            elif isinstance(value, dict) and set(value) <= {spec.page_key, *PAGE_FIELDS}:
+                items = 0  # an empty last page
         row += items
     return positions
 
@@ -217,6 +246,20 @@ def _survey_ref(file: LandingFile) -> str:
     return parts[1]
 
 
+def _time_zone(named: str, import_id: str) -> str:
+    """The IANA zone a third header row names for a column; Qualtrics' API writes UTC as
+    ``Z``. A zone no time-zone database knows rejects the file: its times cannot be read."""
+    if named.strip().upper() in ("Z", "UTC", "GMT", "ETC/UTC"):
+        return "UTC"
+    try:
+        ZoneInfo(named.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UnreadableFileError(
+            f"third header row names an unknown time zone {named!r} for {import_id}"
+        ) from None
+    return named.strip()
+
+
 def _import_ids(header: list[str]) -> tuple[list[str], dict[str, str]]:
     ids, zones = [], {}
     for position, cell in enumerate(header, start=1):
@@ -230,7 +273,7 @@ def _import_ids(header: list[str]) -> tuple[list[str], dict[str, str]]:
             ) from None
         ids.append(str(import_id))
         if described.get("timeZone"):
-            zones[str(import_id)] = str(described["timeZone"])
+            zones[str(import_id)] = _time_zone(str(described["timeZone"]), str(import_id))
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
         raise UnreadableFileError(f"ImportId {duplicated[0]!r} appears more than once")

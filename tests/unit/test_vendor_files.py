@@ -5,6 +5,7 @@ import gzip
 import json
 
 import duckdb
+import pytest
 
 from orchestration.landing.contract import SOURCES
 from orchestration.landing.files import discover_files, read_text_frame
@@ -49,6 +50,7 @@ def test_api_pages_give_their_elements_numbered_across_pages(tmp_path):
     pages = [
         {"conversations": [{"conversationId": "g-1"}, {"conversationId": "g-2"}], "cursor": "x"},
         {"conversations": [{"conversationId": "g-3"}]},
+        {"cursor": None},  # the last page: the API leaves the empty array out
     ]
     (folder / "job-results.json").write_text("\n".join(json.dumps(p) for p in pages))
 
@@ -97,3 +99,45 @@ def test_a_corrupt_gzip_rejects_the_file_with_its_reason(tmp_path):
 
     assert (result.status, result.rows_loaded) == ("rejected", 0)
     assert "gzip" in result.error
+
+
+def _qualtrics_export(zone: str) -> str:
+    return (
+        "StartDate,RecordedDate,ResponseId,Q1\n"
+        "Start Date,Recorded Date,Response ID,How likely are you to recommend us?\n"
+        f'"{{""ImportId"":""startDate"",""timeZone"":""{zone}""}}",'
+        f'"{{""ImportId"":""recordedDate"",""timeZone"":""{zone}""}}",'
+        '"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}"\n'
+        "2026-03-02 09:30:00,2026-03-02 09:31:10,R_1,9\n"
+    )
+
+
+@pytest.mark.parametrize(("named", "kept"), [("Z", "UTC"), ("America/Denver", "America/Denver")])
+def test_qualtrics_time_zones_of_the_third_header_row(tmp_path, named, kept):
+    """Qualtrics' API names UTC ``Z``: read as UTC, like any IANA zone it names."""
+    folder = tmp_path / "qualtrics_responses" / "SV_1"
+    folder.mkdir(parents=True)
+    (folder / "export.csv").write_text(_qualtrics_export(named))
+    (file,), _ = discover_files(
+        tmp_path, "qualtrics_responses", SOURCES["qualtrics_responses"].vendor_format
+    )
+
+    frame, bad = read_text_frame(file)
+
+    assert bad == []
+    assert json.loads(frame.get_column("time_zones")[0]) == {
+        "recordedDate": kept,
+        "startDate": kept,
+    }
+
+
+def test_a_qualtrics_export_naming_an_unknown_zone_is_rejected_whole(tmp_path):
+    folder = tmp_path / "qualtrics_responses" / "SV_1"
+    folder.mkdir(parents=True)
+    (folder / "export.csv").write_text(_qualtrics_export("Mars/Olympus"))
+    con = duckdb.connect()
+
+    (result,) = ingest_source(con, SOURCES["qualtrics_responses"], tmp_path).results
+
+    assert result.status == "rejected"
+    assert result.error.endswith("unknown time zone 'Mars/Olympus' for startDate")

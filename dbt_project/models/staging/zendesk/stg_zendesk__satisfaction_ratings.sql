@@ -10,7 +10,8 @@
 -- (spec "Zendesk -> tickets and CSAT"). good / bad are CSAT on a two-point scale
 -- (score_scale 'two_point': bad = 1, good = 2, satisfied = good); 'offered' is an
 -- invitation without an answer; 'unoffered' is nothing (skipped). The client is the one of
--- the group the rating carries (the ticket's group when it was rated). The current version
+-- the group the rating carries (the ticket's group when it was rated), else the rated
+-- ticket's client. The current version
 -- of a rating is its latest updated_at among the mapped versions (ties: the later file,
 -- then the later row). The comment and the requester are not read (personal data).
 with
@@ -22,14 +23,8 @@ rating_versions {{ raw_versions_as() }} (
         json_extract_string(record, '$.group_id') as group_id,
         json_extract_string(record, '$.assignee_id') as assignee_id,
         lower(trim(json_extract_string(record, '$.score'))) as zendesk_score,
-        try_strptime(
-            json_extract_string(record, '$.created_at'),
-            ['%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ']
-        ) as created_at,
-        try_strptime(
-            json_extract_string(record, '$.updated_at'),
-            ['%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ']
-        ) as updated_at,
+        {{ iso_utc_timestamp("json_extract_string(record, '$.created_at')") }} as created_at,
+        {{ iso_utc_timestamp("json_extract_string(record, '$.updated_at')") }} as updated_at,
         _file_path,
         _file_row,
         _loaded_at
@@ -53,11 +48,21 @@ agent_identities as (
     where system = 'zendesk'
 ),
 
+-- the client of the rated ticket, for a rating whose group has no queues row (a program
+-- mapped by brand, or a ticket without a group when it was rated)
+ticket_clients as (
+    select
+        ticket_id,
+        client_id
+    from {{ ref('stg_zendesk__tickets') }}
+    where mapping_outcome = 'mapped' and is_current_version
+),
+
 mapped_versions as (
     select
         rating_versions.rating_id,
         'zendesk:' || rating_versions.rating_id as survey_id,
-        queues.client_id,
+        coalesce(queues.client_id, ticket_clients.client_id) as client_id,
         coalesce(agent_identities.agent_id, rating_versions.assignee_id) as agent_id,
         rating_versions.assignee_id is not null and agent_identities.agent_id is null
             as is_unknown_agent,
@@ -75,7 +80,8 @@ mapped_versions as (
         end as score_raw,
         case
             when rating_versions.zendesk_score = 'unoffered' then 'unoffered_rating'
-            when queues.client_id is null then 'unmapped_queue'
+            when coalesce(queues.client_id, ticket_clients.client_id) is null then 'unmapped_queue'
+            when rating_versions.created_at is null then 'missing_timestamp'
         end as mapping_reason,
         rating_versions.updated_at,
         rating_versions._file_path,
@@ -86,6 +92,8 @@ mapped_versions as (
         on rating_versions.group_id = queues.queue_ref
     left join agent_identities
         on rating_versions.assignee_id = agent_identities.external_id
+    left join ticket_clients
+        on rating_versions.ticket_id = ticket_clients.ticket_id
 ),
 
 outcome_versions as (
@@ -93,7 +101,7 @@ outcome_versions as (
         *,
         case
             when mapping_reason is null then 'mapped'
-            when mapping_reason = 'unmapped_queue' then 'rejected'
+            when mapping_reason in ('unmapped_queue', 'missing_timestamp') then 'rejected'
             else 'skipped'
         end as mapping_outcome
     from mapped_versions

@@ -16,14 +16,8 @@ metric_versions {{ raw_versions_as() }} (
         ticket_id,
         try_cast(json_extract_string(record, '$.reply_time_in_minutes.calendar') as double)
             as reply_time_calendar_minutes,
-        try_strptime(
-            json_extract_string(record, '$.solved_at'),
-            ['%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ']
-        ) as solved_at,
-        try_strptime(
-            json_extract_string(record, '$.updated_at'),
-            ['%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ']
-        ) as updated_at,
+        {{ iso_utc_timestamp("json_extract_string(record, '$.solved_at')") }} as solved_at,
+        {{ iso_utc_timestamp("json_extract_string(record, '$.updated_at')") }} as updated_at,
         _file_path,
         _file_row,
         _loaded_at

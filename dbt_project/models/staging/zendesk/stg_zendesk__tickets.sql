@@ -26,14 +26,8 @@ ticket_versions {{ raw_versions_as() }} (
         lower(json_extract_string(record, '$.via.channel')) as via_channel,
         lower(json_extract_string(record, '$.priority')) as priority,
         lower(json_extract_string(record, '$.status')) as zendesk_status,
-        try_strptime(
-            json_extract_string(record, '$.created_at'),
-            ['%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ']
-        ) as created_at,
-        try_strptime(
-            json_extract_string(record, '$.updated_at'),
-            ['%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.%fZ']
-        ) as updated_at,
+        {{ iso_utc_timestamp("json_extract_string(record, '$.created_at')") }} as created_at,
+        {{ iso_utc_timestamp("json_extract_string(record, '$.updated_at')") }} as updated_at,
         _file_path,
         _file_row,
         _loaded_at
@@ -139,6 +133,8 @@ classified_versions as (
             when via_channel = 'voice' then 'voice_ticket'
             when channel is null then 'unsupported_channel'
             when is_unmapped_queue then 'unmapped_queue'
+            -- no creation time, or one that is not ISO 8601: no day to count the ticket on
+            when created_at is null then 'missing_timestamp'
         end as mapping_reason
     from mapped_versions
 ),
@@ -148,7 +144,7 @@ outcome_versions as (
         *,
         case
             when mapping_reason is null then 'mapped'
-            when mapping_reason = 'unmapped_queue' then 'rejected'
+            when mapping_reason in ('unmapped_queue', 'missing_timestamp') then 'rejected'
             else 'skipped'
         end as mapping_outcome
     from classified_versions
