@@ -50,7 +50,7 @@ dev: setup  ## Dagster UI on http://localhost:3000 with workspace.yaml (runs kep
 dbt-docs: setup  ## generate dbt docs into dbt_project/target
 	cd dbt_project && $(DBT) docs generate --profiles-dir .
 
-bench: setup  ## the year-scale benchmark (about 35 min): data/bench/results.md
+bench: setup  ## the year-scale benchmark (about 40 min): data/bench/results.md
 	$(UV) run --frozen python -m bench.benchmark
 
 clean:  ## remove generated files (keeps data/)

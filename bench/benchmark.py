@@ -25,7 +25,7 @@ timings: where the time goes).
 Usage: ``uv run python -m bench.benchmark [--work-dir data/bench] [--repeats 3]
 [--full-repeats 3] [--vendor-repeats 2] [--days 365] [--agents 500] [--only floor full
 nightly month vendor]``. Writes ``<work-dir>/results.json`` and ``results.md``. A full run
-with the defaults takes about 50 minutes on 2 cores.
+with the defaults takes about 40 minutes on 2 cores.
 """
 
 from __future__ import annotations
