@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import Deployment, run_side_by_side
+from tests.integration.conftest import Deployment
 
 D = dt.date
 MARCH = D(2026, 3, 1)
@@ -393,24 +393,19 @@ KPI_COLUMNS = (
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Deployment, Deployment]:
-    """The vendor zone and its canonical twin, each run once by `cxw run` (side by side)."""
-    vendor = Deployment(tmp_path_factory.mktemp("vendor_desk"))
-    write_vendor_zone(vendor.landing_dir)
-    canonical = Deployment(tmp_path_factory.mktemp("canonical_desk"))
-    write_canonical_zone(canonical.landing_dir)
-    run_side_by_side((vendor, {"CXW_SOURCE_TIMEZONES": SOURCE_TIMEZONES}), (canonical, {}))
-    return vendor, canonical
+def vendor_build(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    deployment = Deployment(tmp_path_factory.mktemp("vendor_desk"))
+    write_vendor_zone(deployment.landing_dir)
+    deployment.cxw("run", CXW_SOURCE_TIMEZONES=SOURCE_TIMEZONES)
+    return deployment
 
 
 @pytest.fixture(scope="module")
-def vendor_build(builds) -> Deployment:
-    return builds[0]
-
-
-@pytest.fixture(scope="module")
-def canonical_build(builds) -> Deployment:
-    return builds[1]
+def canonical_build(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    deployment = Deployment(tmp_path_factory.mktemp("canonical_desk"))
+    write_canonical_zone(deployment.landing_dir)
+    deployment.cxw("run")
+    return deployment
 
 
 def _kpis(deployment: Deployment) -> dict[tuple, dict]:
