@@ -126,8 +126,11 @@ def ensure_raw_tables(
 # parse and one transaction per batch instead of per file, with memory bounded.
 BATCH_ROWS = 500_000
 # A vendor record is a whole JSON object (about 1 KB for a contact record, against 100
-# bytes for a canonical call): fewer of them per batch keep the same memory.
-VENDOR_BATCH_ROWS = 100_000
+# bytes for a canonical call): fewer of them per batch keep memory bounded. Two of
+# DuckDB's row groups (122,880 rows): a batch of whole row groups is written compressed
+# straight into the database file, a smaller one through the write-ahead log and a
+# checkpoint at every commit (half again the loading time of a year of contact records).
+VENDOR_BATCH_ROWS = 2 * 122_880
 # Files are read ahead of the one being loaded, by this many threads, up to this many
 # bytes of landing files (about a batch of calls: the readers keep going while it flushes).
 READ_AHEAD_THREADS = 2

@@ -21,6 +21,7 @@ import csv
 import gzip
 import io
 import json
+import threading
 import zlib
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -93,37 +94,50 @@ def _decompressed(file: LandingFile) -> bytes:
 def _record_frame(spec: SourceSpec, con: duckdb.DuckDBPyConnection, objects: str) -> pl.DataFrame:
     """Records (a page's elements in place of the page) with their key, in file order.
 
-    ``objects``: a relation of (object_row, json), one top-level JSON value per row."""
+    ``objects``: a relation of ``json``, one top-level JSON value per row, in file order
+    (read by one thread)."""
     key_column = spec.key[0]
-    if spec.page_key:
-        page, elements = f"'$.{spec.page_key}'", f"'$.{spec.page_key}[*]'"
-        is_page = f"coalesce(json_type(json, {page}) = 'ARRAY', false)"
-        page_records = f"""
+    if not spec.page_key:
+        # one record per value, already in file order: nothing to number or sort (that
+        # would double the time to read a day of contact records)
+        return con.sql(
+            f"""
+            select
+                json_extract_string(json, '{spec.key_path}') as {key_column},
+                json::varchar as {RECORD_COLUMN},
+                case
+                    when starts_with(ltrim(json::varchar), '{{') then 'OBJECT'
+                    else json_type(json)
+                end as record_type
+            from {objects}
+            """
+        ).pl()
+    page, elements = f"'$.{spec.page_key}'", f"'$.{spec.page_key}[*]'"
+    is_array_page = f"coalesce(json_type(json, {page}) = 'ARRAY', false)"
+    # a last page with nothing left (the APIs leave the empty array out): no record
+    meta = ", ".join(f"'{k}'" for k in (spec.page_key, *PAGE_FIELDS))
+    is_page = (
+        f"({is_array_page} or (json_type(json) = 'OBJECT' "
+        f"and json_extract(json, '{spec.key_path}') is null "
+        f"and list_has_all([{meta}], json_keys(json))))"
+    )
+    return con.sql(
+        f"""
+        with
+        delivered_objects as (
+            select row_number() over () as object_row, json from {objects}
+        ),
+        records as (
+            select object_row, 0 as item, json as record
+            from delivered_objects
+            where not {is_page}
             union all
             select
                 object_row,
                 unnest(range(json_array_length(json, {page})::bigint)) as item,
                 unnest(json_extract(json, {elements})) as record
             from delivered_objects
-            where {is_page}"""
-        # a last page with nothing left (the APIs leave the empty array out): no record
-        meta = ", ".join(f"'{k}'" for k in (spec.page_key, *PAGE_FIELDS))
-        is_page = (
-            f"({is_page} or (json_type(json) = 'OBJECT' "
-            f"and json_extract(json, '{spec.key_path}') is null "
-            f"and list_has_all([{meta}], json_keys(json))))"
-        )
-    else:
-        is_page, page_records = "false", ""
-    return con.sql(
-        f"""
-        with
-        delivered_objects as ({objects}),
-        records as (
-            select object_row, 0 as item, json as record
-            from delivered_objects
-            where not {is_page}
-            {page_records}
+            where {is_array_page}
         )
         select
             json_extract_string(record, '{spec.key_path}') as {key_column},
@@ -135,31 +149,42 @@ def _record_frame(spec: SourceSpec, con: duckdb.DuckDBPyConnection, objects: str
     ).pl()
 
 
+_reader = threading.local()
+
+
+def _reader_cursor() -> duckdb.DuckDBPyConnection:
+    """This thread's cursor on an in-memory DuckDB for reading vendor files (a database
+    per file would cost a tenth of the file's reading time)."""
+    if getattr(_reader, "database", None) is None:
+        _reader.database = duckdb.connect()
+        # one thread per file: values come out in file order, and the loader's read-ahead
+        # threads already read several files at once
+        _reader.database.execute("set threads = 1").fetchall()
+    return _reader.database.cursor()
+
+
 def _records_by_duckdb(file: LandingFile, spec: SourceSpec) -> pl.DataFrame:
-    """The fast path: DuckDB reads, splits and numbers the records (no Python object per
-    record). Raises ``duckdb.Error`` for a file with a broken record."""
+    """The fast path: DuckDB reads and splits the records (no Python object per record).
+    Raises ``duckdb.Error`` for a file with a broken record."""
     path = str(file.path).replace("'", "''")
     compression = "gzip" if is_gzip(file) else "none"
-    con = duckdb.connect()
+    con = _reader_cursor()
     try:
-        con.execute("set threads = 1").fetchall()  # file order = scan order, and the
-        # loader's read-ahead threads already read several files at once
         return _record_frame(
             spec,
             con,
-            "select row_number() over () as object_row, json from read_json_objects("
-            f"'{path}', format = 'unstructured', compression = '{compression}', "
-            "maximum_object_size = 67108864)",
+            f"read_json_objects('{path}', format = 'unstructured', "
+            f"compression = '{compression}', maximum_object_size = 67108864)",
         )
     finally:
         con.close()
 
 
 def _records_of_frame(spec: SourceSpec, objects: pl.DataFrame) -> pl.DataFrame:
-    con = duckdb.connect()
+    con = _reader_cursor()
     try:
-        con.register("objects_read", objects.with_row_index("object_row"))
-        return _record_frame(spec, con, "select object_row, json from objects_read")
+        con.register("objects_read", objects)
+        return _record_frame(spec, con, "objects_read")
     finally:
         con.close()
 
