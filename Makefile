@@ -16,7 +16,7 @@ help:  ## list the targets
 setup:  ## install uv, the locked environment and the dbt manifest
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
 	$(UV) sync --frozen
-	cd dbt_project && $(DBT) parse --quiet --profiles-dir . --target-path target/cxw
+	$(UV) run --frozen python -c "from orchestration.nightly import prepare_dbt_manifest; prepare_dbt_manifest()"
 
 demo: setup  ## sample exports -> DuckDB warehouse -> KPI report
 	$(UV) run --frozen cxw demo
@@ -33,8 +33,10 @@ lint: setup  ## ruff and sqlfluff
 browser:  ## Debian's headless Chromium, for the report rendering test
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# Two test processes, one per core of the CI machine; a test file stays in one of them
+# (its module fixtures are built once).
 test: lint browser  ## lint, then every test (unit and integration)
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -n 2 --dist loadfile
 
 test-unit: setup  ## the fast tests only
 	$(UV) run --frozen pytest -m "not integration"

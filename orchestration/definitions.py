@@ -20,7 +20,7 @@ from orchestration.settings import load_settings
 @dg.definitions
 def defs() -> dg.Definitions:
     settings = load_settings()
-    project = build_dbt_project()
+    project = build_dbt_project(settings)
     project.prepare_if_dev()
     transform_assets = build_transform_assets(project)
     return dg.Definitions(

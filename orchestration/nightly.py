@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import dagster as dg
 
 from orchestration import ledger
-from orchestration.assets.transform import build_dbt_project, transform_fingerprint
+from orchestration.assets.transform import build_dbt_project
 from orchestration.names import NIGHTLY_JOB_NAME, PUBLISHED_WAREHOUSE_KEY
 from orchestration.releases import remove_publish_leftovers
 from orchestration.run_lock import RunInProgress, exclusive_build
@@ -63,20 +65,43 @@ def _failure_summary(result: dg.ExecuteInProcessResult) -> str | None:
     return None
 
 
-# Beside the manifest: the fingerprint of the dbt code and vars it was parsed from.
-MANIFEST_FINGERPRINT_FILE = "cxw_manifest_fingerprint"
+# Parsed projects kept besides the newest (one per dbt code and vars a run used).
+KEPT_PARSED_PROJECTS = 8
 
 
 def prepare_dbt_manifest(settings: Settings | None = None) -> None:
     """Parse the dbt project so the Dagster definitions see every model (about 5 s);
-    skipped when the manifest was parsed from the same dbt code and vars."""
-    project = build_dbt_project()
-    fingerprint = transform_fingerprint(settings or load_settings())
-    marker = project.manifest_path.with_name(MANIFEST_FINGERPRINT_FILE)
-    if project.manifest_path.exists() and marker.exists() and marker.read_text() == fingerprint:
+    skipped when it was parsed from the same dbt code and vars. The parse is written to a
+    private folder and moved into place whole: a run started meanwhile finds a complete
+    manifest or none."""
+    settings = settings or load_settings()
+    project = build_dbt_project(settings)
+    if project.manifest_path.exists():
         return
-    project.preparer.prepare(project)
-    marker.write_text(fingerprint)
+    parsed = project.manifest_path.parent
+    parsed.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".parsing-", dir=parsed.parent))
+    try:
+        private = build_dbt_project(settings, target_path=scratch)
+        private.preparer.prepare(private)
+        try:
+            scratch.rename(parsed)
+        except OSError:  # another run parsed the same code and vars first
+            if not project.manifest_path.exists():
+                raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    _prune_parsed_projects(parsed.parent)
+
+
+def _prune_parsed_projects(folder: Path) -> None:
+    parsed = sorted(
+        (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in parsed[KEPT_PARSED_PROJECTS:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _withdrawals_of_this_zone(settings: Settings):

@@ -4,6 +4,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,10 +28,27 @@ from orchestration.run_lock import exclusive_build
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 from orchestration.warehouse import connect
 
-# Our own dbt target folder: an analyst's plain `dbt` (target/) never races the nightly run
-# for manifest.json, and every nightly dbt call reuses it (partial parsing, no pile-up of
-# per-invocation folders).
-DBT_TARGET_PATH = Path("target") / "cxw"
+# dbt's folders, apart from an analyst's plain `dbt` (dbt_project/target/):
+# - the parsed project, one folder per dbt code and vars under target/cxw/ (named by
+#   their fingerprint), written whole and never changed after: what the Dagster definitions
+#   load, shared by every deployment run from this checkout;
+# - the build's own target folder beside each build database (<build>_dbt/), which its
+#   build lock guards: two deployments (two landing zones, other settings) built at once
+#   never write or read each other's manifest, and every night of a deployment reuses its
+#   folder (partial parsing, no pile-up of per-invocation folders).
+PARSED_PROJECTS_DIR = DBT_PROJECT_DIR / "target" / "cxw"
+BUILD_TARGET_SUFFIX = "_dbt"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def parsed_project_path(settings: Settings) -> Path:
+    return PARSED_PROJECTS_DIR / transform_fingerprint(settings)[:16]
+
+
+def build_target_path(settings: Settings) -> Path:
+    """``data/build/cxw_build.duckdb`` -> ``data/build/cxw_build_dbt/``."""
+    build = settings.build_path
+    return build.with_name(build.stem + BUILD_TARGET_SUFFIX)
 
 
 class LayeredDbtTranslator(DagsterDbtTranslator):
@@ -59,13 +77,28 @@ def dbt_settings_args(settings: Settings) -> list[str]:
     return ["--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
 
 
-def build_dbt_project() -> DbtProject:
+def build_dbt_project(
+    settings: Settings | None = None, target_path: Path | None = None
+) -> DbtProject:
+    """The dbt project as the definitions load it: parsed with these settings' vars."""
+    settings = settings or load_settings()
     return DbtProject(
         project_dir=DBT_PROJECT_DIR,
         profiles_dir=DBT_PROJECT_DIR,
-        target_path=DBT_TARGET_PATH,
-        prepare_project_cli_args=["parse", "--quiet", *dbt_settings_args(load_settings())],
+        target_path=target_path or parsed_project_path(settings),
+        prepare_project_cli_args=["parse", "--quiet", *dbt_settings_args(settings)],
     )
+
+
+def build_target(settings: Settings, parsed: Path) -> Path:
+    """The build's target folder, started from the parsed project's partial-parsing state
+    (so its first build does not parse the project again)."""
+    target = build_target_path(settings)
+    target.mkdir(parents=True, exist_ok=True)
+    state = parsed / PARTIAL_PARSE_FILE
+    if not (target / PARTIAL_PARSE_FILE).exists() and state.exists():
+        shutil.copy2(state, target / PARTIAL_PARSE_FILE)
+    return target
 
 
 def dbt_build_args() -> list[str]:
@@ -179,7 +212,8 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
                     return  # nothing materialized: publish and the mart checks are skipped
                 if plan.action == FULL_REFRESH:
                     args.append("--full-refresh")
-            yield from dbt.cli(args, context=context, target_path=project.target_path).stream()
+            target = build_target(settings, project.project_dir / project.target_path)
+            yield from dbt.cli(args, context=context, target_path=target).stream()
             record_transform(settings, fingerprint, context.run.run_id)
 
     return cx_warehouse_dbt

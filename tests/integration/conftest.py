@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +131,14 @@ def sample_copy(sample_build, tmp_path) -> tuple[Deployment, GenerationSummary]:
     """
     source, summary = sample_build
     return copy_deployment(source, tmp_path / "deployment"), summary
+
+
+def run_side_by_side(*runs: tuple[Deployment, dict[str, str]]) -> None:
+    """``cxw run`` in each of several small deployments, two at a time (each run's imports
+    and dbt start-up leave a core idle); fails like ``Deployment.cxw`` if one fails."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(d.cxw, "run", **env) for d, env in runs]:
+            future.result()
 
 
 def copy_deployment(source: Deployment, root: Path) -> Deployment:

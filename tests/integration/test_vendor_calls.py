@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.integration.conftest import Deployment
+from tests.integration.conftest import Deployment, run_side_by_side
 
 DAY = dt.date(2026, 3, 10)
 
@@ -529,21 +529,25 @@ def _kpi_rows(deployment: Deployment) -> dict[tuple, dict]:
 
 
 @pytest.fixture(scope="module")
-def vendor_build(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
-    """The vendor landing zone, run once through the nightly job by `cxw run`."""
-    deployment = Deployment(tmp_path_factory.mktemp("vendor_calls"))
-    write_vendor_zone(deployment.landing_dir)
-    deployment.cxw("run")
-    return deployment
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Deployment, Deployment]:
+    """The vendor landing zone and the same interactions as canonical calls CSV, each run
+    once through the nightly job by `cxw run` (side by side)."""
+    vendor = Deployment(tmp_path_factory.mktemp("vendor_calls"))
+    write_vendor_zone(vendor.landing_dir)
+    canonical = Deployment(tmp_path_factory.mktemp("canonical_calls"))
+    write_canonical_zone(canonical.landing_dir)
+    run_side_by_side((vendor, {}), (canonical, {}))
+    return vendor, canonical
 
 
 @pytest.fixture(scope="module")
-def canonical_build(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
-    """The same interactions as canonical calls CSV, run once by `cxw run`."""
-    deployment = Deployment(tmp_path_factory.mktemp("canonical_calls"))
-    write_canonical_zone(deployment.landing_dir)
-    deployment.cxw("run")
-    return deployment
+def vendor_build(builds) -> Deployment:
+    return builds[0]
+
+
+@pytest.fixture(scope="module")
+def canonical_build(builds) -> Deployment:
+    return builds[1]
 
 
 @pytest.fixture(scope="module")

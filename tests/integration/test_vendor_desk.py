@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import Deployment
+from tests.integration.conftest import Deployment, run_side_by_side
 
 D = dt.date
 MARCH = D(2026, 3, 1)
@@ -393,19 +393,24 @@ KPI_COLUMNS = (
 
 
 @pytest.fixture(scope="module")
-def vendor_build(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
-    deployment = Deployment(tmp_path_factory.mktemp("vendor_desk"))
-    write_vendor_zone(deployment.landing_dir)
-    deployment.cxw("run", CXW_SOURCE_TIMEZONES=SOURCE_TIMEZONES)
-    return deployment
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Deployment, Deployment]:
+    """The vendor zone and its canonical twin, each run once by `cxw run` (side by side)."""
+    vendor = Deployment(tmp_path_factory.mktemp("vendor_desk"))
+    write_vendor_zone(vendor.landing_dir)
+    canonical = Deployment(tmp_path_factory.mktemp("canonical_desk"))
+    write_canonical_zone(canonical.landing_dir)
+    run_side_by_side((vendor, {"CXW_SOURCE_TIMEZONES": SOURCE_TIMEZONES}), (canonical, {}))
+    return vendor, canonical
 
 
 @pytest.fixture(scope="module")
-def canonical_build(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
-    deployment = Deployment(tmp_path_factory.mktemp("canonical_desk"))
-    write_canonical_zone(deployment.landing_dir)
-    deployment.cxw("run")
-    return deployment
+def vendor_build(builds) -> Deployment:
+    return builds[0]
+
+
+@pytest.fixture(scope="module")
+def canonical_build(builds) -> Deployment:
+    return builds[1]
 
 
 def _kpis(deployment: Deployment) -> dict[tuple, dict]:

@@ -12,7 +12,14 @@ from functools import cached_property
 from dagster_dbt import DbtCliResource
 from packaging import version
 
-from orchestration.assets.transform import NightlyDbtCliResource, build_dbt_project
+from orchestration.assets.transform import (
+    PARSED_PROJECTS_DIR,
+    NightlyDbtCliResource,
+    build_dbt_project,
+    build_target_path,
+    parsed_project_path,
+)
+from orchestration.settings import load_settings
 
 
 def test_the_overridden_methods_still_exist_with_the_same_shape():
@@ -32,3 +39,21 @@ def test_the_override_reports_the_installed_dbt_core_and_opens_no_adapter():
     assert resource._cli_version == version.parse(importlib.metadata.version("dbt-core"))
     assert resource._cli_version.major == 1  # dbt-core, not the fusion engine
     assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_each_build_database_has_its_own_dbt_target_and_each_vars_their_parse(tmp_path):
+    """Two deployments run from one checkout at once never share dbt's working folder, and
+    other vars are parsed into another folder (never overwriting a manifest in use)."""
+    first = load_settings({"CXW_BUILD_PATH": str(tmp_path / "a" / "cxw_build.duckdb")})
+    second = load_settings(
+        {
+            "CXW_BUILD_PATH": str(tmp_path / "b" / "cxw_build.duckdb"),
+            "CXW_SOURCE_TIMEZONES": "calls=Europe/Berlin",
+        }
+    )
+    assert build_target_path(first) == tmp_path / "a" / "cxw_build_dbt"
+    assert build_target_path(second) == tmp_path / "b" / "cxw_build_dbt"
+    assert parsed_project_path(first) != parsed_project_path(second)
+    same_vars = load_settings({"CXW_BUILD_PATH": str(tmp_path / "b" / "cxw_build.duckdb")})
+    assert parsed_project_path(first) == parsed_project_path(same_vars)
+    assert parsed_project_path(first).parent == PARSED_PROJECTS_DIR
