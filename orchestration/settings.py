@@ -15,6 +15,8 @@ CXW_SOURCE_TIMEZONES           zone of naive timestamps, per source        every
                                e.g. ``calls=America/New_York,tickets=UTC``  dbt var ``source_timezones``
 CXW_SURVEY_SCALES              survey scale overrides, e.g. ``csat=1..10``  dbt var ``survey_scales``
 CXW_MIN_ANONYMITY_N            smallest group of employee responses shown  dbt var ``min_anonymity_n`` (5)
+CXW_INTERVAL_MINUTES           minutes per interval of kpi_intervals:      dbt var ``interval_minutes`` (30)
+                               15, 30 or 60 (the client's local clock)
 CXW_PARQUET_DIR                Parquet copy of every published table       ``data/warehouse_parquet``
 CXW_MAX_INVALID_SHARE          share of one survey type's new responses    ``0.05``
                                invalid above which the publish is blocked
@@ -78,6 +80,7 @@ class Settings:
     source_timezones: Mapping[str, str]
     survey_scales: Mapping[str, SurveyScale]
     min_anonymity_n: int
+    interval_minutes: int = 30
     duckdb_memory_limit: str = "2GB"
     duckdb_threads: int = 2
     dbt_project_dir: Path = DBT_PROJECT_DIR
@@ -104,6 +107,7 @@ class Settings:
             for name, s in self.survey_scales.items()
         }
         out["min_anonymity_n"] = self.min_anonymity_n
+        out["interval_minutes"] = self.interval_minutes
         # the zone of naive vendor timestamps that dbt parses itself (Qualtrics responses)
         out["source_timezones"] = dict(sorted(self.source_timezones.items()))
         return out
@@ -202,6 +206,17 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+INTERVAL_MINUTES = (15, 30, 60)
+
+
+def _interval_minutes(env: Mapping[str, str], default: int) -> int:
+    name = "CXW_INTERVAL_MINUTES"
+    minutes = _positive_int(env, name, default)
+    if minutes not in INTERVAL_MINUTES:
+        raise SettingsError(f"{name} must be 15, 30 or 60 (minutes), got {minutes}")
+    return minutes
+
+
 def _memory_limit(env: Mapping[str, str]) -> str:
     name = "CXW_DUCKDB_MEMORY_LIMIT"
     raw = env.get(name, "").strip() or "2GB"
@@ -289,6 +304,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         source_timezones=_source_timezones(env),
         survey_scales=_survey_scales(env, kpi_vars["survey_scales"]),
         min_anonymity_n=_positive_int(env, "CXW_MIN_ANONYMITY_N", int(kpi_vars["min_anonymity_n"])),
+        interval_minutes=_interval_minutes(env, int(kpi_vars["interval_minutes"])),
         duckdb_memory_limit=_memory_limit(env),
         duckdb_threads=_positive_int(env, "CXW_DUCKDB_THREADS", 2),
         kpi_vars=kpi_vars,

@@ -35,7 +35,9 @@ from data_quality.definitions import (
 from data_quality.frames import with_naive_ns_timestamps
 
 GRAINS = ("day", "week", "month")
-LEVELS = ("agent", "team", "site", "client", "all")
+LEVELS = ("agent", "team", "site", "sourcing", "location_type", "client", "all")
+QUEUE_LEVELS = ("queue", "site", "sourcing", "location_type", "client", "all")
+ALL_LEVELS = (*LEVELS, "queue")
 KEY = ("period_grain", "period_start", "level", "entity_id", "metric")
 COLUMNS = (
     *KEY,
@@ -61,15 +63,18 @@ class KpiDefinition:
 
 _CLIENT_ALL = ("client", "all")
 _MONTH = ("month",)
-_EMPLOYEE = ("team", "site", "client", "all")
+EMPLOYEE_LEVELS = ("team", "site", "sourcing", "location_type", "client", "all")
 
 KPI_CATALOGUE: dict[str, KpiDefinition] = {
-    "calls_offered": KpiDefinition(_CLIENT_ALL),
-    "calls_handled": KpiDefinition(),
-    "calls_abandoned": KpiDefinition(_CLIENT_ALL),
-    "abandon_rate_pct": KpiDefinition(_CLIENT_ALL),
-    "service_level_pct": KpiDefinition(_CLIENT_ALL),
-    "aht_seconds": KpiDefinition(),
+    "calls_offered": KpiDefinition(QUEUE_LEVELS),
+    "calls_handled": KpiDefinition(ALL_LEVELS),
+    "calls_abandoned": KpiDefinition(QUEUE_LEVELS),
+    "abandon_rate_pct": KpiDefinition(QUEUE_LEVELS),
+    "service_level_pct": KpiDefinition(QUEUE_LEVELS),
+    "aht_seconds": KpiDefinition(ALL_LEVELS),
+    "asa_seconds": KpiDefinition(QUEUE_LEVELS),
+    "calls_outbound": KpiDefinition(),
+    "outbound_talk_seconds": KpiDefinition(),
     "tickets_created": KpiDefinition(),
     "frt_avg_minutes": KpiDefinition(),
     "frt_median_minutes": KpiDefinition(),
@@ -82,8 +87,8 @@ KPI_CATALOGUE: dict[str, KpiDefinition] = {
     "survey_response_rate_pct": KpiDefinition(),
     "customer_retention_pct": KpiDefinition(_CLIENT_ALL, _MONTH),
     "referral_rate_pct": KpiDefinition(_CLIENT_ALL, _MONTH),
-    "esat_pct": KpiDefinition(_EMPLOYEE, _MONTH, is_anonymized=True),
-    "enps": KpiDefinition(_EMPLOYEE, _MONTH, is_anonymized=True),
+    "esat_pct": KpiDefinition(EMPLOYEE_LEVELS, _MONTH, is_anonymized=True),
+    "enps": KpiDefinition(EMPLOYEE_LEVELS, _MONTH, is_anonymized=True),
 }
 
 NET_SCORE_METRICS = ("nps", "enps")
@@ -93,15 +98,24 @@ NON_NEGATIVE_METRICS = (
     "calls_offered",
     "calls_handled",
     "calls_abandoned",
+    "calls_outbound",
     "tickets_created",
     "aht_seconds",
+    "asa_seconds",
+    "outbound_talk_seconds",
     "frt_avg_minutes",
     "frt_median_minutes",
 )
 # metrics whose value is a count (value = sample_size): a period with facts of the metric's
 # family but none counted keeps its row with value 0 (e.g. calls_abandoned on a day with
 # calls but no abandon, see the kpi_metrics docs)
-COUNT_METRICS = ("calls_offered", "calls_handled", "calls_abandoned", "tickets_created")
+COUNT_METRICS = (
+    "calls_offered",
+    "calls_handled",
+    "calls_abandoned",
+    "calls_outbound",
+    "tickets_created",
+)
 # metric -> survey scale its mean lies on
 MEAN_SCORE_METRICS = {"csat_avg": "csat", "ces_avg": "ces"}
 
@@ -175,8 +189,8 @@ def kpi_metrics__suite(config: QualityConfig | None = None) -> SuiteDefinition:
         _blocking(
             "level_in_set",
             "ExpectColumnValuesToBeInSet",
-            {"column": "level", "value_set": list(LEVELS)},
-            f"level is one of {', '.join(LEVELS)}",
+            {"column": "level", "value_set": list(ALL_LEVELS)},
+            f"level is one of {', '.join(ALL_LEVELS)}",
         ),
         _blocking(
             "period_grain_in_set",

@@ -1,7 +1,7 @@
 {#-
     vendor_calls(mapping, key_column): the calls a vendor mapping model contributes to
-    stg_telephony__calls, as a SELECT with the canonical raw columns: its mapped current
-    versions. In the incremental branch only the keys with a version loaded since the
+    stg_telephony__calls, as a SELECT with the canonical raw columns and the site staffing
+    the queue the mapping found (queue_site_id): its mapped current versions. In the incremental branch only the keys with a version loaded since the
     watermark, like the canonical rows (the mapping model itself re-read every version of
     those keys, so its current version is exact).
 -#}
@@ -14,6 +14,8 @@
         answered_at,
         ended_at,
         queue,
+        false as is_canonical_queue,
+        queue_site_id,
         customer_id,
         agent_id,
         cast(talk_seconds as double) as talk_seconds,

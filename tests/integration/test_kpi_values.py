@@ -92,15 +92,19 @@ CALLS = [
     # NWA, abandoned after exactly 5 s: a short abandon
     ("C04", "NWA", "inbound", "2026-03-09T14:00:00Z", "", "2026-03-09T14:00:05Z",
      "care", "", "", "", "", "", ""),
-    # NWA, abandoned after 60 s
+    # NWA, abandoned after 60 s, on a queue whose `queues` row names SKR: no site
     ("C05", "NWA", "inbound", "2026-03-09T15:00:00Z", "", "2026-03-09T15:01:00Z",
-     "care", "", "", "", "", "", ""),
+     "billing", "", "", "", "", "", ""),
     # NWA, outbound: in no call metric
     ("C06", "NWA", "outbound", "2026-03-09T16:00:00Z", "2026-03-09T16:00:05Z",
      "2026-03-09T16:08:25Z", "care", "", "A1", "500", "0", "0", "callback"),
-    # NWA, answered by nobody on the roster (no agent): offered, neither handled nor abandoned
+    # NWA, outbound by A1 that nobody answered: an attempt, its empty talk time counts 0
+    ("C12", "NWA", "outbound", "2026-03-09T16:30:00Z", "", "2026-03-09T16:30:40Z",
+     "care", "", "A1", "", "", "", "no_answer"),
+    # NWA, answered by nobody on the roster (no agent): offered, neither handled nor
+    # abandoned; no queue: counted at client and all only
     ("C07", "NWA", "inbound", "2026-03-09T17:00:00Z", "2026-03-09T17:00:05Z",
-     "2026-03-09T17:01:45Z", "ivr", "", "", "100", "", "", ""),
+     "2026-03-09T17:01:45Z", "", "", "", "100", "", "", ""),
     # NWA, answered after 12 s
     ("C08", "NWA", "inbound", "2026-03-09T18:00:00Z", "2026-03-09T18:00:12Z",
      "2026-03-09T18:04:30Z", "sales", "", "A1", "250", "0", "50", "sold"),
@@ -111,6 +115,16 @@ CALLS = [
     ("C10", "SKR", "inbound", "2026-03-10T25:00:00Z", "", "2026-03-10T15:40:00Z",
      "mobile", "", "", "", "", "", ""),
 ]  # fmt: skip
+
+# the sites staffing the canonical calls' queues: sales at CLT, care at MNL; mobile has no
+# site; billing is SKR's queue (NWA's C05 on it keeps NWA and gets no site)
+QUEUES = [
+    ("system", "queue_ref", "client_id", "site_id", "queue_name"),
+    ("canonical", "sales", "NWA", "CLT", "Sales"),
+    ("canonical", " care ", "NWA", "MNL", "Care"),
+    ("canonical", "mobile", "SKR", "", "Mobile"),
+    ("canonical", "billing", "SKR", "MNL", "Billing"),
+]
 
 TICKETS = [
     (
@@ -225,6 +239,7 @@ LANDING_FILES: dict[str, list[tuple]] = {
     "teams/teams.csv": TEAMS,
     "agent_roster/agent_roster_2026-03-01.csv": ROSTER_0301,
     "agent_roster/agent_roster_2026-03-15.csv": ROSTER_0315,
+    "queues/queues.csv": QUEUES,
     "calls/calls_2026-03.csv": CALLS,
     "tickets/tickets_2026-03.csv": TICKETS,
     "surveys/surveys_2026-03-20.csv": SURVEYS,
@@ -330,6 +345,47 @@ EXPECTED = [
     ("month", MARCH, "team", "NWA-CLT", "aht_seconds", 310.0, 930, 3, 3),
     ("month", MARCH, "agent", "A2", "aht_seconds", 370.0, 740, 2, 2),  # (240 + 500) / 2
     ("month", MARCH, "site", "MNL", "aht_seconds", 325.0, 650, 2, 2),  # (500 + 150) / 2
+    # ASA, the wait of the handled calls: C01 10, C02 30, C03 15, C08 12 (C07 has no agent)
+    ("month", MARCH, "client", "NWA", "asa_seconds", 16.75, 67, 4, 4),  # 67 / 4
+    ("month", MARCH, "all", "all", "asa_seconds", 17.4, 87, 5, 5),  # + C09 20: 87 / 5
+    # --- queues: sales (CLT) C01 C02 C08; care (MNL) C03 C04; billing (SKR's row: no
+    # site) C05; mobile (no site) C09; C07 has no queue --------------------------------
+    ("month", MARCH, "queue", "sales", "calls_offered", 3, None, None, 3),
+    ("month", MARCH, "queue", "sales", "calls_handled", 3, None, None, 3),
+    ("month", MARCH, "queue", "sales", "service_level_pct", 100 * 2 / 3, 2, 3, 3),  # C01 C08
+    ("month", MARCH, "queue", "sales", "aht_seconds", 310.0, 930, 3, 3),  # 390 + 240 + 300
+    ("month", MARCH, "queue", "sales", "asa_seconds", 52 / 3, 52, 3, 3),  # 10 + 30 + 12
+    # C04 is a short abandon: offered and abandoned, out of the service level's base
+    ("month", MARCH, "queue", "care", "abandon_rate_pct", 50.0, 1, 2, 2),
+    ("month", MARCH, "queue", "care", "service_level_pct", 100.0, 1, 1, 1),
+    ("month", MARCH, "queue", "billing", "calls_abandoned", 1, None, None, 1),
+    ("month", MARCH, "queue", "billing", "service_level_pct", 0.0, 0, 1, 1),
+    ("month", MARCH, "queue", "billing", "asa_seconds", None, 0, 0, 0),  # nothing handled
+    ("day", D(2026, 3, 11), "queue", "mobile", "asa_seconds", 20.0, 20, 1, 1),
+    # --- sites through their queues: offered, abandoned, service level, ASA -------------
+    ("month", MARCH, "site", "CLT", "calls_offered", 3, None, None, 3),  # sales
+    ("month", MARCH, "site", "MNL", "calls_offered", 2, None, None, 2),  # care, not C05/C09
+    ("month", MARCH, "site", "MNL", "abandon_rate_pct", 50.0, 1, 2, 2),  # C04 of C03 C04
+    ("month", MARCH, "site", "CLT", "service_level_pct", 100 * 2 / 3, 2, 3, 3),
+    ("month", MARCH, "site", "MNL", "asa_seconds", 15.0, 15, 1, 1),  # C03
+    # --- sourcing and location type: CLT in_house onshore, MNL outsourced offshore ------
+    ("month", MARCH, "sourcing", "in_house", "calls_offered", 3, None, None, 3),
+    ("month", MARCH, "sourcing", "in_house", "asa_seconds", 52 / 3, 52, 3, 3),
+    ("month", MARCH, "sourcing", "outsourced", "service_level_pct", 100.0, 1, 1, 1),
+    # handled by the agents' site: C03 (A2 at MNL on 03-16) and C09 (A4): (500 + 150) / 2
+    ("month", MARCH, "sourcing", "outsourced", "calls_handled", 2, None, None, 2),
+    ("month", MARCH, "sourcing", "outsourced", "aht_seconds", 325.0, 650, 2, 2),
+    ("month", MARCH, "location_type", "onshore", "calls_handled", 3, None, None, 3),
+    ("month", MARCH, "location_type", "offshore", "abandon_rate_pct", 50.0, 1, 2, 2),
+    # NPS by the agents' site: CLT = A1's N1..N4; MNL = N5 (A2) N6 (A3), both promoters,
+    # and SKR's 15 by A4 (6 P, 4 D): 100 * (2 + 6 - 4) / (2 + 15)
+    ("month", MARCH, "sourcing", "in_house", "nps", 25.0, 1, 4, 4),
+    ("month", MARCH, "location_type", "offshore", "nps", 100 * 4 / 17, 4, 17, 17),
+    # --- outbound: A1's C06 (talk 500) and C12 (nobody answered: talk 0) ----------------
+    ("month", MARCH, "agent", "A1", "calls_outbound", 2, None, None, 2),
+    ("month", MARCH, "agent", "A1", "outbound_talk_seconds", 250.0, 500, 2, 2),
+    ("day", D(2026, 3, 9), "sourcing", "in_house", "calls_outbound", 2, None, None, 2),
+    ("month", MARCH, "all", "all", "outbound_talk_seconds", 250.0, 500, 2, 2),
     # --- tickets -----------------------------------------------------------------------
     # NWA T1..T6 (T4 replied before creation and T5 unanswered still count)
     ("month", MARCH, "client", "NWA", "tickets_created", 6, None, None, 6),
@@ -443,7 +499,7 @@ def test_kpi_value(kpis, grain, start, level, entity, metric, value, numerator, 
 @pytest.mark.integration
 def test_every_metric_of_the_catalogue_is_checked(kpis):
     published_metrics = {key[4] for key in kpis}
-    assert len(published_metrics) == 20
+    assert len(published_metrics) == 23
     assert {e[4] for e in EXPECTED} == published_metrics
 
 
@@ -482,10 +538,21 @@ def test_outbound_and_agentless_facts_are_credited_where_the_spec_says(kpis):
         kpi(kpis, "month", MARCH, "team", t, "tickets_created")["value"] for t in teams
     )
     assert team_tickets == 5  # T1 T2 T5 (A1) + T3 T4 (A3); the client has 6
-    # call volume metrics exist at client and all levels only
-    assert not [
-        key for key in kpis if key[4] == "calls_offered" and key[2] not in ("client", "all")
-    ]
+    # offered calls reach queue, site, sourcing and location type through the call's queue
+    # only: never agent or team
+    assert {key[2] for key in kpis if key[4] == "calls_offered"} == {
+        "queue", "site", "sourcing", "location_type", "client", "all"
+    }  # fmt: skip
+    # the queueless C07 and the siteless queues (mobile; billing, SKR's queue under NWA's
+    # C05) count for their client but no site: the sites' offered calls add up to 5 of 8
+    site_offered = sum(
+        kpi(kpis, "month", MARCH, "site", site, "calls_offered")["value"] for site in ("CLT", "MNL")
+    )
+    assert site_offered == 5
+    assert {key[3] for key in kpis if key[2] == "queue"} == {"sales", "care", "billing", "mobile"}
+    # outbound calls per agent and up, never per queue
+    assert not [key for key in kpis if key[4] == "calls_outbound" and key[2] == "queue"]
+    assert {key[3] for key in kpis if key[4] == "calls_outbound" and key[2] == "agent"} == {"A1"}
 
 
 @pytest.mark.integration
@@ -524,6 +591,75 @@ def test_intervals(kpis):
         assert (row["ci_low"], row["ci_high"]) == (None, None), metric
 
 
+@pytest.fixture(scope="module")
+def intervals(hand_made_build: Deployment) -> dict[tuple, tuple]:
+    """The PUBLISHED kpi_intervals: (period_start, level, entity, metric) -> (value,
+    numerator, denominator, sample_size, is_complete)."""
+    rows = hand_made_build.published(
+        "select period_start, level, entity_id, metric, value, numerator, denominator,"
+        " sample_size, is_complete from marts.kpi_intervals where period_grain = 'interval'"
+    )
+    return {row[:4]: row[4:] for row in rows}
+
+
+T = dt.datetime
+
+
+@pytest.mark.integration
+def test_call_intervals_follow_each_clients_local_clock(intervals):
+    # (period_start, level, entity, metric): (value, numerator, denominator, n, complete)
+    expected = {
+        # C01 04:30 UTC on 03-08 is 23:30 EST on Sat 03-07: the last half hour of that day
+        (T(2026, 3, 7, 23, 30), "client", "NWA", "calls_offered"): (1, None, None, 1, True),
+        (T(2026, 3, 7, 23, 30), "queue", "sales", "asa_seconds"): (10.0, 10, 1, 1, True),
+        # C02 04:30 UTC on 03-09 is 00:30 EDT (UTC-4 after the change): answered after 30 s
+        (T(2026, 3, 9, 0, 30), "client", "NWA", "service_level_pct"): (0.0, 0, 1, 1, True),
+        (T(2026, 3, 9, 0, 30), "client", "NWA", "asa_seconds"): (30.0, 30, 1, 1, True),
+        # C04 14:00 UTC = 10:00 EDT, a short abandon: offered, out of the service level base
+        (T(2026, 3, 9, 10, 0), "queue", "care", "calls_abandoned"): (1, None, None, 1, True),
+        (T(2026, 3, 9, 10, 0), "queue", "care", "service_level_pct"): (None, 0, 0, 0, True),
+        # C08 18:00 UTC = 14:00 EDT, A1: handle 250 + 0 + 50
+        (T(2026, 3, 9, 14, 0), "client", "NWA", "aht_seconds"): (300.0, 300, 1, 1, True),
+        # C09 15:30 UTC on 03-10 is 00:30 on 03-11 in Tokyo (UTC+9)
+        (T(2026, 3, 11, 0, 30), "client", "SKR", "calls_handled"): (1, None, None, 1, True),
+        (T(2026, 3, 11, 0, 30), "all", "all", "service_level_pct"): (100.0, 1, 1, 1, True),
+        # C03 on 03-16: complete, NWA's partial (latest) day is 03-17 (surveys answered)
+        (T(2026, 3, 16, 10, 0), "client", "NWA", "calls_offered"): (1, None, None, 1, True),
+    }
+    assert {key: intervals.get(key) for key in expected} == expected
+    # the queueless C07 (13:00 EDT) is in its client's interval but in no queue's
+    assert intervals[(T(2026, 3, 9, 13, 0), "client", "NWA", "calls_offered")][0] == 1
+    assert not [k for k in intervals if k[0] == T(2026, 3, 9, 13, 0) and k[1] == "queue"]
+    # no interval without a call, and NWA's 03-09 intervals add up to its day: 00:30 C02,
+    # 10:00 C04, 11:00 C05, 13:00 C07, 14:00 C08
+    nwa_0309 = {
+        k[0]: v[0]
+        for k, v in intervals.items()
+        if k[1:] == ("client", "NWA", "calls_offered") and k[0].date() == D(2026, 3, 9)
+    }
+    assert nwa_0309 == {
+        T(2026, 3, 9, 0, 30): 1,
+        T(2026, 3, 9, 10, 0): 1,
+        T(2026, 3, 9, 11, 0): 1,
+        T(2026, 3, 9, 13, 0): 1,
+        T(2026, 3, 9, 14, 0): 1,
+    }
+    # outbound calls have no interval
+    assert {k[3] for k in intervals} == {
+        "calls_offered", "calls_handled", "calls_abandoned", "abandon_rate_pct",
+        "service_level_pct", "aht_seconds", "asa_seconds",
+    }  # fmt: skip
+
+
+@pytest.mark.integration
+def test_a_queue_of_another_client_is_a_quality_warning(hand_made_build):
+    flagged = hand_made_build.published(
+        "select call_id, client_id, queue, queue_site_id from marts.fct_calls"
+        " where is_queue_of_other_client"
+    )
+    assert flagged == [("C05", "NWA", "billing", None)]
+
+
 @pytest.mark.integration
 def test_employee_groups_under_the_anonymity_threshold_are_suppressed(kpis):
     for level, entity in (("team", "NWA-CLT"), ("site", "CLT")):
@@ -539,8 +675,9 @@ def test_employee_groups_under_the_anonymity_threshold_are_suppressed(kpis):
 
 
 # (level, entity_id, sample_size, suppressed) of esat_pct and enps in March, min 5.
-# Round 0: NWA-CLT and site CLT hold 4. Then NWA minus NWA-MNL, and all minus site MNL,
-# would reveal those 4: NWA-MNL and MNL (5 each, at the threshold) are hidden too. NWA and
+# Round 0: NWA-CLT, site CLT, in_house and onshore hold 4. Then NWA minus NWA-MNL, all
+# minus site MNL, all minus outsourced, all minus offshore would reveal those 4: NWA-MNL,
+# MNL, outsourced and offshore (5 each, at the threshold) are hidden too. NWA and
 # all (9) are shown: NWA minus its published teams, all minus its published sites and
 # clients leave 9 or 0 responses unexplained, never 1 to 4.
 EXPECTED_ANONYMITY = [
@@ -548,6 +685,10 @@ EXPECTED_ANONYMITY = [
     ("site", "CLT", 4, True),
     ("team", "NWA-MNL", 5, True),
     ("site", "MNL", 5, True),
+    ("sourcing", "in_house", 4, True),
+    ("sourcing", "outsourced", 5, True),
+    ("location_type", "onshore", 4, True),
+    ("location_type", "offshore", 5, True),
     ("client", "NWA", 9, False),
     ("all", "all", 9, False),
 ]
@@ -594,12 +735,12 @@ def test_a_row_that_cannot_be_parsed_is_rejected_and_counted(hand_made_build):
         "from quality.quality_rejected_rows"
     )
     assert rejected == [("calls", "calls/calls_2026-03.csv", "bad_timestamp", "offered_at", 1)]
-    # the other 9 calls are loaded; C10 is in no metric (SKR offered only C09)
+    # the other 10 calls are loaded; C10 is in no metric (SKR offered only C09)
     files = hand_made_build.published(
         "select rows_read, rows_loaded, rows_rejected from quality.quality_ingested_files "
         "where file_path = 'calls/calls_2026-03.csv'"
     )
-    assert files == [(10, 9, 1)]
+    assert files == [(11, 10, 1)]
 
 
 @pytest.mark.integration
@@ -653,6 +794,15 @@ def test_periods_before_the_partial_day_are_complete(sample_build):
         "select bool_and(is_complete) from marts.kpi_metrics where period_start < date '2026-03-01'"
     )[0]
     assert older is True
+    # an interval is complete when its local day is before its entity's partial day
+    interval_rows = deployment.published(
+        "select level, entity_id, cast(period_start as date), bool_and(is_complete),"
+        " bool_or(is_complete) from marts.kpi_intervals where level in ('client', 'all')"
+        " group by all"
+    )
+    assert interval_rows
+    for level, entity, day, every, some in interval_rows:
+        assert every == some == (day < partial[entity]), (level, entity, day)
     # the wide marts and the scorecard carry the same flag
     assert deployment.published(
         "select period_start, is_complete from marts.kpi_client_weekly "

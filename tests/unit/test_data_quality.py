@@ -30,7 +30,13 @@ from data_quality.scales import (
 )
 from data_quality.suites import SUITES, VALIDATED_SOURCES, all_suites, suite_for
 from data_quality.suites._raw_contract import MAX_DURATION_SECONDS
-from data_quality.suites.kpi_metrics import KPI_CATALOGUE, LEVELS
+from data_quality.suites.kpi_metrics import (
+    ALL_LEVELS,
+    EMPLOYEE_LEVELS,
+    KPI_CATALOGUE,
+    LEVELS,
+    QUEUE_LEVELS,
+)
 from orchestration.landing.contract import (
     LINEAGE_COLUMNS,
     MAPPING_SOURCES,
@@ -576,20 +582,26 @@ def test_wilson_rounding_at_100_percent_does_not_block(config):
 
 def test_kpi_catalogue_mirrors_the_dbt_macro():
     macro = (DBT_PROJECT_DIR / "macros" / "kpi" / "kpi_catalogue.sql").read_text(encoding="utf-8")
-    every = {"every_level": LEVELS, "every_grain": ("day", "week", "month")}
+    every = {
+        "every_level": LEVELS,
+        "every_level_and_queue": ALL_LEVELS,
+        "queue_levels": QUEUE_LEVELS,
+        "employee_levels": EMPLOYEE_LEVELS,
+        "every_grain": ("day", "week", "month"),
+    }
 
     def names(text: str) -> tuple[str, ...]:
         return every[text] if text in every else tuple(re.findall(r"'(\w+)'", text))
 
     entries = re.findall(
-        r"'metric': '(\w+)', 'levels': (every_level|\[[^\]]*\]), 'grains': "
+        r"'metric': '(\w+)', 'levels': (\w+|\[[^\]]*\]), 'grains': "
         r"(every_grain|\[[^\]]*\]).*?'is_anonymized': (true|false)",
         macro,
         flags=re.DOTALL,
     )
     in_dbt = {m: (names(lv), names(gr), anon == "true") for m, lv, gr, anon in entries}
     in_suite = {m: (k.levels, k.grains, k.is_anonymized) for m, k in KPI_CATALOGUE.items()}
-    assert len(in_dbt) == 20
+    assert len(in_dbt) == 23
     assert in_suite == in_dbt
 
 

@@ -15,20 +15,31 @@
     wide_sample_column  name of the sample-size column in the wide marts (or none)
 -#}
 {% macro kpi_catalogue() %}
-    {%- set every_level = ['agent', 'team', 'site', 'client', 'all'] -%}
+    {#- staffing levels: the agent's site on the report date decides its sourcing and
+        location type; queue-staffed metrics reach a site through the call's queue -#}
+    {%- set every_level = ['agent', 'team', 'site', 'sourcing', 'location_type', 'client', 'all'] -%}
+    {%- set every_level_and_queue = every_level + ['queue'] -%}
+    {%- set queue_levels = ['queue', 'site', 'sourcing', 'location_type', 'client', 'all'] -%}
+    {%- set employee_levels = ['team', 'site', 'sourcing', 'location_type', 'client', 'all'] -%}
     {%- set every_grain = ['day', 'week', 'month'] -%}
     {%- set catalogue = [
-        {'metric': 'calls_offered', 'levels': ['client', 'all'], 'grains': every_grain,
+        {'metric': 'calls_offered', 'levels': queue_levels, 'grains': every_grain,
          'value_kind': 'count', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
-        {'metric': 'calls_handled', 'levels': every_level, 'grains': every_grain,
+        {'metric': 'calls_handled', 'levels': every_level_and_queue, 'grains': every_grain,
          'value_kind': 'count', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
-        {'metric': 'calls_abandoned', 'levels': ['client', 'all'], 'grains': every_grain,
+        {'metric': 'calls_abandoned', 'levels': queue_levels, 'grains': every_grain,
          'value_kind': 'count', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
-        {'metric': 'abandon_rate_pct', 'levels': ['client', 'all'], 'grains': every_grain,
+        {'metric': 'abandon_rate_pct', 'levels': queue_levels, 'grains': every_grain,
          'value_kind': 'percentage', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
-        {'metric': 'service_level_pct', 'levels': ['client', 'all'], 'grains': every_grain,
+        {'metric': 'service_level_pct', 'levels': queue_levels, 'grains': every_grain,
          'value_kind': 'percentage', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
-        {'metric': 'aht_seconds', 'levels': every_level, 'grains': every_grain,
+        {'metric': 'aht_seconds', 'levels': every_level_and_queue, 'grains': every_grain,
+         'value_kind': 'mean', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'asa_seconds', 'levels': queue_levels, 'grains': every_grain,
+         'value_kind': 'mean', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'calls_outbound', 'levels': every_level, 'grains': every_grain,
+         'value_kind': 'count', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
+        {'metric': 'outbound_talk_seconds', 'levels': every_level, 'grains': every_grain,
          'value_kind': 'mean', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
         {'metric': 'tickets_created', 'levels': every_level, 'grains': every_grain,
          'value_kind': 'count', 'interval': none, 'is_anonymized': false, 'wide_sample_column': none},
@@ -61,10 +72,10 @@
         {'metric': 'referral_rate_pct', 'levels': ['client', 'all'], 'grains': ['month'],
          'value_kind': 'percentage', 'interval': none, 'is_anonymized': false,
          'wide_sample_column': 'new_customers'},
-        {'metric': 'esat_pct', 'levels': ['team', 'site', 'client', 'all'], 'grains': ['month'],
+        {'metric': 'esat_pct', 'levels': employee_levels, 'grains': ['month'],
          'value_kind': 'percentage', 'interval': 'wilson', 'is_anonymized': true,
          'wide_sample_column': 'esat_responses'},
-        {'metric': 'enps', 'levels': ['team', 'site', 'client', 'all'], 'grains': ['month'],
+        {'metric': 'enps', 'levels': employee_levels, 'grains': ['month'],
          'value_kind': 'percentage', 'interval': 'net_score', 'is_anonymized': true,
          'wide_sample_column': 'enps_responses'},
     ] -%}

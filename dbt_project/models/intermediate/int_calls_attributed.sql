@@ -1,5 +1,8 @@
 -- Calls with their report_date (local date of offered_at in the client's reporting
--- timezone), the agent's team and site on that date (point in time) and the call flags.
+-- timezone), the agent's team and site on that date (point in time), the site staffing the
+-- call's queue and the call flags. A canonical call's queue finds its site in `queues`
+-- (system canonical) when that row is of the call's own client; a vendor call's queue
+-- site is the one of the queue row its mapping found.
 with
 
 calls as (
@@ -8,6 +11,8 @@ calls as (
         client_id,
         direction,
         queue,
+        is_canonical_queue,
+        queue_site_id,
         customer_id,
         agent_id,
         offered_at,
@@ -19,6 +24,15 @@ calls as (
         wrap_code,
         _loaded_at
     from {{ ref('stg_telephony__calls') }}
+),
+
+canonical_queues as (
+    select
+        queue_ref,
+        client_id,
+        site_id
+    from {{ ref('stg_operations__queues') }}
+    where system = 'canonical'
 ),
 
 clients as (
@@ -50,6 +64,13 @@ dated_calls as (
         calls.client_id,
         calls.direction,
         calls.queue,
+        case
+            when not calls.is_canonical_queue then calls.queue_site_id
+            when canonical_queues.client_id = calls.client_id then canonical_queues.site_id
+        end as queue_site_id,
+        coalesce(
+            calls.is_canonical_queue and canonical_queues.client_id <> calls.client_id, false
+        ) as is_queue_of_other_client,
         calls.customer_id,
         calls.agent_id,
         calls.offered_at,
@@ -60,6 +81,8 @@ dated_calls as (
         calls.acw_seconds,
         calls.wrap_code,
         clients.reporting_timezone,
+        {{ local_timestamp('calls.offered_at', 'clients.reporting_timezone') }}
+            as offered_at_local,
         {{ report_date('calls.offered_at', 'clients.reporting_timezone') }} as report_date,
         calls.direction = 'inbound' as is_inbound,
         calls.direction = 'inbound' and calls.answered_at is null as is_abandoned,
@@ -74,6 +97,8 @@ dated_calls as (
     from calls
     left join clients
         on calls.client_id = clients.client_id
+    left join canonical_queues
+        on calls.is_canonical_queue and calls.queue = canonical_queues.queue_ref
 ),
 
 attributed_calls as (
@@ -82,6 +107,8 @@ attributed_calls as (
         dated_calls.client_id,
         dated_calls.direction,
         dated_calls.queue,
+        dated_calls.queue_site_id,
+        dated_calls.is_queue_of_other_client,
         dated_calls.customer_id,
         dated_calls.agent_id,
         agent_team_ranges.team_id,
@@ -90,6 +117,7 @@ attributed_calls as (
         dated_calls.answered_at,
         dated_calls.ended_at,
         dated_calls.reporting_timezone,
+        dated_calls.offered_at_local,
         dated_calls.report_date,
         dated_calls.talk_seconds,
         dated_calls.hold_seconds,
@@ -127,6 +155,8 @@ select
     client_id,
     direction,
     queue,
+    queue_site_id,
+    is_queue_of_other_client,
     customer_id,
     agent_id,
     team_id,
@@ -135,6 +165,7 @@ select
     answered_at,
     ended_at,
     reporting_timezone,
+    offered_at_local,
     report_date,
     talk_seconds,
     hold_seconds,

@@ -22,6 +22,9 @@ raw_calls {{ raw_versions_as() }} (
         cast(answered_at as timestamp) as answered_at,
         cast(ended_at as timestamp) as ended_at,
         trim(queue) as queue,
+        -- a canonical call's queue is looked up in `queues` (system canonical) downstream
+        true as is_canonical_queue,
+        cast(null as varchar) as queue_site_id,
         trim(customer_id) as customer_id,
         trim(agent_id) as agent_id,
         cast(talk_seconds as double) as talk_seconds,
@@ -52,6 +55,8 @@ select
     client_id,
     direction,
     queue,
+    is_canonical_queue,
+    queue_site_id,
     customer_id,
     agent_id,
     offered_at,

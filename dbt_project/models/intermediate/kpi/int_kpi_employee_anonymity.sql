@@ -30,6 +30,7 @@ employee_atoms as (
         site_id,
         team_id,
         agent_id,
+        queue,
         metric,
         sample_size
     from {{ ref('int_kpi_employee_surveys_measured') }}
@@ -42,16 +43,20 @@ metric_levels as (
     {{ kpi_metric_scopes('levels') }}
 ),
 
+staffed_employee_atoms as (
+    {{ kpi_staffed_atoms('employee_atoms') }}
+),
+
 credited_atoms as (
     select
-        employee_atoms.metric,
-        {{ kpi_period_start('employee_atoms.report_date', "'month'") }} as period_start,
+        staffed_employee_atoms.metric,
+        {{ kpi_period_start('staffed_employee_atoms.report_date', "'month'") }} as period_start,
         metric_levels.level,
-        {{ kpi_entity_id('metric_levels.level', 'employee_atoms') }} as entity_id,
-        employee_atoms.sample_size
-    from employee_atoms
+        {{ kpi_entity_id('metric_levels.level', 'staffed_employee_atoms') }} as entity_id,
+        staffed_employee_atoms.sample_size
+    from staffed_employee_atoms
     inner join metric_levels
-        on employee_atoms.metric = metric_levels.metric
+        on staffed_employee_atoms.metric = metric_levels.metric
 ),
 
 group_sizes as (

@@ -13,25 +13,20 @@
     additive, is taken over the per-ticket atoms of frt_median_minutes.
 -#}
 {%- set period_grains = kpi_period_grains() -%}
-{%- set count_metrics = kpi_metrics_where('value_kind', 'count') -%}
-{%- set percentage_metrics = kpi_metrics_where('value_kind', 'percentage') -%}
-{%- set mean_metrics = kpi_metrics_where('value_kind', 'mean') -%}
 {%- set median_metrics = kpi_metrics_where('value_kind', 'median') -%}
-{%- set wilson_metrics = kpi_metrics_where('interval', 'wilson') -%}
-{%- set net_score_metrics = kpi_metrics_where('interval', 'net_score') -%}
 {%- set anonymized_metrics = kpi_metrics_where('is_anonymized', true) -%}
 {%- set median_entry = kpi_catalogue() | selectattr('metric', 'equalto', 'frt_median_minutes') | first -%}
 {%- set median_levels = median_entry['levels'] -%}
 {%- set median_grains = median_entry['grains'] | select('in', period_grains) | list -%}
 {%- set atom_columns = [
-    'report_date', 'client_id', 'site_id', 'team_id', 'agent_id',
+    'report_date', 'client_id', 'site_id', 'team_id', 'agent_id', 'queue',
     'metric', 'numerator', 'denominator', 'sample_size', 'promoters', 'detractors',
 ] | join(',\n        ') -%}
 
 with
 
 -- the additive atoms of every family; a median atom is one fact, taken by `medians`
-metric_atoms as (
+family_atoms as (
     select
         {{ atom_columns }}
     from {{ ref('int_kpi_calls_measured') }}
@@ -54,16 +49,15 @@ metric_atoms as (
     from {{ ref('int_kpi_customers_measured') }}
 ),
 
+-- each atom with its credited site's sourcing and location type
+metric_atoms as (
+    {{ kpi_staffed_atoms('family_atoms') }}
+),
+
 first_response_atoms as (
-    select
-        report_date,
-        client_id,
-        site_id,
-        team_id,
-        agent_id,
-        median_measure
-    from {{ ref('int_kpi_tickets_measured') }}
-    where metric = 'frt_median_minutes'
+    {{ kpi_staffed_atoms(
+        '(select * from ' ~ ref('int_kpi_tickets_measured') ~ " where metric = 'frt_median_minutes')"
+    ) }}
 ),
 
 metric_levels as (
@@ -134,13 +128,7 @@ summed as (
         level,
         entity_id,
         metric,
-        -- exact sums, then one cast: the same atoms in any order give the same bits
-        cast(sum(numerator) as {{ kpi_type_double() }}) as numerator,
-        cast(sum(denominator) as {{ kpi_type_double() }}) as denominator,
-        sum(sample_size) as sample_size,
-        sum(promoters) as promoters,
-        sum(detractors) as detractors,
-        cast(null as {{ kpi_type_double() }}) as median_value
+        {{ kpi_atom_sums() }}
     from periodized_sums
     group by period_grain, period_start, level, entity_id, metric
 ),
@@ -198,28 +186,9 @@ measured as (
         numerator,
         denominator,
         sample_size,
-        case
-            when metric in {{ kpi_sql_list(count_metrics) }}
-                then cast(sample_size as {{ kpi_type_double() }})
-            when metric in {{ kpi_sql_list(percentage_metrics) }}
-                then 100.0 * numerator / nullif(denominator, 0)
-            when metric in {{ kpi_sql_list(mean_metrics) }}
-                then numerator / nullif(denominator, 0)
-            when metric in {{ kpi_sql_list(median_metrics) }}
-                then median_value
-        end as unsuppressed_value,
-        case
-            when metric in {{ kpi_sql_list(wilson_metrics) }}
-                then {{ kpi_wilson_interval('numerator', 'denominator', 'low') }}
-            when metric in {{ kpi_sql_list(net_score_metrics) }}
-                then {{ kpi_net_score_interval('promoters', 'detractors', 'denominator', 'low') }}
-        end as unsuppressed_ci_low,
-        case
-            when metric in {{ kpi_sql_list(wilson_metrics) }}
-                then {{ kpi_wilson_interval('numerator', 'denominator', 'high') }}
-            when metric in {{ kpi_sql_list(net_score_metrics) }}
-                then {{ kpi_net_score_interval('promoters', 'detractors', 'denominator', 'high') }}
-        end as unsuppressed_ci_high,
+        {{ kpi_value() }} as unsuppressed_value,
+        {{ kpi_interval_bound('low') }} as unsuppressed_ci_low,
+        {{ kpi_interval_bound('high') }} as unsuppressed_ci_high,
         coalesce(
             metric in {{ kpi_sql_list(anonymized_metrics) }}
             and (sample_size < {{ var('min_anonymity_n') }} or is_hidden_against_subtraction),

@@ -73,7 +73,8 @@ contacts as (
 connect_queues as (
     select
         queue_ref,
-        client_id
+        client_id,
+        site_id
     from {{ ref('stg_operations__queues') }}
     where system = 'amazon_connect'
 ),
@@ -90,6 +91,11 @@ resolved as (
     select
         contacts.*,
         coalesce(queue_by_name.client_id, queue_by_arn.client_id) as client_id,
+        -- the site staffing the queue row that gave the client
+        case
+            when queue_by_name.client_id is not null then queue_by_name.site_id
+            else queue_by_arn.site_id
+        end as queue_site_id,
         coalesce(agent_by_username.agent_id, agent_by_arn.agent_id) as known_agent_id,
         -- an outbound contact is offered when it is queued, else when it is dialled
         case
@@ -165,6 +171,7 @@ select
     outcomes.client_id,
     outcomes.direction,
     outcomes.queue_name as queue,
+    outcomes.queue_site_id,
     outcomes.customer_id,
     coalesce(outcomes.known_agent_id, outcomes.agent_username, outcomes.agent_arn) as agent_id,
     outcomes.offered_at,

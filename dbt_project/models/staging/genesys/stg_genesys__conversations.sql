@@ -223,6 +223,7 @@ genesys_queues as (
     select
         queue_ref,
         client_id,
+        site_id,
         queue_name
     from {{ ref('stg_operations__queues') }}
     where system = 'genesys'
@@ -292,6 +293,7 @@ outcomes as (
     select
         resolved.*,
         genesys_queues.client_id,
+        genesys_queues.site_id as queue_site_id,
         coalesce(genesys_queues.queue_name, resolved.queue_id) as queue,
         genesys_agents.agent_id as known_agent_id,
         case
@@ -333,6 +335,7 @@ select
     outcomes.client_id,
     outcomes.direction,
     outcomes.queue,
+    outcomes.queue_site_id,
     cast(null as varchar) as customer_id,
     coalesce(outcomes.known_agent_id, outcomes.user_id) as agent_id,
     outcomes.offered_at,
