@@ -163,6 +163,7 @@ def _generate(out: Path, days: int, agents: int) -> None:
         "agents": agents,
         "seed": 2025,
         "platforms": "canonical",
+        "latest_day_calls": "30-minute files",  # a year cached before that is written again
     }
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return

@@ -2,9 +2,9 @@
 
 Every canonical call of the year becomes one Firehose contact record, written by DuckDB
 from the calls files (Python would take longer to write them than the warehouse to read
-them): one file per day under ``amazon_connect_contacts/YYYY/MM/DD/``, no extension, one
-object per line, the nested objects of a real record (Agent, Queue, CustomerEndpoint,
-SystemEndpoint, Attributes) plus fields the mapping ignores. About one contact in
+them): one file per calls file under ``amazon_connect_contacts/YYYY/MM/DD/``, no
+extension, one object per line, the nested objects of a real record (Agent, Queue,
+CustomerEndpoint, SystemEndpoint, Attributes) plus fields the mapping ignores. About one contact in
 twenty is delivered twice, as Connect does when after-contact work ends: first without
 its ACW, then the full record with a later ``LastUpdateTimestamp``. Queues and agent
 logins get their rows in ``queues/`` and ``agent_identities/``; every other source is
@@ -132,7 +132,10 @@ def write_connect_year(year: Path, out: Path) -> None:
         day = day_file.name.split("_")[1][:10]
         folder = contacts / day[:4] / day[5:7] / day[8:10]
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"cxw-contacts-1-{day}-23-59-59-{zlib.crc32(day.encode()):08x}"
+        # one object per calls file: the latest day comes in 30-minute files, and its
+        # correction file too carries the day (one name per day would keep only the last)
+        crc = zlib.crc32(day_file.name.encode())
+        target = folder / f"cxw-contacts-1-{day}-23-59-59-{crc:08x}"
         calls = _calls(day_file)
         con.execute(
             f"""

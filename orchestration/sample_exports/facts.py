@@ -22,6 +22,7 @@ INBOUND_PER_AGENT = 46.0
 OUTBOUND_PER_AGENT = 5.0
 TICKETS_PER_AGENT = 18.0
 SURVEY_INVITE_SHARE = {"call": 0.21, "ticket": 0.22}
+OUTBOUND_QUEUE = "outbound"  # the queue every outbound call is offered to
 
 # first response time per channel: (median seconds, lognormal sigma)
 FIRST_RESPONSE = {
@@ -192,7 +193,7 @@ def calls_for_day(
         )
         wrap = np.where(abandoned, None, wrap)
         queues = np.array(client.queues, dtype=object)
-        queue = np.where(inbound, queues[rng.integers(0, len(queues), n)], "outbound")
+        queue = np.where(inbound, queues[rng.integers(0, len(queues), n)], OUTBOUND_QUEUE)
         frames.append(
             pl.DataFrame(
                 {

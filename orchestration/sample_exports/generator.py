@@ -10,6 +10,9 @@ sites             sites_<start>.jsonl                    JSON Lines
 teams             teams_<start>.csv, teams_<day 8|last>  CSV; the re-export changes a supervisor
 agent_roster      agent_roster_<as_of>.csv every 7 days  CSV, Title_Case headers, full snapshots
 calls             calls_<day>.csv.gz                     gzip CSV, UTC ``...Z``
+                  calls_<last>_<YYYYMMDDTHHMMZ>.csv.gz   the latest day in 30-minute exports:
+                                                         its calls by the UTC slice of
+                                                         ``offered_at`` (empty slices: no file)
                   calls_<last>_correction.csv            CSV, ``+00:00``: day-1 rows corrected
 tickets           tickets_<day>.jsonl                    JSON Lines, client-local ``-05:00``
                                                          offsets, extra column ``tags``
@@ -22,7 +25,9 @@ customers         customers_<day>.parquet                Parquet, typed DATE col
 employee_surveys  employee_surveys_<date>.ndjson.gz      gzip JSON Lines, integer scores; monthly
 ================  =====================================  ======================================
 
-Facts of a day are those of each client's LOCAL day (its ``reporting_timezone``).
+Facts of a day are those of each client's LOCAL day (its ``reporting_timezone``), so the
+latest day's slices span more than 24 UTC hours: a slice is named by the day and the full UTC
+instant it starts at. Slices sort after the earlier days' files and before the correction.
 
 With ``platforms="mixed"`` (the default of ``cxw generate``) the clients on vendor platforms
 get their calls, tickets and surveys as Amazon Connect, Genesys Cloud, Zendesk and
@@ -36,7 +41,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +83,11 @@ class GenerationSummary:
 
 
 CSAT_TEXTS = [label.lower() for labels in facts.CSAT_LABELS.values() for label in labels]
+
+# The latest day's calls arrive as a contact center drops them during the day: one export
+# per slice of this many seconds of UTC (by offered_at).
+SLICE_SECONDS = 30 * 60
+_OFFERED = "_offered"  # epoch offered_at beside a text row (a broken copy keeps its original's)
 
 # Independent random streams: one per purpose (and per day), so each part is reproducible.
 _WORKFORCE, _CUSTOMERS, _CALLS, _TICKETS, _SURVEYS, _PULSE, _DEFECTS, _CORRECTIONS = range(8)
@@ -138,6 +148,7 @@ def generate_sample_exports(
     clean: bool = False,
     bad_share: float = 0.005,
     platforms: str = CANONICAL,
+    intraday: bool = True,
 ) -> GenerationSummary:
     """Write a landing zone of ``days`` days of exports from ``start``; same args, same bytes.
 
@@ -146,6 +157,9 @@ def generate_sample_exports(
     on Amazon Connect, Genesys Cloud, Zendesk and Qualtrics, see :mod:`.platforms`; the
     default of ``cxw generate``). Each interaction is delivered once, on its client's
     platform.
+
+    ``intraday``: the latest day's canonical calls as one export per 30-minute UTC slice
+    (False: one file, like every other day, the layout before intraday exports).
 
     Raises ``ValueError`` for impossible arguments and ``FileExistsError`` when a source
     directory under ``out_dir`` already holds files (a landing zone is never overwritten).
@@ -219,12 +233,16 @@ def generate_sample_exports(
         share = 0.0 if clean else bad_share
         force = not clean and day == 0
 
+        sliced = intraday and day == days - 1
         counts = defects.defect_counts(
             drng, calls.height, tuple(defects.ROW_DEFECTS["calls"]), share, force
         )
+        calls_text = _calls_text(calls, client_labels, agent_labels, formats.utc_z)
+        if sliced:
+            calls_text = calls_text.with_columns(calls["offered"].alias(_OFFERED))
         calls_text = defects.add_bad_rows(
             drng,
-            _calls_text(calls, client_labels, agent_labels, formats.utc_z),
+            calls_text,
             "calls",
             counts,
             lambda k, n=calls.height, d=d: facts.sequential_ids(f"CL{d:%Y%m%d}", k, n + 1),
@@ -232,7 +250,10 @@ def generate_sample_exports(
         )
         bad.update(counts)
         calls_text = canonical_only(calls_text, on_vendor_calls)
-        land.csv("calls", f"calls_{d}.csv.gz", calls_text, gz=True)
+        if sliced:
+            _write_intraday_calls(land, d, calls_text)
+        else:
+            land.csv("calls", f"calls_{d}.csv.gz", calls_text, gz=True)
 
         n_reply = defects.defect_counts(drng, tickets.height, ("x",), share / 4, force)["x"]
         tickets, n_reply = defects.reply_before_creation(drng, tickets, n_reply)
@@ -383,6 +404,17 @@ def _calls_text(
         acw_seconds=pl.col("acw").cast(pl.Utf8),
         wrap_code="wrap_code",
     )
+
+
+def _write_intraday_calls(land: _Landing, d: date, calls_text: pl.DataFrame) -> None:
+    """The day's calls, one file per UTC slice of ``SLICE_SECONDS`` that has calls."""
+    start = pl.col(_OFFERED) // SLICE_SECONDS * SLICE_SECONDS
+    slices = calls_text.with_columns(start).partition_by(
+        _OFFERED, maintain_order=True, include_key=False, as_dict=True
+    )
+    for (epoch,), part in sorted(slices.items()):
+        stamp = datetime.fromtimestamp(epoch, UTC)
+        land.csv("calls", f"calls_{d}_{stamp:%Y%m%dT%H%MZ}.csv.gz", part, gz=True)
 
 
 def _tickets_text(

@@ -210,6 +210,13 @@ def build_world(start: date, days: int, clients: int, sites: int) -> World:
     return World(start, days, tuple(chosen_clients), tuple(chosen_sites), tuple(teams))
 
 
+def staffing_site(world: World, client_index: int, queue_number: int) -> Site:
+    """The site that staffs a client's queue number ``queue_number``: the sites where the
+    client has a team, in team order, take its queues in turn."""
+    sites = list(dict.fromkeys(t.site_index for t in world.teams if t.client_index == client_index))
+    return world.sites[sites[queue_number % len(sites)]]
+
+
 def dimension_frames(world: World) -> dict[str, pl.DataFrame]:
     return {
         "clients": pl.DataFrame(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -66,6 +67,19 @@ def source_rows(out: Path, source: str, *, originals_only: bool = False) -> list
             continue
         rows.extend(read_rows(path))
     return rows
+
+
+def slice_files(day: str) -> re.Pattern[str]:
+    """The 30-minute exports of the latest day ``day``: named by the UTC instant they start."""
+    return re.compile(rf"calls/calls_{day}_\d{{8}}T[0-2]\d[03]0Z\.csv\.gz")
+
+
+def offered_at(call: dict) -> datetime | None:
+    """A call's offered_at in UTC; None when the generator broke it on purpose."""
+    try:
+        return utc(call["offered_at"])
+    except ValueError:
+        return None
 
 
 def utc(value: str | None) -> datetime | None:
@@ -147,6 +161,9 @@ def observed_defects(out: Path) -> Counter:
     return found
 
 
+LATEST_SLICE = slice_files("2026-01-07")  # the 30-minute exports of TINY's latest day
+
+
 # ----------------------------------------------------------------------------- fixtures
 
 
@@ -172,11 +189,11 @@ def two_weeks(tmp_path_factory: pytest.TempPathFactory) -> GenerationSummary:
 
 def test_layout_of_three_days(tiny: GenerationSummary) -> None:
     files = sorted(p.relative_to(tiny.out_dir).as_posix() for p in tiny.files)
-    assert files == [
+    slices = [f for f in files if LATEST_SLICE.fullmatch(f)]
+    assert [f for f in files if f not in slices] == [
         "agent_roster/agent_roster_2026-01-05.csv",
         "calls/calls_2026-01-05.csv.gz",
         "calls/calls_2026-01-06.csv.gz",
-        "calls/calls_2026-01-07.csv.gz",
         "calls/calls_2026-01-07_correction.csv",
         "clients/clients_2026-01-05.csv",
         "customers/customers_2026-01-05.parquet",
@@ -194,6 +211,11 @@ def test_layout_of_three_days(tiny: GenerationSummary) -> None:
         "tickets/tickets_2026-01-06_backfill.jsonl",
         "tickets/tickets_2026-01-07.jsonl",
     ]
+    # the latest day's calls in 30-minute exports: its calls are offered 06:30-23:00 local,
+    # from 01:00Z on the 7th (Kolkata, +05:30) to 04:00Z on the 8th (New York, -05:00)
+    assert slices
+    assert slices[0] >= "calls/calls_2026-01-07_20260107T0100Z.csv.gz"
+    assert slices[-1] <= "calls/calls_2026-01-07_20260108T0400Z.csv.gz"
     # every source has its directory, named as in the contract, and nothing else is written
     assert sorted(p.name for p in tiny.out_dir.iterdir()) == sorted(SOURCES)
     assert sorted(p for p in tiny.out_dir.rglob("*") if p.is_file()) == list(tiny.files)
@@ -214,9 +236,66 @@ def test_every_accepted_format_appears(tiny_clean: GenerationSummary) -> None:
 
 
 def test_correction_files_sort_after_the_originals(tiny: GenerationSummary) -> None:
-    names = sorted(p.name for p in (tiny.out_dir / "calls").iterdir())
+    calls = tiny.out_dir / "calls"
+    names = sorted(p.name for p in calls.iterdir())
+    # the first day, the second, the latest day's slices, then the correction of day-1 rows
+    assert names[:2] == ["calls_2026-01-05.csv.gz", "calls_2026-01-06.csv.gz"]
+    assert all(n.startswith("calls_2026-01-07_2026") for n in names[2:-1])
     assert names[-1] == "calls_2026-01-07_correction.csv"
-    assert "calls_2026-01-07.csv.gz" < "calls_2026-01-07_correction.csv"
+    corrected = {r["call_id"] for r in read_rows(calls / names[-1])}
+    assert corrected and corrected <= {r["call_id"] for r in read_rows(calls / names[0])}
+
+
+def test_a_single_day_is_sliced_and_its_correction_still_sorts_last(tmp_path: Path) -> None:
+    one = generate_sample_exports(tmp_path / "landing", **{**TINY, "days": 1})
+    calls = one.out_dir / "calls"
+    names = sorted(p.name for p in calls.iterdir())
+    assert names[-1] == "calls_2026-01-05_correction.csv"
+    assert names[:-1] and all(slice_files("2026-01-05").fullmatch(f"calls/{n}") for n in names[:-1])
+    # the corrected calls were delivered in slices, each of which sorts before the correction
+    delivered = {r["call_id"]: n for n in names[:-1] for r in read_rows(calls / n)}
+    corrected = [r["call_id"] for r in read_rows(calls / names[-1])]
+    assert corrected and all(delivered[c] < names[-1] for c in corrected)
+
+
+@pytest.mark.parametrize("platforms", ["canonical", "mixed"])
+def test_the_latest_days_slices_hold_exactly_the_day_file(
+    platforms: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    sliced = request.getfixturevalue("tiny" if platforms == "canonical" else "mixed")
+    daily = generate_sample_exports(
+        tmp_path / "landing", **TINY, platforms=platforms, intraday=False
+    )
+    day_file = "calls/calls_2026-01-07.csv.gz"
+    slices = sorted(
+        p for p in sliced.files if LATEST_SLICE.fullmatch(p.relative_to(sliced.out_dir).as_posix())
+    )
+    # every other file is byte for byte the file of the one-file layout
+    others = [p.relative_to(sliced.out_dir) for p in sliced.files if p not in slices]
+    assert others == [
+        p.relative_to(daily.out_dir) for p in daily.files if p != daily.out_dir / day_file
+    ]
+    for relative in others:
+        assert (sliced.out_dir / relative).read_bytes() == (daily.out_dir / relative).read_bytes()
+    assert sliced.rows_by_source == daily.rows_by_source
+    assert sliced.bad_rows_by_reason == daily.bad_rows_by_reason
+
+    # the slices together hold the day file's rows, row for row (bad rows too), each once
+    day_rows = read_rows(daily.out_dir / day_file)
+    assert day_rows
+    slice_rows = {p.name: read_rows(p) for p in slices}
+    assert all(slice_rows.values())  # no slice file is empty
+    union = [row for rows in slice_rows.values() for row in rows]
+    assert Counter(tuple(r.items()) for r in union) == Counter(tuple(r.items()) for r in day_rows)
+    # a slice holds the calls offered in its 30 minutes (a copy with a broken offered_at
+    # lies in its original's), and there is a slice for every 30 minutes with a call
+    for name, rows in slice_rows.items():
+        start = datetime.strptime(name[17:31], "%Y%m%dT%H%MZ")
+        offered = [offered_at(r) for r in rows]
+        assert all(start <= t < start + timedelta(minutes=30) for t in offered if t), name
+    starts = {offered_at(r).replace(minute=offered_at(r).minute // 30 * 30, second=0)
+              for r in day_rows if offered_at(r)}  # fmt: skip
+    assert sorted(f"calls_2026-01-07_{t:%Y%m%dT%H%MZ}.csv.gz" for t in starts) == list(slice_rows)
 
 
 def test_timestamp_styles_per_source(tiny_clean: GenerationSummary) -> None:
@@ -715,3 +794,40 @@ def test_zendesk_and_qualtrics_hold_every_case_the_spec_names(
     assert {(q["survey_ref"], q["question_ref"], q["survey_type"]) for q in questions} == {
         (survey.name, "QID1", "nps"), (survey.name, "QID2", "csat"), (survey.name, "QID3", "ces")}  # fmt: skip
     assert any(r.get("recipientEmail") and r.get("ipAddress") for r in responses)
+
+
+def test_canonical_queues_name_their_client_and_the_site_that_staffs_them(
+    mixed: GenerationSummary,
+) -> None:
+    out = mixed.out_dir
+    rows = [r for r in source_rows(out, "queues") if r["system"] == "canonical"]
+    # C003 is the one client on canonical calls; its teams are at S01, S02 and S03, which
+    # take its queues in turn; merchant_support, its last inbound queue, has no site on purpose
+    assert [(r["queue_ref"], r["client_id"], r["site_id"], r["queue_name"]) for r in rows] == [
+        ("payments", "C003", "S01", "payments"),
+        ("kyc", "C003", "S02", "kyc"),
+        ("merchant_support", "C003", None, "merchant_support"),
+        ("outbound", "C003", "S01", "outbound"),
+    ]
+    calls = [c for c in source_rows(out, "calls") if parse_reason("calls", c) is None]
+    assert {c["queue"] for c in calls} == {r["queue_ref"] for r in rows}
+    # a site staffs a queue of a client with a team there; in-house and outsourced sites,
+    # onshore and offshore, staff queues
+    teams = {(t["client_id"], t["site_id"]) for t in source_rows(out, "teams")}
+    assert all((r["client_id"], r["site_id"]) in teams for r in rows if r["site_id"])
+    sites = {s["site_id"]: (s["sourcing"], s["location_type"]) for s in source_rows(out, "sites")}
+    assert sites == {"S01": ("in_house", "onshore"), "S02": ("outsourced", "offshore"),
+                     "S03": ("outsourced", "nearshore")}  # fmt: skip
+    assert {sites[r["site_id"]] for r in rows if r["site_id"]} == {
+        ("in_house", "onshore"), ("outsourced", "offshore")}  # fmt: skip
+
+
+def test_a_queue_name_two_canonical_clients_share_gets_no_row(tmp_path: Path) -> None:
+    six = generate_sample_exports(tmp_path / "landing", **TINY, clients=6, platforms="mixed")
+    rows = [r for r in source_rows(six.out_dir, "queues") if r["system"] == "canonical"]
+    # C003 and C006 are on canonical calls (the platform sets cycle every three clients);
+    # both have an outbound queue, which the key (system, queue_ref) cannot tell apart
+    assert [(r["queue_ref"], r["client_id"], r["site_id"]) for r in rows] == [
+        ("payments", "C003", "S01"), ("kyc", "C003", "S02"), ("merchant_support", "C003", None),
+        ("orders", "C006", "S01"), ("returns", "C006", "S02"), ("delivery", "C006", "S03"),
+    ]  # fmt: skip
