@@ -126,6 +126,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return withdraw_landing_files(settings, args.paths)
 
+    if args.command == "run" and not args.full_refresh:
+        from orchestration.nothing_new import finish_if_nothing_new
+
+        # Decided before Dagster, dbt and GX are imported (about 13 s): a run with nothing
+        # new to load, build or publish ends here, with the job's verdict.
+        code = finish_if_nothing_new(settings)
+        if code is not None:
+            return code
     from data_quality.runner import import_great_expectations_in_background
 
     # Great Expectations takes seconds to import: it loads in a thread while this process

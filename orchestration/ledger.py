@@ -109,6 +109,16 @@ _TABLES_DDL = (
 
 # Build databases of earlier releases kept the ledger in ``raw``: moved on first use.
 _MOVED_FROM_RAW = ("ingest_manifest", "rejected_rows", "transform_history", "publish_history")
+_KEPT_IN_RAW = (*_MOVED_FROM_RAW, "published_kpi_metrics")
+# The tables ensure_ledger creates (the published kpi_metrics copy is made by a publish).
+_LEDGER_TABLES = (
+    INGEST_MANIFEST,
+    REJECTED_ROWS,
+    TRANSFORM_HISTORY,
+    PUBLISH_HISTORY,
+    RETRACTIONS,
+    LANDING_ZONE,
+)
 
 
 def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
@@ -120,7 +130,7 @@ def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
             "select table_name from information_schema.tables "
             "where table_catalog = current_database() and table_schema = 'raw' "
             "and table_name in (select unnest(?::varchar[]))",
-            [list(_MOVED_FROM_RAW) + ["published_kpi_metrics"]],
+            [list(_KEPT_IN_RAW)],
         ).fetchall()
     }
     for ddl in _TABLES_DDL:
@@ -143,6 +153,21 @@ def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
     except BaseException:
         con.execute("rollback").fetchall()
         raise
+
+
+def ledger_complete(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every table of the ledger is in ``meta`` and none is left in ``raw`` by an
+    earlier release: :func:`ensure_ledger` would change nothing."""
+    present = {
+        f"{schema}.{name}"
+        for schema, name in con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = current_database() and table_schema in (?, 'raw')",
+            [META_SCHEMA],
+        ).fetchall()
+    }
+    left_in_raw = {f"raw.{name}" for name in _KEPT_IN_RAW}
+    return present >= set(_LEDGER_TABLES) and not present & left_in_raw
 
 
 def _now() -> dt.datetime:
@@ -309,6 +334,13 @@ def files_since_last_publish(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(
         f"select (select count(*) from {INGEST_MANIFEST} where ingested_at > {_LAST_PUBLISHED_AT})"
         f" + (select count(*) from {RETRACTIONS} where retracted_at > {_LAST_PUBLISHED_AT})"
+    ).fetchall()[0][0]
+
+
+def builds_since_last_publish(con: duckdb.DuckDBPyConnection) -> int:
+    """Successful dbt builds since the last publish (a build whose checks then failed)."""
+    return con.execute(
+        f"select count(*) from {TRANSFORM_HISTORY} where built_at > {_LAST_PUBLISHED_AT}"
     ).fetchall()[0][0]
 
 

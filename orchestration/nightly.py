@@ -21,11 +21,17 @@ from orchestration.assets.transform import build_dbt_project
 from orchestration.names import NIGHTLY_JOB_NAME, PUBLISHED_WAREHOUSE_KEY
 from orchestration.releases import remove_publish_leftovers
 from orchestration.run_lock import RunInProgress, exclusive_build
+from orchestration.run_outcome import (
+    EXIT_CONFIGURATION,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_RUN_IN_PROGRESS,
+    NOTHING_NEW,
+    done,
+    refused,
+)
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
-
-EXIT_OK, EXIT_FAILED, EXIT_CONFIGURATION, EXIT_RUN_IN_PROGRESS = 0, 1, 2, 3
-
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DBT_ERRORS_HEADER = "Errors parsed from dbt logs:"
@@ -162,28 +168,20 @@ def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
             # What a killed publish left, even on a night that will not publish.
             remove_publish_leftovers(settings)
             result = execute_nightly_job(settings, full_refresh=full_refresh)
-    except RunInProgress as refused:
-        print(f"cxw run: refused: {refused}", file=sys.stderr)
-        return EXIT_RUN_IN_PROGRESS
-    except ledger.LandingZoneMismatch as refused:
-        print(f"cxw run: refused: {refused}", file=sys.stderr)
-        return EXIT_CONFIGURATION
+    except RunInProgress as refusal:
+        return refused("cxw run", refusal, EXIT_RUN_IN_PROGRESS)
+    except ledger.LandingZoneMismatch as refusal:
+        return refused("cxw run", refusal, EXIT_CONFIGURATION)
     failure = _failure_summary(result)
-    elapsed = time.monotonic() - started
     if failure:
+        elapsed = time.monotonic() - started
         print(f"cxw run: FAILED after {elapsed:.0f}s: {failure}", file=sys.stderr)
         return EXIT_FAILED
     published = any(
         event.asset_key == PUBLISHED_WAREHOUSE_KEY
         for event in result.get_asset_materialization_events()
     )
-    outcome = (
-        f"published {settings.warehouse_path}"
-        if published
-        else "nothing new since the last publish; the published warehouse is unchanged"
-    )
-    print(f"cxw run: done in {elapsed:.0f}s; {outcome}")
-    return EXIT_OK
+    return done(started, f"published {settings.warehouse_path}" if published else NOTHING_NEW)
 
 
 def withdraw_landing_files(settings: Settings, paths: list[str]) -> int:
@@ -210,12 +208,10 @@ def withdraw_landing_files(settings: Settings, paths: list[str]) -> int:
             check_landing_zone(settings)
             with connect(settings.build_path, settings) as con:
                 removed = withdraw_files(con, landing, relative)
-    except RunInProgress as refused:
-        print(f"cxw withdraw: refused: {refused}", file=sys.stderr)
-        return EXIT_RUN_IN_PROGRESS
-    except (ledger.LandingZoneMismatch, ValueError) as refused:
-        print(f"cxw withdraw: refused: {refused}", file=sys.stderr)
-        return EXIT_CONFIGURATION
+    except RunInProgress as refusal:
+        return refused("cxw withdraw", refusal, EXIT_RUN_IN_PROGRESS)
+    except (ledger.LandingZoneMismatch, ValueError) as refusal:
+        return refused("cxw withdraw", refusal, EXIT_CONFIGURATION)
     for path, rows in removed:
         print(f"withdrew {path}: {rows} rows removed from raw")
     print("the next `cxw run` rebuilds the facts and KPIs without them")

@@ -1,10 +1,12 @@
-"""Opening the DuckDB files: the build database (one writer) and the published warehouse."""
+"""Opening the DuckDB files: the build database (one writer) and the published warehouse;
+which publish the published files are."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -27,3 +29,30 @@ def connect(
         yield con
     finally:
         con.close()
+
+
+# The table of the published file (and of its Parquet copy) naming the run that published it.
+PUBLISH_LOG_TABLE = "quality.publish_log"
+
+
+def sql_text(value: str | Path) -> str:
+    """A SQL string literal (for the statements that take no parameters: attach, copy)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def single_value(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The one value a query returns; None when it fails or returns another number of rows."""
+    try:
+        rows = con.execute(sql).fetchall()
+    except duckdb.Error:
+        return None
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def is_last_publish(con: duckdb.DuckDBPyConnection, parquet_dir: Path, run_id: str | None) -> bool:
+    """Whether the published file attached to ``con`` as ``published`` and the Parquet copy
+    in ``parquet_dir`` are both the publish of ``run_id``, by their publish logs."""
+    published_run = single_value(con, f"select max(run_id) from published.{PUBLISH_LOG_TABLE}")
+    parquet_log = sql_text(parquet_dir / "quality" / "publish_log.parquet")
+    parquet_run = single_value(con, f"select max(run_id) from read_parquet({parquet_log})")
+    return run_id is not None and run_id == published_run == parquet_run

@@ -24,7 +24,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 import duckdb
@@ -42,10 +41,15 @@ from orchestration.releases import (
 )
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
-from orchestration.warehouse import connect
+from orchestration.warehouse import (
+    PUBLISH_LOG_TABLE,
+    connect,
+    is_last_publish,
+    single_value,
+    sql_text,
+)
 
 PUBLISHED_SCHEMAS = ("marts", "quality")
-PUBLISH_LOG_TABLE = "quality.publish_log"
 PERSONAL_COLUMN_NAMES = frozenset(
     (*(c for cols in PERSONAL_DATA_COLUMNS.values() for c in cols), *VENDOR_PERSONAL_FIELDS)
 )
@@ -156,10 +160,6 @@ def _in_month(table: IncrementalTable, month: str) -> str:
     return f"{column} >= date '{start}' and {column} < date '{end}'"
 
 
-def _sql_text(value: str | Path) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def _export_parquet(
     con: duckdb.DuckDBPyConnection,
     relations: list[tuple[str, str]],
@@ -180,7 +180,7 @@ def _export_parquet(
         table = incremental.get(f"{schema}.{name}")
         source = f'published.{schema}."{name}"'
         if table is None:
-            path = _sql_text(out_dir / schema / f"{name}.parquet")
+            path = sql_text(out_dir / schema / f"{name}.parquet")
             con.execute(f"copy {source} to {path} ({PARQUET_OPTIONS})").fetchall()
             continue
         folder = out_dir / schema / name
@@ -213,7 +213,7 @@ def _export_parquet(
                 if not rows:
                     continue
             (folder / f"month={month}").mkdir()
-            path = _sql_text(folder / f"month={month}" / "data_0.parquet")
+            path = sql_text(folder / f"month={month}" / "data_0.parquet")
             con.execute(
                 f"copy (select * from {source} where {in_month}) to {path} ({PARQUET_OPTIONS})"
             ).fetchall()
@@ -222,14 +222,6 @@ def _export_parquet(
 def _sync(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
-
-
-def _single_value(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    try:
-        rows = con.execute(sql).fetchall()
-    except duckdb.Error:
-        return None
-    return rows[0][0] if len(rows) == 1 else None
 
 
 def _columns(con: duckdb.DuckDBPyConnection, catalog: str, relation: str) -> list[tuple]:
@@ -256,10 +248,7 @@ def _why_not_delta(
     if not tables:
         return "no incremental tables"
     last_run = (ledger.last_publish(con) or (None, None))[0]
-    published_run = _single_value(con, f"select max(run_id) from published.{PUBLISH_LOG_TABLE}")
-    parquet_log = _sql_text(settings.parquet_dir / "quality" / "publish_log.parquet")
-    parquet_run = _single_value(con, f"select max(run_id) from read_parquet({parquet_log})")
-    if last_run is None or not (last_run == published_run == parquet_run):
+    if not is_last_publish(con, settings.parquet_dir, last_run):
         return "the published files are not the last publish of this build database"
     (build_catalog,) = con.execute("select current_database()").fetchall()[0]
     changed = total = 0
@@ -268,7 +257,7 @@ def _why_not_delta(
             con, build_catalog, table.relation
         ):
             return f"{table.relation} is new or has other columns"
-        since = _single_value(con, f"select max({BUILT_AT_COLUMN}) from published.{table.relation}")
+        since = single_value(con, f"select max({BUILT_AT_COLUMN}) from published.{table.relation}")
         (rows, written) = con.execute(
             f"select count(*), count(*) filter ({BUILT_AT_COLUMN} > ?) from {table.relation}",
             [since],
@@ -397,7 +386,7 @@ def _publish(
             changed_months = None
             if try_delta and target.exists() and parquet_dir.is_dir():
                 shutil.copyfile(target, staging_file)
-                con.execute(f"attach {_sql_text(staging_file)} as published").fetchall()
+                con.execute(f"attach {sql_text(staging_file)} as published").fetchall()
                 reason = _why_not_delta(con, settings, list(incremental.values()))
                 if reason is None:
                     method, reason = DELTA, "rows written since the last publish"
@@ -407,7 +396,7 @@ def _publish(
                     staging_file.unlink()
             if method == FULL:
                 con.execute(
-                    f"attach {_sql_text(staging_file)} as published "
+                    f"attach {sql_text(staging_file)} as published "
                     f"(storage_version '{PUBLISHED_STORAGE_VERSION}')"
                 ).fetchall()
                 for schema in PUBLISHED_SCHEMAS:

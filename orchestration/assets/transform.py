@@ -1,6 +1,5 @@
 """Transform assets: the dbt project, every model an asset and every dbt test an asset check."""
 
-import hashlib
 import importlib.metadata
 import json
 import os
@@ -22,6 +21,7 @@ from dagster_dbt import (
 from packaging import version
 
 from orchestration import ledger
+from orchestration.fingerprint import transform_fingerprint
 from orchestration.landing.contract import MAPPING_SOURCES
 from orchestration.names import BUILD_DB_POOL, NIGHTLY_JOB_NAME
 from orchestration.run_lock import exclusive_build
@@ -105,25 +105,6 @@ def dbt_build_args() -> list[str]:
     """The nightly ``dbt build``: models, seeds and data tests. The SQL unit tests prove the
     code, not the data, so they run in the test suite (``make test``), not every night."""
     return ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(load_settings())]
-
-
-# What the dbt build computes from: its code and the settings it gets as vars.
-_TRANSFORM_INPUT_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
-_TRANSFORM_INPUT_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml")
-
-
-def transform_fingerprint(settings: Settings, project_dir: Path = DBT_PROJECT_DIR) -> str:
-    """A digest of the dbt project's code and vars: equal digests build equal tables."""
-    digest = hashlib.sha256()
-    paths = [project_dir / name for name in _TRANSFORM_INPUT_FILES]
-    for folder in _TRANSFORM_INPUT_FOLDERS:
-        paths += sorted(p for p in (project_dir / folder).rglob("*") if p.is_file())
-    for path in paths:
-        if path.is_file():
-            digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    digest.update(json.dumps(settings.dbt_vars(), sort_keys=True).encode())
-    return digest.hexdigest()
 
 
 SKIP, INCREMENTAL, FULL_REFRESH = "skip", "incremental", "full_refresh"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -27,6 +27,7 @@ from orchestration.landing.contract import (
     LOADED_AT_COLUMN,
     RAW_SCHEMA,
     SOURCES,
+    Column,
     SourceSpec,
     raw_table_ddl,
 )
@@ -106,20 +107,46 @@ def ensure_raw_tables(
     ledger.ensure_ledger(con)
     for spec in specs:
         con.execute(raw_table_ddl(spec)).fetchall()
-        existing = {
-            row[0]
-            for row in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = ? and table_name = ?",
-                [RAW_SCHEMA, spec.name],
+        for column in _missing_columns(con, spec):
+            con.execute(
+                f'alter table {RAW_SCHEMA}.{spec.name} add column "{column.name}" '
+                f"{column.duckdb_type}"
             ).fetchall()
-        }
-        for column in spec.columns:
-            if column.name not in existing:
-                con.execute(
-                    f'alter table {RAW_SCHEMA}.{spec.name} add column "{column.name}" '
-                    f"{column.duckdb_type}"
-                ).fetchall()
+
+
+def _missing_columns(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> list[Column]:
+    """The contract columns ``raw.<source>`` lacks (all of them when there is no table)."""
+    existing = {
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [RAW_SCHEMA, spec.name],
+        ).fetchall()
+    }
+    return [column for column in spec.columns if column.name not in existing]
+
+
+def raw_tables_complete(
+    con: duckdb.DuckDBPyConnection, specs: Iterable[SourceSpec] = SOURCES.values()
+) -> bool:
+    """Whether every raw table has every contract column (:func:`ensure_raw_tables` would
+    change nothing)."""
+    return not any(_missing_columns(con, spec) for spec in specs)
+
+
+def new_or_changed_files(
+    files: Iterable[LandingFile], known: Mapping[str, tuple[str, int, int]]
+) -> list[LandingFile]:
+    """The files a run reads: those not in the manifest (``known``: path -> checksum, size,
+    mtime) with their size and mtime. A run checksums them; one whose content did not
+    change after all (touched) is then recorded with its new size and mtime, not loaded."""
+    changed = []
+    for file in files:
+        previous = known.get(file.relative_path)
+        if not previous or previous[1:] != (file.size_bytes, file.modified_ns):
+            changed.append(file)
+    return changed
 
 
 # New files are parsed and committed together until this many rows are pending: one
@@ -193,13 +220,8 @@ def ingest_source(
             return _Examined(file, digest, same_as=same_as)
         return _Examined(file, digest, prepared=_prepare_file(spec, file, digest))
 
-    changed = []
-    for file in files:
-        previous = known.get(file.relative_path)
-        if previous and previous[1:] == (file.size_bytes, file.modified_ns):
-            report.files_unchanged += 1
-        else:
-            changed.append(file)
+    changed = new_or_changed_files(files, known)
+    report.files_unchanged = len(files) - len(changed)
     for examined in _read_ahead(examine, changed):
         file, digest = examined.file, examined.digest
         if examined.unchanged:

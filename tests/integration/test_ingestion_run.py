@@ -1,8 +1,14 @@
 """`cxw run` over generated exports: raw tables, rejects and manifest, through a real Dagster run."""
 
+import os
+
 from orchestration.landing.contract import MAPPING_SOURCES, SOURCES
+from tests.integration.conftest import Deployment
 
 PARSE_REASONS = {"bad_timestamp", "bad_number", "negative_duration", "empty_key", "unknown_enum"}
+NOTHING_NEW = "; nothing new since the last publish; the published warehouse is unchanged"
+# The stack a run imports to run the nightly job; a run with nothing new imports none of it.
+STACK = {"dagster", "dagster_dbt", "dbt", "great_expectations"}
 
 
 def test_every_generated_row_is_read_and_loaded_or_rejected(sample_build):
@@ -57,11 +63,10 @@ def test_second_run_changes_nothing(sample_build):
     published_before = deployment.published("select * from quality.publish_log")
     assert len(before["meta.transform_history"]) == len(before["meta.publish_history"]) == 1
 
-    result = deployment.cxw("run")
+    result, imported = _run_listing_imports(deployment)
     assert result.stdout.splitlines()[-1].startswith("cxw run: done in ")
-    assert result.stdout.splitlines()[-1].endswith(
-        "; nothing new since the last publish; the published warehouse is unchanged"
-    )
+    assert result.stdout.splitlines()[-1].endswith(NOTHING_NEW)
+    assert imported & STACK == set()  # finished before the stack: no Dagster run
     after = {t: deployment.query(f"select * from {t} order by all") for t in tables + ledger}
     assert after == before  # no new transform_history or publish_history row
     assert deployment.warehouse_path.resolve() == opened
@@ -71,4 +76,40 @@ def test_second_run_changes_nothing(sample_build):
         stat_before.st_mtime_ns,
         stat_before.st_size,
     )
+    assert deployment.published("select * from quality.publish_log") == published_before
+
+
+def _run_listing_imports(deployment: Deployment):
+    """``cxw run``, and the top-level packages its process imported (``-X importtime``)."""
+    result = deployment.cxw("run", PYTHONPROFILEIMPORTTIME="1")
+    imported = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    return result, imported
+
+
+def test_a_touched_landing_file_runs_the_job_then_nothing_is_new_again(sample_copy):
+    """A file whose mtime changed is read again by the job (same content: nothing loaded,
+    its new mtime recorded); the next run finds nothing new before importing the stack."""
+    deployment, _ = sample_copy
+    day = sorted((deployment.landing_dir / "calls").iterdir())[0]
+    stat = day.stat()
+    os.utime(day, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    published_before = deployment.published("select * from quality.publish_log")
+
+    touched, imported = _run_listing_imports(deployment)
+    assert touched.stdout.splitlines()[-1].endswith(NOTHING_NEW)
+    assert imported >= {"dagster", "dagster_dbt"}  # the nightly job ran
+    relative = day.relative_to(deployment.landing_dir).as_posix()
+    assert deployment.query(
+        "select modified_ns, ingested_at < (select max(published_at) from meta.publish_history) "
+        "from meta.ingest_manifest where file_path = ?",
+        [relative],
+    ) == [(stat.st_mtime_ns + 1_000_000_000, True)]
+
+    again, imported = _run_listing_imports(deployment)
+    assert again.stdout.splitlines()[-1].endswith(NOTHING_NEW)
+    assert imported & STACK == set()
     assert deployment.published("select * from quality.publish_log") == published_before

@@ -13,8 +13,8 @@ from orchestration.assets.transform import (
     INCREMENTAL,
     SKIP,
     plan_transform,
-    transform_fingerprint,
 )
+from orchestration.fingerprint import transform_fingerprint
 from orchestration.landing.loader import ensure_raw_tables
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
