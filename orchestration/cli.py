@@ -147,25 +147,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _demo(settings: Settings) -> int:
-    """Sample exports if the landing zone is empty, the nightly job, then the KPI report."""
-    from orchestration.nightly import run_nightly
-    from orchestration.report import terminal_scorecard, write_report
+    """Sample exports if the landing zone is empty, the nightly job (which writes the KPI
+    report when it publishes), the scorecard; the report of a night with nothing new too."""
+    from orchestration.nightly import refresh_report, run_night
+    from orchestration.report import terminal_scorecard
 
     landing = settings.landing_dir
     if not landing.exists() or not any(landing.iterdir()):
         _generate(_parser().parse_args(["generate"]), landing)
     else:
         print(f"using the exports already in {landing}")
-    code = run_nightly(settings)
-    if code != 0:
-        return code
+    night = run_night(settings)
+    if night.exit_code != 0:
+        return night.exit_code
     print()
     print(terminal_scorecard(settings.warehouse_path, min_anonymity_n=settings.min_anonymity_n))
-    report = write_report(
-        settings.warehouse_path, settings.report_path, min_anonymity_n=settings.min_anonymity_n
-    )
     print(f"\npublished warehouse: {settings.warehouse_path}")
-    print(f"KPI report ({report.report_month:%B %Y}, {report.charts} charts): {report.path}")
+    if night.report is not None:
+        print(night.report.describe())
+    elif not night.published:  # nothing new: the night wrote no report
+        refresh_report(settings)
     return 0
 
 

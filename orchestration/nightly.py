@@ -1,4 +1,5 @@
-"""Running the nightly job in this process, as ``cxw run`` and the demo do.
+"""Running the nightly job in this process, as ``cxw run`` and the demo do; a night that
+publishes refreshes the KPI report.
 
 The schedule runs the same job; here it runs in-process with the run storage of
 ``DAGSTER_HOME`` when that is set, and an ephemeral instance otherwise.
@@ -12,7 +13,9 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
@@ -32,6 +35,9 @@ from orchestration.run_outcome import (
 )
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
+
+if TYPE_CHECKING:
+    from orchestration.report import ReportSummary
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DBT_ERRORS_HEADER = "Errors parsed from dbt logs:"
@@ -158,8 +164,41 @@ def check_landing_zone(settings: Settings) -> None:
         ledger.check_landing_zone(con, str(settings.landing_dir.resolve()))
 
 
+@dataclass(frozen=True)
+class NightOutcome:
+    exit_code: int
+    published: bool  # a new warehouse was published
+    report: ReportSummary | None = None  # the report written after the publish
+
+
+def refresh_report(settings: Settings) -> ReportSummary | None:
+    """Write the KPI report of the published warehouse to ``CXW_REPORT_PATH``; print where,
+    or a warning line when it could not be written. The warehouse is published by then:
+    a report that fails does not fail the night (exit 0, see DECISIONLOG.md)."""
+    from orchestration.report import write_report  # after the run: `cxw run` starts faster
+
+    try:
+        report = write_report(
+            settings.warehouse_path, settings.report_path, min_anonymity_n=settings.min_anonymity_n
+        )
+    except Exception as exc:  # whatever failed, the publish stands: a warning, not a failure
+        print(
+            f"cxw run: WARNING: the KPI report {settings.report_path} was not refreshed "
+            f"({type(exc).__name__}: {_first_line(str(exc))}); the warehouse is published",
+            file=sys.stderr,
+        )
+        return None
+    print(report.describe())
+    return report
+
+
 def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
     """Run the job; print a one-line verdict; return the process exit code."""
+    return run_night(settings, full_refresh=full_refresh).exit_code
+
+
+def run_night(settings: Settings, *, full_refresh: bool = False) -> NightOutcome:
+    """Run the job, print a one-line verdict and, after a publish, refresh the KPI report."""
     started = time.monotonic()
     try:
         with exclusive_build(settings, "cxw run"):
@@ -169,19 +208,21 @@ def run_nightly(settings: Settings, *, full_refresh: bool = False) -> int:
             remove_publish_leftovers(settings)
             result = execute_nightly_job(settings, full_refresh=full_refresh)
     except RunInProgress as refusal:
-        return refused("cxw run", refusal, EXIT_RUN_IN_PROGRESS)
+        return NightOutcome(refused("cxw run", refusal, EXIT_RUN_IN_PROGRESS), published=False)
     except ledger.LandingZoneMismatch as refusal:
-        return refused("cxw run", refusal, EXIT_CONFIGURATION)
+        return NightOutcome(refused("cxw run", refusal, EXIT_CONFIGURATION), published=False)
     failure = _failure_summary(result)
     if failure:
         elapsed = time.monotonic() - started
         print(f"cxw run: FAILED after {elapsed:.0f}s: {failure}", file=sys.stderr)
-        return EXIT_FAILED
+        return NightOutcome(EXIT_FAILED, published=False)
     published = any(
         event.asset_key == PUBLISHED_WAREHOUSE_KEY
         for event in result.get_asset_materialization_events()
     )
-    return done(started, f"published {settings.warehouse_path}" if published else NOTHING_NEW)
+    code = done(started, f"published {settings.warehouse_path}" if published else NOTHING_NEW)
+    report = refresh_report(settings) if published else None
+    return NightOutcome(code, published=published, report=report)
 
 
 def withdraw_landing_files(settings: Settings, paths: list[str]) -> int:

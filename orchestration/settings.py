@@ -25,7 +25,8 @@ CXW_MIN_BLOCKING_ROWS          fewer invalid rows than this only warn,     ``10`
 CXW_QUALITY_PAGE_DIR           the quality page: each suite's last result  ``data/quality_docs``
                                (``CXW_DATA_DOCS_DIR``, its earlier name, is
                                still read)
-CXW_REPORT_PATH                the HTML KPI report written by cxw demo     ``data/kpi_report.html``
+CXW_REPORT_PATH                the HTML KPI report, written by every       ``data/kpi_report.html``
+                               cxw run that publishes
 CXW_DUCKDB_MEMORY_LIMIT        DuckDB ``memory_limit`` of every connection ``2GB``
 CXW_DUCKDB_THREADS             DuckDB ``threads``                          ``2``
 CXW_NIGHTLY_CRON               when the nightly schedule runs (cron)       ``0 2 * * *``

@@ -1,4 +1,5 @@
-"""The KPI report of ``cxw demo``: a terminal scorecard and a self-contained HTML page.
+"""The KPI report: a terminal scorecard (``cxw demo``) and a self-contained HTML page,
+written after every ``cxw run`` that publishes.
 
 Both read the published warehouse only (``read_only=True``)::
 
@@ -29,6 +30,10 @@ class ReportSummary:
     targets_met: int
     targets_missed: int
     bytes_written: int
+
+    def describe(self) -> str:
+        """One line: ``KPI report (March 2026, 17 charts): data/kpi_report.html``."""
+        return f"KPI report ({self.report_month:%B %Y}, {self.charts} charts): {self.path}"
 
 
 def _min_anonymity_n(min_anonymity_n: int | None) -> int:

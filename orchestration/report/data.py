@@ -18,6 +18,8 @@ import duckdb
 
 SCORECARD_TABLE = "marts.kpi_scorecard"
 METRICS_TABLE = "marts.kpi_metrics"
+INTERVALS_TABLE = "marts.kpi_intervals"
+TARGETS_TABLE = "marts.kpi_targets"
 PUBLISH_LOG_TABLE = "quality.publish_log"
 INGESTED_FILES_TABLE = "quality.quality_ingested_files"
 VENDOR_RECORDS_TABLE = "quality.quality_vendor_records"
@@ -31,6 +33,13 @@ INGESTED_FILES_COLUMNS = (
 CUSTOMER_METRICS = ("customer_retention_pct", "referral_rate_pct")
 EMPLOYEE_METRICS = ("esat_pct", "enps")
 CLIENT_HISTORY_MONTHS = 12
+INTRADAY_METRICS = ("calls_offered", "calls_handled", "service_level_pct", "asa_seconds")
+# kpi_intervals' slice of the local clock: one of these, read from the data (the default
+# when no client has two intervals apart)
+INTERVAL_MINUTES = (60, 30, 15)
+DEFAULT_INTERVAL_MINUTES = 30
+# the service-level target drawn on intervals: the interval grain's, else the day's
+TARGET_GRAINS = ("interval", "day")
 
 
 class ReportError(RuntimeError):
@@ -111,6 +120,32 @@ class Landing:
 
 
 @dataclass(frozen=True)
+class ClientDay:
+    """One client's intervals of its latest local day with calls (level client)."""
+
+    client_id: str
+    day: dt.date
+    cells: list[Cell]  # period_start: the interval's local wall-clock start (a datetime)
+    service_level_target: float | None
+
+    @property
+    def complete(self) -> bool:
+        """False while the day may still receive files (its intervals are not final)."""
+        return all(c.is_complete for c in self.cells)
+
+    def intervals(self, metric: str) -> list[Cell]:
+        return [c for c in self.cells if c.metric == metric]
+
+
+@dataclass(frozen=True)
+class Intraday:
+    """The "today" view: every client's latest local day, interval by interval."""
+
+    interval_minutes: int
+    days: list[ClientDay]
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything the report shows, keyed for look-ups; built by :func:`load_report_data`."""
 
@@ -129,6 +164,7 @@ class ReportData:
     employee_month: dt.date | None
     employee_cells: list[Cell]  # esat_pct and enps per team, employee_month
     landing: Landing | None  # None: published before the quality tables of the landing
+    intraday: Intraday | None  # None: published before marts.kpi_intervals
     _index: dict[tuple[str, str, str], Cell] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -209,12 +245,17 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {c for (c,) in rows}
 
 
+def _without_targets(table: str) -> str:
+    """A table of kpi_metrics' columns as a cell source: no target, status no_target."""
+    return f"(select *, null::double as target, 'no_target' as status from {table})"
+
+
 def _cell_source(tables: set[str]) -> str:
     """The scorecard when it is published; otherwise the metrics, with no targets."""
     if SCORECARD_TABLE in tables:
         return SCORECARD_TABLE
     if METRICS_TABLE in tables:
-        return f"(select *, null::double as target, 'no_target' as status from {METRICS_TABLE})"
+        return _without_targets(METRICS_TABLE)
     raise ReportError(f"the published warehouse has no {METRICS_TABLE}")
 
 
@@ -358,6 +399,67 @@ def _landing(con: duckdb.DuckDBPyConnection, tables: set[str]) -> Landing | None
     return Landing(deliveries, outcomes, unknown_agents)
 
 
+def _interval_minutes(con: duckdb.DuckDBPyConnection) -> int:
+    """The interval length: the shortest step between two intervals of one client."""
+    (gap,) = con.execute(
+        "select min(gap) from (select date_diff('minute', lag(period_start) over "
+        "(partition by entity_id order by period_start), period_start) as gap "
+        f"from {INTERVALS_TABLE} where level = 'client' and metric = 'calls_offered')"
+    ).fetchall()[0]
+    if gap is None:
+        return DEFAULT_INTERVAL_MINUTES
+    return next((m for m in INTERVAL_MINUTES if gap >= m), INTERVAL_MINUTES[-1])
+
+
+def _service_level_targets(
+    con: duckdb.DuckDBPyConnection, tables: set[str]
+) -> dict[tuple[str, str], float]:
+    """kpi_targets' client service-level targets by (grain, entity_id or '*')."""
+    if TARGETS_TABLE not in tables:
+        return {}
+    rows = con.execute(
+        f"select period_grain, entity_id, target from {TARGETS_TABLE} "
+        f"where metric = 'service_level_pct' and level = 'client' and period_grain in {TARGET_GRAINS}"
+    ).fetchall()
+    return {(str(grain), str(entity)): float(target) for grain, entity, target in rows}
+
+
+def interval_target(targets: dict[tuple[str, str], float], client_id: str) -> float | None:
+    """The client's own target before the level's '*', the interval grain's before the day's."""
+    for grain in TARGET_GRAINS:
+        for entity in (client_id, "*"):
+            if (grain, entity) in targets:
+                return targets[(grain, entity)]
+    return None
+
+
+def _intraday(con: duckdb.DuckDBPyConnection, tables: set[str]) -> Intraday | None:
+    """Each client's latest local day with calls in kpi_intervals; None without the table."""
+    if INTERVALS_TABLE not in tables:
+        return None
+    targets = _service_level_targets(con, tables)
+    latest = con.execute(
+        f"select entity_id, max(period_start)::date from {INTERVALS_TABLE} "
+        "where level = 'client' and metric = 'calls_offered' group by entity_id order by entity_id"
+    ).fetchall()
+    days = [
+        ClientDay(
+            client_id=str(client_id),
+            day=day,
+            cells=_cells(
+                con,
+                _without_targets(INTERVALS_TABLE),
+                f"level = 'client' and entity_id = ? and metric in {INTRADAY_METRICS} "
+                "and period_start >= ? and period_start < ?",
+                [client_id, day, day + dt.timedelta(days=1)],
+            ),
+            service_level_target=interval_target(targets, str(client_id)),
+        )
+        for client_id, day in latest
+    ]
+    return Intraday(_interval_minutes(con), days)
+
+
 def load_report_data(warehouse_path: Path) -> ReportData:
     """Read what the report needs from the published warehouse (read-only)."""
     with open_published(warehouse_path) as con:
@@ -404,6 +506,7 @@ def load_report_data(warehouse_path: Path) -> ReportData:
         )
         published_at = _published_at(con, tables)
         landing = _landing(con, tables)
+        intraday = _intraday(con, tables)
     return ReportData(
         first_day=first_day,
         last_day=last_day,
@@ -422,4 +525,5 @@ def load_report_data(warehouse_path: Path) -> ReportData:
         employee_month=employee_month,
         employee_cells=employee_cells,
         landing=landing,
+        intraday=intraday,
     )

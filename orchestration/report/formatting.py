@@ -22,6 +22,9 @@ METRICS: dict[str, MetricLabel] = {
     "abandon_rate_pct": MetricLabel("Abandon rate", "Abandon %", "pct"),
     "service_level_pct": MetricLabel("Service level (20 s)", "SL %", "pct"),
     "aht_seconds": MetricLabel("Average handle time", "AHT", "seconds"),
+    "asa_seconds": MetricLabel("Average speed of answer", "ASA", "seconds"),
+    "calls_outbound": MetricLabel("Outbound calls", "Outbound", "count"),
+    "outbound_talk_seconds": MetricLabel("Outbound talk time, mean", "Out. talk", "seconds"),
     "tickets_created": MetricLabel("Tickets created", "Tickets", "count"),
     "frt_avg_minutes": MetricLabel("First response time, mean", "FRT avg", "minutes"),
     "frt_median_minutes": MetricLabel("First response time, median", "FRT med", "minutes"),
@@ -72,6 +75,15 @@ def format_axis(metric: str, value: float) -> str:
     if unit == "minutes":
         return f"{value:g}m"
     return f"{value:g}"
+
+
+def value_with_ci(cell: Cell) -> str:
+    """A value and its 95% interval where it has one: "42.0 (30.1 to 53.9)"."""
+    text = format_value(cell.metric, cell.value)
+    if cell.ci_low is not None and cell.ci_high is not None:
+        low, high = format_value(cell.metric, cell.ci_low), format_value(cell.metric, cell.ci_high)
+        text += f" ({low} to {high})"
+    return text
 
 
 def suppressed_note(min_anonymity_n: int) -> str:

@@ -16,6 +16,7 @@ from orchestration.report.formatting import (
     month_name,
     month_title,
 )
+from orchestration.report.intraday import today
 from orchestration.report.markup import CSS, Page
 from orchestration.report.sections import (
     calls_handled,
@@ -26,6 +27,7 @@ from orchestration.report.sections import (
     sites,
 )
 from orchestration.report.sources import data_sources
+from orchestration.report.sourcing import sourcing
 from orchestration.report.trends import efficiency_trends, experience_trends
 
 RENDER_CHECK = """
@@ -69,9 +71,11 @@ NAV = (
     ("headline", "Headline"),
     ("scorecard", "Scorecard"),
     ("calls", "Calls handled"),
+    ("today", "Latest day"),
     ("experience", "Customer experience"),
     ("efficiency", "Handling & response"),
     ("sites", "Sites"),
+    ("sourcing", "Sourcing"),
     ("customers", "Retention & referrals"),
     ("employees", "Employees"),
     ("sources", "Data sources"),
@@ -87,9 +91,11 @@ def render_page(data: ReportData, min_anonymity_n: int, *, generated_at: dt.date
         headline(data, min_anonymity_n),
         scorecard(data, page, min_anonymity_n),
         calls_handled(data, page),
+        today(data, page),
         experience_trends(data, page),
         efficiency_trends(data, page),
         sites(data, page, min_anonymity_n),
+        sourcing(data, page, min_anonymity_n),
         customers(data, page),
         employees(data, page, min_anonymity_n),
         data_sources(data),
@@ -110,10 +116,12 @@ def render_page(data: ReportData, min_anonymity_n: int, *, generated_at: dt.date
         "<main>",
         *body,
         "</main>",
-        "<footer>Every number is read from the published warehouse (marts.kpi_scorecard); "
+        "<footer>Every number is read from the published warehouse (marts.kpi_scorecard; "
+        "the latest day by interval: marts.kpi_intervals); "
         "every KPI is defined in the KPI catalogue, docs/metrics.md in the CX Warehouse "
         "repository. Weekly trends use ISO weeks starting Monday; the first week may "
-        "start before the data, and a period not over in the data is drawn hollow. Generated "
+        "start before the data, and a period not over in the data is drawn hollow (an interval: "
+        "pale, not final). Generated "
         f"{generated_at:%Y-%m-%d %H:%M} UTC.</footer>",
         f"<script>{RENDER_CHECK}</script>",
         "</body></html>",

@@ -133,6 +133,9 @@ tr.platform th{background:#f8fafc;font-weight:650;padding-top:9px}
 ul.reasons{margin:6px 0 0;padding-left:20px;font-size:13px}
 code{background:#f1f5f9;border-radius:4px;padding:0 4px;font-size:12px}
 .suppressed{color:var(--muted);font-style:italic}
+h3{font-size:16px;margin:20px 0 10px}
+.not-final{font-size:12px;font-weight:600;color:#92400e;background:#fef3c7;border-radius:9px;
+ padding:1px 8px;margin-left:6px}
 footer{color:var(--muted);font-size:12px;padding:0 32px 32px;max-width:1400px;margin:0 auto}
 @media print{nav{display:none}.grid{display:block}figure{break-inside:avoid;margin-bottom:12px}}
 """

@@ -11,6 +11,7 @@ from orchestration.report.formatting import format_value, metric_label, month_ti
 SCORECARD_METRICS = (
     "calls_handled",
     "service_level_pct",
+    "asa_seconds",
     "abandon_rate_pct",
     "aht_seconds",
     "frt_avg_minutes",

@@ -12,16 +12,9 @@ from orchestration.report.formatting import (
     format_axis,
     format_value,
     metric_label,
+    value_with_ci,
 )
 from orchestration.report.markup import Page, figure, table
-
-
-def value_with_ci(cell: Cell) -> str:
-    text = format_value(cell.metric, cell.value)
-    if cell.ci_low is not None and cell.ci_high is not None:
-        low, high = format_value(cell.metric, cell.ci_low), format_value(cell.metric, cell.ci_high)
-        text += f" ({low} to {high})"
-    return text
 
 
 def _points(cells: Sequence[Cell]) -> list[svg.Point]:

@@ -234,6 +234,11 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_published_warehouse(tmp_path_factory.mktemp("report") / "warehouse.duckdb")
 
 
+def report_html(warehouse: Path, out_dir: Path) -> str:
+    """The report of ``warehouse`` written into ``out_dir``, as text."""
+    return write_report(warehouse, out_dir / "r.html", min_anonymity_n=5).path.read_text()
+
+
 def _chart(html: str, title_start: str) -> str:
     """The <svg> whose <title> starts with ``title_start``."""
     for svg in re.findall(r"<svg .*?</svg>", html, flags=re.S):
