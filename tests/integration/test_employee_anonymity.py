@@ -22,7 +22,16 @@ from orchestration.settings import DBT_PROJECT_DIR, load_settings
 EMPLOYEE_METRICS = ("esat_pct", "enps")
 MIN_N = 5  # the default min_anonymity_n; the sample build does not change it
 # every split of a parent level into a child level (kpi_anonymity_splits)
-SPLITS = (("site", "team"), ("client", "team"), ("all", "client"), ("all", "site"))
+SPLITS = (
+    ("site", "team"),
+    ("client", "team"),
+    ("sourcing", "site"),
+    ("location_type", "site"),
+    ("all", "client"),
+    ("all", "site"),
+    ("all", "sourcing"),
+    ("all", "location_type"),
+)
 
 Key = tuple  # (metric, period_grain, period_start, level, entity_id)
 
@@ -37,11 +46,18 @@ def employee_rows(con: duckdb.DuckDBPyConnection) -> dict[Key, dict]:
 
 
 def children_of(con: duckdb.DuckDBPyConnection, rows: dict[Key, dict]) -> dict[tuple, set]:
-    """(metric, month, parent level, parent id, child level) -> the child ids with a row."""
-    team_parent = {
-        team: {"site": site, "client": client}
+    """(metric, month, parent level, parent id, child level) -> the child ids with a row.
+    A team's parents are its site and client (dim_team), a site's its sourcing and
+    location type (dim_site)."""
+    parents_of = {
+        ("team", team): {"site": site, "client": client}
         for team, site, client in con.execute(
             "select team_id, site_id, client_id from marts.dim_team"
+        ).fetchall()
+    } | {
+        ("site", site): {"sourcing": sourcing, "location_type": location_type}
+        for site, sourcing, location_type in con.execute(
+            "select site_id, sourcing, location_type from marts.dim_site"
         ).fetchall()
     }
     children: dict[tuple, set] = defaultdict(set)
@@ -50,7 +66,9 @@ def children_of(con: duckdb.DuckDBPyConnection, rows: dict[Key, dict]) -> dict[t
             if grain != "month" or level != child_level:
                 continue
             parent = (
-                "all" if parent_level == "all" else team_parent.get(entity, {}).get(parent_level)
+                "all"
+                if parent_level == "all"
+                else parents_of.get((level, entity), {}).get(parent_level)
             )
             if parent is not None:
                 children[(metric, month, parent_level, parent, child_level)].add(entity)
@@ -97,14 +115,15 @@ def test_no_published_parent_reveals_a_small_group_by_subtraction(sample_build):
         con.close()
     assert found == []
     # the check saw every published parent of every split: the sample's March has, per
-    # metric, all (2 splits) and its published sites and clients (1 split each)
+    # metric, all (4 splits) and its published sites, clients, sourcing values and location
+    # types (1 split each)
     published_parents = {
         (metric, level, entity)
         for (metric, _, _, level, entity), row in rows.items()
         if level != "team" and not row["suppressed"]
     }
     assert {metric for metric, _, _ in published_parents} == set(EMPLOYEE_METRICS)
-    assert checked == sum(2 if level == "all" else 1 for _, level, _ in published_parents)
+    assert checked == sum(4 if level == "all" else 1 for _, level, _ in published_parents)
     # monthly only: no week or day rows of an employee metric
     assert {row["period_grain"] for row in rows.values()} == {"month"}
     # not vacuous: the sample hides groups of at least min_anonymity_n to protect smaller ones

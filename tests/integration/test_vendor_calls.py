@@ -509,9 +509,23 @@ def write_vendor_zone(landing_dir: Path) -> None:
         path.write_bytes(content)
 
 
+# the same queues as canonical calls name them, staffed by the same sites
+CANONICAL_QUEUES = [
+    *QUEUES,
+    ("canonical", "BLU-Sales", "BLU", "CLT", "BLU-Sales"),
+    ("canonical", "Support (renamed)", "BLU", "CLT", "Support"),
+    ("canonical", "Billing", "GRN", "BER", "Billing"),
+]
+
+
 def write_canonical_zone(landing_dir: Path) -> None:
     _write_csv_files(
-        landing_dir, {**DIMENSION_FILES, "calls/calls_2026-03-10.csv": CANONICAL_CALLS}
+        landing_dir,
+        {
+            **DIMENSION_FILES,
+            "queues/queues.csv": CANONICAL_QUEUES,
+            "calls/calls_2026-03-10.csv": CANONICAL_CALLS,
+        },
     )
 
 

@@ -40,6 +40,7 @@ def test_overrides_reach_the_dbt_vars():
             "CXW_SOURCE_TIMEZONES": "calls=America/New_York, tickets=Europe/Paris",
             "CXW_SURVEY_SCALES": "csat=1..10",
             "CXW_MIN_ANONYMITY_N": "8",
+            "CXW_INTERVAL_MINUTES": "15",
         }
     )
     assert settings.landing_dir == Path("/srv/landing")
@@ -47,6 +48,7 @@ def test_overrides_reach_the_dbt_vars():
     assert settings.timezone_of("tickets") == "Europe/Paris"
     assert settings.timezone_of("surveys") == "UTC"
     dbt_vars = settings.dbt_vars()
+    assert dbt_vars["interval_minutes"] == 15
     assert dbt_vars["survey_scales"]["csat"] == {
         "min_score": 1,
         "max_score": 10,
@@ -61,6 +63,10 @@ def test_overrides_reach_the_dbt_vars():
         (
             {"CXW_MIN_ANONYMITY_N": "five"},
             "CXW_MIN_ANONYMITY_N must be a positive whole number, got 'five'",
+        ),
+        (
+            {"CXW_INTERVAL_MINUTES": "20"},
+            "CXW_INTERVAL_MINUTES must be 15, 30 or 60 (minutes), got 20",
         ),
         (
             {"CXW_MIN_ANONYMITY_N": "0"},
