@@ -10,14 +10,12 @@
     date and credited agent / team / site / client. Here the atoms are credited to every
     (level, grain) the catalogue allows for their metric and summed once; value and
     intervals are formed from the sums in one place (`measured`). The median, not
-    additive, is taken over the per-ticket atoms of frt_median_minutes.
+    additive, is taken over the per-ticket atoms of frt_median_minutes in
+    int_kpi_frt_medians.
 -#}
 {%- set period_grains = kpi_period_grains() -%}
 {%- set median_metrics = kpi_metrics_where('value_kind', 'median') -%}
 {%- set anonymized_metrics = kpi_metrics_where('is_anonymized', true) -%}
-{%- set median_entry = kpi_catalogue() | selectattr('metric', 'equalto', 'frt_median_minutes') | first -%}
-{%- set median_levels = median_entry['levels'] -%}
-{%- set median_grains = median_entry['grains'] | select('in', period_grains) | list -%}
 {%- set atom_columns = [
     'report_date', 'client_id', 'site_id', 'team_id', 'agent_id', 'queue',
     'metric', 'numerator', 'denominator', 'sample_size', 'promoters', 'detractors',
@@ -52,12 +50,6 @@ family_atoms as (
 -- each atom with its credited site's sourcing and location type
 metric_atoms as (
     {{ kpi_staffed_atoms('family_atoms') }}
-),
-
-first_response_atoms as (
-    {{ kpi_staffed_atoms(
-        '(select * from ' ~ ref('int_kpi_tickets_measured') ~ " where metric = 'frt_median_minutes')"
-    ) }}
 ),
 
 metric_levels as (
@@ -133,8 +125,8 @@ summed as (
     group by period_grain, period_start, level, entity_id, metric
 ),
 
--- the median is not additive: taken over the ticket atoms of each period and entity, one
--- aggregation per (grain, level) of the catalogue
+-- the median is not additive: taken over the ticket atoms of each period and entity
+-- (int_kpi_frt_medians)
 medians as (
     select
         period_grain,
@@ -148,10 +140,7 @@ medians as (
         cast(null as bigint) as promoters,
         cast(null as bigint) as detractors,
         median_value
-    from (
-        {{ kpi_medians('first_response_atoms', 'median_measure', median_levels, median_grains) }}
-    ) as medians_per_scope
-    where entity_id is not null
+    from {{ ref('int_kpi_frt_medians') }}
 ),
 
 aggregated as (
