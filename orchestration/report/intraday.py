@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from orchestration.report import svg
+from orchestration.report import svg_floor
 from orchestration.report.data import INTRADAY_METRICS, Cell, ClientDay, Intraday, ReportData
 from orchestration.report.formatting import format_axis, format_value, metric_label
 from orchestration.report.markup import Page, figure, table
@@ -30,9 +30,9 @@ def minute_of_day(start: dt.datetime) -> int:
     return start.hour * 60 + start.minute
 
 
-def _bars(day: ClientDay, metric: str) -> list[svg.IntervalBar]:
+def _bars(day: ClientDay, metric: str) -> list[svg_floor.IntervalBar]:
     return [
-        svg.IntervalBar(minute_of_day(c.period_start), c.value, c.is_complete)
+        svg_floor.IntervalBar(minute_of_day(c.period_start), c.value, c.is_complete)
         for c in day.intervals(metric)
         if c.value is not None
     ]
@@ -47,7 +47,7 @@ def _target_caption(day: ClientDay) -> str:
 
 def _chart(data: ReportData, page: Page, intraday: Intraday, day: ClientDay, metric: str) -> str:
     target = day.service_level_target if metric == "service_level_pct" else None
-    chart = svg.intraday_bar_chart(
+    chart = svg_floor.intraday_bar_chart(
         _bars(day, metric),
         title=f"{metric_label(metric).label} by interval, {data.client_name(day.client_id)}, "
         f"{day.day.isoformat()}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from orchestration.report import svg
+from orchestration.report import svg_floor
 from orchestration.report.data import Cell, ReportData
 from orchestration.report.formatting import (
     format_axis,
@@ -56,10 +56,10 @@ def _cell_text(cell: Cell | None, min_n: int) -> object:
     return f"{value_with_ci(cell)} · n = {cell.sample_size:,}"
 
 
-def _estimate(cell: Cell, label: str, min_n: int) -> svg.Estimate:
+def _estimate(cell: Cell, label: str, min_n: int) -> svg_floor.Estimate:
     if cell.suppressed:
-        return svg.Estimate(label, None, note=suppressed_note(min_n))
-    return svg.Estimate(label, cell.value, cell.ci_low, cell.ci_high)
+        return svg_floor.Estimate(label, None, note=suppressed_note(min_n))
+    return svg_floor.Estimate(label, cell.value, cell.ci_low, cell.ci_high)
 
 
 def _interval_chart(
@@ -70,7 +70,7 @@ def _interval_chart(
         for level, entity, label in groups
         if (c := data.month_cell(level, entity, metric)) is not None
     ]
-    chart = svg.estimate_chart(
+    chart = svg_floor.estimate_chart(
         estimates,
         title=f"{metric_label(metric).label} by sourcing and location, with 95% intervals",
         fmt=lambda v: format_value(metric, v),

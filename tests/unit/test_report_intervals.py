@@ -1,7 +1,7 @@
 """The report's latest day by interval, on the hand-made warehouse of test_report.py plus
 hand-written ``marts.kpi_intervals`` and ``marts.kpi_targets`` rows.
 
-Geometry of an interval chart (svg.intraday_bar_chart): 640 x 220, plot from x 48 to 624
+Geometry of an interval chart (svg_floor.intraday_bar_chart): 640 x 220, plot from x 48 to 624
 (576 px for 1,440 minutes: 0.4 px a minute) and from y 20 to 180 (160 px); a 30-minute
 bar is 30 x 0.4 - 1 = 11 px wide and starts half a pixel after its interval's start.
 """

@@ -2,7 +2,7 @@
 hand-made warehouse of test_report.py plus hand-written rows of the levels ``sourcing``
 and ``location_type`` for March 2026 (no nearshore site: no nearshore column).
 
-Geometry of an interval chart (svg.estimate_chart): 640 wide, the axis from x 110 to 460
+Geometry of an interval chart (svg_floor.estimate_chart): 640 wide, the axis from x 110 to 460
 (350 px).
 """
 
