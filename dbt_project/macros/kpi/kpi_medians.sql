@@ -47,3 +47,34 @@
 {% macro duckdb__kpi_median(expression) -%}
     median({{ expression }})
 {%- endmacro %}
+
+
+{#- The model of frt_median_minutes at one period grain (int_kpi_frt_medians_<grain>):
+    the median of the per-ticket atoms of int_kpi_tickets_measured (with their credited
+    site's sourcing and location type), per period, level and entity of the catalogue.
+    One grain per model: a median keeps every value of its groups in memory and DuckDB
+    frees them only when the statement ends, so the three grains are three statements. -#}
+{% macro kpi_frt_medians(grain) -%}
+    {%- set entry = kpi_catalogue() | selectattr('metric', 'equalto', 'frt_median_minutes') | first -%}
+with
+
+first_response_atoms as (
+    {{ kpi_staffed_atoms(
+        '(select * from ' ~ ref('int_kpi_tickets_measured') ~ " where metric = 'frt_median_minutes')"
+    ) }}
+),
+
+medians_per_scope as (
+    {{ kpi_medians('first_response_atoms', 'median_measure', entry['levels'], [grain]) }}
+)
+
+select
+    cast(period_grain as {{ dbt.type_string() }}) as period_grain,
+    period_start,
+    cast(level as {{ dbt.type_string() }}) as level,
+    cast(entity_id as {{ dbt.type_string() }}) as entity_id,
+    sample_size,
+    median_value
+from medians_per_scope
+where entity_id is not null
+{%- endmacro %}

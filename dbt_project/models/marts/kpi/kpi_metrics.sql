@@ -11,7 +11,7 @@
     (level, grain) the catalogue allows for their metric and summed once; value and
     intervals are formed from the sums in one place (`measured`). The median, not
     additive, is taken over the per-ticket atoms of frt_median_minutes in
-    int_kpi_frt_medians.
+    int_kpi_frt_medians_daily, _weekly and _monthly.
 -#}
 {%- set period_grains = kpi_period_grains() -%}
 {%- set median_metrics = kpi_metrics_where('value_kind', 'median') -%}
@@ -126,7 +126,7 @@ summed as (
 ),
 
 -- the median is not additive: taken over the ticket atoms of each period and entity
--- (int_kpi_frt_medians)
+-- (int_kpi_frt_medians_<grain>)
 medians as (
     select
         period_grain,
@@ -140,7 +140,15 @@ medians as (
         cast(null as bigint) as promoters,
         cast(null as bigint) as detractors,
         median_value
-    from {{ ref('int_kpi_frt_medians') }}
+    from (
+        {%- for grain in ['daily', 'weekly', 'monthly'] %}
+            select * from {{ ref('int_kpi_frt_medians_' ~ grain) }}
+            {%- if not loop.last %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+    ) as frt_medians
+    where period_grain in {{ kpi_sql_list(period_grains) }}
 ),
 
 aggregated as (
