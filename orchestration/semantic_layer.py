@@ -5,12 +5,14 @@ start-up on every call. Here MetricFlow only compiles: its engine turns a metric
 DuckDB SQL, and that SQL runs on a read-only connection, so it can read a build another
 process holds open for reading (a finished test build, the nightly's build after its run).
 
-The semantic manifest is the one dbt writes beside the build (``<build>_dbt/``), parsed
-with the build's own vars.
+The semantic manifest is the ``semantic_manifest.json`` dbt writes with its manifest. Its
+relations are read as the connected database's (``marts.fct_calls``, not
+``cxw_build.marts.fct_calls``): the SQL means the same on any build file it runs on.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from metricflow_semantics.model.dbt_manifest_parser import (
 from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
 SEMANTIC_MANIFEST_FILE = "semantic_manifest.json"
+METRICS_SCHEMA = "metrics"
 
 
 class DuckDbSqlCompiler:
@@ -52,13 +55,17 @@ class DuckDbSqlCompiler:
         return f"${bind_parameter_key}"
 
 
-def semantic_engine(dbt_target_dir: Path) -> MetricFlowEngine:
-    """A MetricFlow engine over the semantic manifest dbt wrote into ``dbt_target_dir``."""
-    manifest = parse_manifest_from_dbt_generated_manifest(
-        manifest_json_string=(dbt_target_dir / SEMANTIC_MANIFEST_FILE).read_text()
-    )
+def semantic_engine(semantic_manifest: Path) -> MetricFlowEngine:
+    """A MetricFlow engine over a ``semantic_manifest.json`` written by dbt."""
+    manifest = json.loads(semantic_manifest.read_text())
+    for model in manifest["semantic_models"]:
+        relation = model["node_relation"]
+        relation["database"] = None
+        relation["relation_name"] = f'"{relation["schema_name"]}"."{relation["alias"]}"'
     return MetricFlowEngine(
-        semantic_manifest_lookup=SemanticManifestLookup(manifest),
+        semantic_manifest_lookup=SemanticManifestLookup(
+            parse_manifest_from_dbt_generated_manifest(manifest_json_string=json.dumps(manifest))
+        ),
         sql_client=DuckDbSqlCompiler(),
     )
 
@@ -83,3 +90,46 @@ def query_metrics(
     cursor = connection.execute(compile_metric_query(engine, metrics, group_by))
     columns = [description[0] for description in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def export_saved_queries(
+    connection: duckdb.DuckDBPyConnection, semantic_manifest: Path
+) -> list[str]:
+    """Every saved query of the semantic layer as a table ``metrics.<saved query>`` of the
+    connected (build) database, computed from its marts; tables of saved queries no longer
+    defined are dropped. Returns the tables' names."""
+    engine = semantic_engine(semantic_manifest)
+    names = sorted(saved_query.name for saved_query in engine.list_saved_queries())
+    connection.execute(f"create schema if not exists {METRICS_SCHEMA}").fetchall()
+    existing = connection.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = ?",
+        [METRICS_SCHEMA],
+    ).fetchall()
+    for (name,) in existing:
+        if name not in names:
+            connection.execute(f'drop table {METRICS_SCHEMA}."{name}"').fetchall()
+    for name in names:
+        request = MetricFlowQueryRequest.create(saved_query_name=name)
+        sql = engine.explain(request).sql_statement.sql
+        connection.execute(f'create or replace table {METRICS_SCHEMA}."{name}" as {sql}').fetchall()
+        _plain_column_types(connection, name)
+    return names
+
+
+def _plain_column_types(connection: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Sums as BIGINT (DuckDB sums integers to HUGEINT, which BI drivers and Parquet
+    readers handle badly) and the metric_time periods as DATE, as kpi_metrics' period_start."""
+    columns = connection.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? and table_name = ?",
+        [METRICS_SCHEMA, table],
+    ).fetchall()
+    for column, data_type in columns:
+        plain = {"HUGEINT": "bigint"}.get(data_type)
+        if column.startswith("metric_time__") and data_type.startswith("TIMESTAMP"):
+            plain = "date"
+        if plain:
+            connection.execute(
+                f'alter table {METRICS_SCHEMA}."{table}" alter "{column}" type {plain}'
+            ).fetchall()

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from data_quality.suites.kpi_metrics import KPI_CATALOGUE
-from orchestration.semantic_layer import query_metrics, semantic_engine
+from orchestration.semantic_layer import SEMANTIC_MANIFEST_FILE, query_metrics, semantic_engine
 from orchestration.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.integration
@@ -62,7 +62,7 @@ def semantic(sample_build):
     connection to its build database."""
     deployment, _ = sample_build
     target = deployment.build_path.with_name(deployment.build_path.stem + "_dbt")
-    engine = semantic_engine(target)
+    engine = semantic_engine(target / SEMANTIC_MANIFEST_FILE)
     con = duckdb.connect(str(deployment.build_path), read_only=True)
     try:
         yield engine, con
@@ -185,3 +185,26 @@ def test_mf_validate_configs_passes(tmp_path):
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "ERRORS: 0" in result.stdout
+
+
+def test_the_saved_queries_are_published_in_schema_metrics(sample_build, semantic):
+    """Every publish exports each saved query as a table of schema ``metrics``; its counts
+    add up to kpi_metrics' per client and month (a count is additive, unlike its ratios)."""
+    deployment, _ = sample_build
+    engine, con = semantic
+    saved_queries = sorted(saved_query.name for saved_query in engine.list_saved_queries())
+    published = deployment.published(
+        "select table_name from information_schema.tables where table_schema = 'metrics' "
+        "order by table_name"
+    )
+    assert [name for (name,) in published] == saved_queries
+    counts = deployment.published(
+        "select metric_time__month, client, sum(calls_handled)::bigint, "
+        "sum(tickets_created)::bigint from metrics.operations_by_sourcing_monthly "
+        "where metric_time__month is not null and client is not null group by all"
+    )
+    expected = _kpi_metrics(con, "client")
+    assert counts
+    for month, client, calls_handled, tickets_created in counts:
+        assert calls_handled == expected.get((month, client, "calls_handled")), (month, client)
+        assert tickets_created == expected.get((month, client, "tickets_created")), (month, client)
