@@ -1,9 +1,10 @@
 """The semantic layer (dbt_project/models/marts/semantic) on the shared sample build.
 
-Every MetricFlow metric named like a catalogue KPI equals ``marts.kpi_metrics`` per month
-and client and per month over all clients; a cut kpi_metrics does not precompute (NPS by
-sourcing and interaction) equals plain SQL over the fact rows; ``mf validate-configs``
-passes. MetricFlow compiles in-process (orchestration.semantic_layer) and its SQL runs on a
+Every MetricFlow metric named like a catalogue KPI equals ``marts.kpi_metrics`` per period
+(day, week, month, as the catalogue has them) and client and per period over all clients;
+a cut kpi_metrics does not precompute (NPS by sourcing and interaction) equals plain SQL
+over the fact rows; the saved queries are published as tables of schema ``metrics``;
+``mf validate-configs`` passes. MetricFlow compiles in-process (orchestration.semantic_layer) and its SQL runs on a
 read-only connection to the finished sample build: nothing writes into the shared build.
 """
 
@@ -70,16 +71,16 @@ def semantic(sample_build):
         con.close()
 
 
-def _kpi_metrics(con, level: str) -> dict[tuple, float | None]:
+def _kpi_metrics(con, level: str, grain: str = "month") -> dict[tuple, float | None]:
     rows = con.execute(
         """
         select cast(period_start as date), entity_id, metric, value
         from marts.kpi_metrics
-        where period_grain = 'month' and level = ?
+        where period_grain = ? and level = ?
         """,
-        [level],
+        [grain, level],
     ).fetchall()
-    return {(month, entity, metric): value for month, entity, metric, value in rows}
+    return {(period, entity, metric): value for period, entity, metric, value in rows}
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -88,11 +89,28 @@ def _same(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
 
 
-def _compare(expected: dict[tuple, float | None], got: dict[tuple, float | None]) -> None:
-    catalogue = {key: value for key, value in expected.items() if key[2] in SEMANTIC_KPIS}
-    assert catalogue, "kpi_metrics has no month rows for the semantic metrics"
+def _compare_with_kpi_metrics(engine, con, grain: str, level: str) -> None:
+    """MetricFlow's value of every semantic KPI the catalogue has at ``grain``, per period
+    and client (level client) or per period (level all), equals kpi_metrics' value."""
+    metrics = [m for m in SEMANTIC_KPIS if grain in KPI_CATALOGUE[m].grains]
+    time = f"metric_time__{grain}"
+    rows = query_metrics(engine, con, metrics, [time, "client"] if level == "client" else [time])
+    got = {
+        (
+            row[time].date() if hasattr(row[time], "date") else row[time],
+            row["client"] if level == "client" else "all",
+            metric,
+        ): row[metric]
+        for row in rows
+        if row[time] is not None and row.get("client", "all") is not None
+        for metric in metrics
+    }
+    expected = {k: v for k, v in _kpi_metrics(con, level, grain).items() if k[2] in metrics}
+    assert {metric for _, _, metric in expected} == set(metrics)  # every metric has rows
     differing = {
-        key: (value, got.get(key)) for key, value in catalogue.items() if not _same(value, got[key])
+        key: (value, got.get(key))
+        for key, value in expected.items()
+        if key not in got or not _same(value, got[key])
     }
     assert differing == {}
     # and MetricFlow has no value where the catalogue has no row
@@ -100,32 +118,14 @@ def _compare(expected: dict[tuple, float | None], got: dict[tuple, float | None]
     assert extra == {}
 
 
-def _month_key(value) -> object:
-    return value.date() if hasattr(value, "date") else value
+@pytest.mark.parametrize("grain", ["month", "week", "day"])
+def test_every_kpi_metric_equals_kpi_metrics_per_period_and_client(semantic, grain):
+    _compare_with_kpi_metrics(*semantic, grain, "client")
 
 
-def test_every_kpi_metric_equals_kpi_metrics_per_month_and_client(semantic):
-    engine, con = semantic
-    rows = query_metrics(engine, con, SEMANTIC_KPIS, ["metric_time__month", "client"])
-    got = {
-        (_month_key(row["metric_time__month"]), row["client"], metric): row[metric]
-        for row in rows
-        if row["client"] is not None and row["metric_time__month"] is not None
-        for metric in SEMANTIC_KPIS
-    }
-    _compare(_kpi_metrics(con, "client"), got)
-
-
-def test_every_kpi_metric_equals_kpi_metrics_per_month_over_all_clients(semantic):
-    engine, con = semantic
-    rows = query_metrics(engine, con, SEMANTIC_KPIS, ["metric_time__month"])
-    got = {
-        (_month_key(row["metric_time__month"]), "all", metric): row[metric]
-        for row in rows
-        if row["metric_time__month"] is not None
-        for metric in SEMANTIC_KPIS
-    }
-    _compare(_kpi_metrics(con, "all"), got)
+@pytest.mark.parametrize("grain", ["month", "week", "day"])
+def test_every_kpi_metric_equals_kpi_metrics_per_period_over_all_clients(semantic, grain):
+    _compare_with_kpi_metrics(*semantic, grain, "all")
 
 
 def test_the_semantic_metrics_and_the_kpi_only_ones_are_the_catalogue(semantic):
