@@ -14,6 +14,7 @@ from orchestration.assets.transform import (
 )
 from orchestration.jobs import build_nightly_job
 from orchestration.schedules import build_landing_sensor, build_nightly_schedule
+from orchestration.semantic_layer import SEMANTIC_MANIFEST_FILE
 from orchestration.settings import load_settings
 
 
@@ -30,6 +31,7 @@ def defs() -> dg.Definitions:
             build_publish_asset(
                 upstream=list(transform_assets.keys),
                 incremental_tables=incremental_tables_from_manifest(project.manifest_path),
+                semantic_manifest=project.manifest_path.with_name(SEMANTIC_MANIFEST_FILE),
             ),
         ],
         asset_checks=build_quality_checks(transform_assets),

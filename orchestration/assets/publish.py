@@ -40,6 +40,7 @@ from orchestration.releases import (
     switch_release,
 )
 from orchestration.run_lock import exclusive_build
+from orchestration.semantic_layer import export_saved_queries
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import (
     PUBLISH_LOG_TABLE,
@@ -49,7 +50,7 @@ from orchestration.warehouse import (
     sql_text,
 )
 
-PUBLISHED_SCHEMAS = ("marts", "quality")
+PUBLISHED_SCHEMAS = ("marts", "quality", "metrics")
 PERSONAL_COLUMN_NAMES = frozenset(
     (*(c for cols in PERSONAL_DATA_COLUMNS.values() for c in cols), *VENDOR_PERSONAL_FIELDS)
 )
@@ -338,6 +339,7 @@ def publish_warehouse(
     *,
     run_id: str | None = None,
     incremental_tables: Sequence[IncrementalTable] = (),
+    semantic_manifest: Path | None = None,
 ) -> PublishReport:
     """Copy ``marts`` and ``quality`` from the build database and swap the published file.
 
@@ -348,11 +350,15 @@ def publish_warehouse(
     copy of the last one and only the rows of ``incremental_tables`` written since are
     replaced (a delta publish); row counts are then compared with the build, and any
     difference falls back to a full copy.
+
+    With a ``semantic_manifest`` (dbt's semantic_manifest.json), the semantic layer's saved
+    queries are first computed from the build's marts into its schema ``metrics``, which is
+    published like the marts.
     """
     try:
-        return _publish(settings, run_id, incremental_tables, try_delta=True)
+        return _publish(settings, run_id, incremental_tables, semantic_manifest, try_delta=True)
     except _DeltaMismatch as mismatch:
-        report = _publish(settings, run_id, incremental_tables, try_delta=False)
+        report = _publish(settings, run_id, incremental_tables, semantic_manifest, try_delta=False)
         return dataclasses.replace(report, reason=f"delta publish did not match: {mismatch}")
 
 
@@ -360,6 +366,7 @@ def _publish(
     settings: Settings,
     run_id: str | None,
     incremental_tables: Sequence[IncrementalTable],
+    semantic_manifest: Path | None,
     *,
     try_delta: bool,
 ) -> PublishReport:
@@ -377,6 +384,8 @@ def _publish(
     try:
         with connect(settings.build_path, settings, read_only=False) as con:
             ledger.ensure_ledger(con)
+            if semantic_manifest is not None:
+                export_saved_queries(con, semantic_manifest)
             relations = _published_relations(con)
             if not any(schema == "marts" for schema, _ in relations):
                 raise PublishRefused("the build database has no marts to publish")
@@ -390,6 +399,8 @@ def _publish(
                 reason = _why_not_delta(con, settings, list(incremental.values()))
                 if reason is None:
                     method, reason = DELTA, "rows written since the last publish"
+                    for schema in PUBLISHED_SCHEMAS:  # a schema newer than the last publish
+                        con.execute(f"create schema if not exists published.{schema}").fetchall()
                     changed_months = _apply_delta(con, relations, incremental)
                 else:
                     con.execute("detach published").fetchall()
@@ -437,7 +448,9 @@ def _publish(
 
 
 def build_publish_asset(
-    upstream: Sequence[dg.AssetKey], incremental_tables: Sequence[IncrementalTable] = ()
+    upstream: Sequence[dg.AssetKey],
+    incremental_tables: Sequence[IncrementalTable] = (),
+    semantic_manifest: Path | None = None,
 ) -> dg.AssetsDefinition:
     """The publish step, downstream of every mart: it runs only when their checks allow."""
 
@@ -448,13 +461,17 @@ def build_publish_asset(
         pool=BUILD_DB_POOL,
         kinds={"duckdb"},
         description="The published warehouse BI tools read (CXW_WAREHOUSE_PATH): the marts "
-        "and quality schemas of the audited build, swapped in atomically.",
+        "and quality schemas of the audited build and the semantic layer's saved queries "
+        "(metrics), swapped in atomically.",
     )
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = load_settings()
         with exclusive_build(settings, "publish"):
             report = publish_warehouse(
-                settings, run_id=context.run.run_id, incremental_tables=incremental_tables
+                settings,
+                run_id=context.run.run_id,
+                incremental_tables=incremental_tables,
+                semantic_manifest=semantic_manifest,
             )
         context.log.info(
             f"published {report.tables} tables to {report.path} ({report.method}: {report.reason})"

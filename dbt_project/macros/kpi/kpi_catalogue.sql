@@ -3,7 +3,9 @@
     kpi_metrics (levels, grains, how the value and the interval are formed) and
     by the wide marts (one column per metric). Adding a metric: one entry here,
     its atoms in the family model int_kpi_<family>_measured, and its column (with a
-    doc block in _kpi__docs.md) in the wide marts' YAML.
+    doc block in _kpi__docs.md) in the wide marts' YAML, and its MetricFlow metric in
+    models/marts/semantic/ (or, like a median, a reason in docs/bi.md to stay out of it;
+    tests/integration/test_semantic_layer.py lists both).
 
     value_kind   count      value = sample_size; numerator/denominator NULL
                  percentage value = 100 * numerator / denominator (nps/enps too)

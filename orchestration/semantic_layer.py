@@ -1,0 +1,135 @@
+"""The semantic layer (dbt-metricflow) in-process, read-only on a build database.
+
+``mf query`` opens the build database through dbt-duckdb, i.e. for writing, and pays dbt's
+start-up on every call. Here MetricFlow only compiles: its engine turns a metric query into
+DuckDB SQL, and that SQL runs on a read-only connection, so it can read a build another
+process holds open for reading (a finished test build, the nightly's build after its run).
+
+The semantic manifest is the ``semantic_manifest.json`` dbt writes with its manifest. Its
+relations are read as the connected database's (``marts.fct_calls``, not
+``cxw_build.marts.fct_calls``): the SQL means the same on any build file it runs on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+from metricflow.engine.metricflow_engine import MetricFlowEngine, MetricFlowQueryRequest
+from metricflow.protocols.sql_client import SqlEngine
+from metricflow.sql.render.duckdb_renderer import DuckDbSqlPlanRenderer
+from metricflow.sql.render.sql_plan_renderer import SqlPlanRenderer
+from metricflow_semantics.model.dbt_manifest_parser import (
+    parse_manifest_from_dbt_generated_manifest,
+)
+from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
+
+SEMANTIC_MANIFEST_FILE = "semantic_manifest.json"
+METRICS_SCHEMA = "metrics"
+
+
+class DuckDbSqlCompiler:
+    """What MetricFlow's engine needs of a SQL client to compile (``explain``) a query:
+    the engine type and its renderer. It never runs SQL: the caller runs the compiled SQL
+    on its own (read-only) connection, so the execution methods refuse."""
+
+    @property
+    def sql_engine_type(self) -> SqlEngine:
+        return SqlEngine.DUCKDB
+
+    @property
+    def sql_plan_renderer(self) -> SqlPlanRenderer:
+        return DuckDbSqlPlanRenderer()
+
+    def _refuse(self, *args, **kwargs):
+        raise NotImplementedError("compile only: run the compiled SQL on your own connection")
+
+    query = execute = dry_run = _refuse
+
+    def close(self) -> None:
+        return None
+
+    def render_bind_parameter_key(self, bind_parameter_key: str) -> str:
+        return f"${bind_parameter_key}"
+
+
+def semantic_engine(semantic_manifest: Path) -> MetricFlowEngine:
+    """A MetricFlow engine over a ``semantic_manifest.json`` written by dbt."""
+    manifest = json.loads(semantic_manifest.read_text())
+    for model in manifest["semantic_models"]:
+        relation = model["node_relation"]
+        relation["database"] = None
+        relation["relation_name"] = f'"{relation["schema_name"]}"."{relation["alias"]}"'
+    return MetricFlowEngine(
+        semantic_manifest_lookup=SemanticManifestLookup(
+            parse_manifest_from_dbt_generated_manifest(manifest_json_string=json.dumps(manifest))
+        ),
+        sql_client=DuckDbSqlCompiler(),
+    )
+
+
+def compile_metric_query(
+    engine: MetricFlowEngine, metrics: Sequence[str], group_by: Sequence[str] = ()
+) -> str:
+    """The DuckDB SQL of a metric query (``mf query --explain``)."""
+    request = MetricFlowQueryRequest.create(
+        metric_names=list(metrics), group_by_names=list(group_by)
+    )
+    return engine.explain(request).sql_statement.sql
+
+
+def query_metrics(
+    engine: MetricFlowEngine,
+    connection: duckdb.DuckDBPyConnection,
+    metrics: Sequence[str],
+    group_by: Sequence[str] = (),
+) -> list[dict]:
+    """Rows of a metric query run on ``connection``, one dict per row keyed by column."""
+    cursor = connection.execute(compile_metric_query(engine, metrics, group_by))
+    columns = [description[0] for description in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def export_saved_queries(
+    connection: duckdb.DuckDBPyConnection, semantic_manifest: Path
+) -> list[str]:
+    """Every saved query of the semantic layer as a table ``metrics.<saved query>`` of the
+    connected (build) database, computed from its marts; tables of saved queries no longer
+    defined are dropped. Returns the tables' names."""
+    engine = semantic_engine(semantic_manifest)
+    names = sorted(saved_query.name for saved_query in engine.list_saved_queries())
+    connection.execute(f"create schema if not exists {METRICS_SCHEMA}").fetchall()
+    existing = connection.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = ?",
+        [METRICS_SCHEMA],
+    ).fetchall()
+    for (name,) in existing:
+        if name not in names:
+            connection.execute(f'drop table {METRICS_SCHEMA}."{name}"').fetchall()
+    for name in names:
+        request = MetricFlowQueryRequest.create(saved_query_name=name)
+        sql = engine.explain(request).sql_statement.sql
+        connection.execute(f'create or replace table {METRICS_SCHEMA}."{name}" as {sql}').fetchall()
+        _plain_column_types(connection, name)
+    return names
+
+
+def _plain_column_types(connection: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Sums as BIGINT (DuckDB sums integers to HUGEINT, which BI drivers and Parquet
+    readers handle badly) and the metric_time periods as DATE, as kpi_metrics' period_start."""
+    columns = connection.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? and table_name = ?",
+        [METRICS_SCHEMA, table],
+    ).fetchall()
+    for column, data_type in columns:
+        plain = {"HUGEINT": "bigint"}.get(data_type)
+        if column.startswith("metric_time__") and data_type.startswith("TIMESTAMP"):
+            plain = "date"
+        if plain:
+            connection.execute(
+                f'alter table {METRICS_SCHEMA}."{table}" alter "{column}" type {plain}'
+            ).fetchall()
