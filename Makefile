@@ -28,15 +28,16 @@ lint: setup  ## ruff and sqlfluff
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	@# sqlfluff's dbt templater opens a database: a throwaway one, never the build database
-	cd dbt_project && CXW_BUILD_PATH=$$(mktemp -d)/sqlfluff.duckdb $(UV) run --frozen sqlfluff lint models
+	cd dbt_project && CXW_BUILD_PATH=$$(mktemp -d)/sqlfluff.duckdb $(UV) run --frozen sqlfluff lint models --processes 2
 
 browser:  ## Debian's headless Chromium, for the report rendering test
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 # Two test processes, one per core of the CI machine; a test file stays in one of them
-# (its module fixtures are built once).
+# (its module fixtures are built once), the files that run the job most often first
+# (tests/conftest.py).
 test: lint browser  ## lint, then every test (unit and integration)
-	$(UV) run --frozen pytest -n 2 --dist loadfile
+	$(UV) run --frozen pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 test-unit: setup  ## the fast tests only
 	$(UV) run --frozen pytest -m "not integration"

@@ -6,7 +6,9 @@ Every integration test reads the DuckDB files this build leaves; none rebuilds i
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -114,12 +116,29 @@ class Deployment:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Deployment, GenerationSummary]:
-    """A small generated landing zone, run through the nightly job once by `cxw run`."""
-    deployment = Deployment(tmp_path_factory.mktemp("sample_build"))
-    summary = generate_sample_exports(deployment.landing_dir, **SMALL_SAMPLE)
-    deployment.cxw("run")
-    return deployment, summary
+def sample_build(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> tuple[Deployment, GenerationSummary]:
+    """A small generated landing zone, run through the nightly job once by `cxw run`.
+
+    Built once per test session: the pytest-xdist workers share it. The first worker that
+    needs it builds it under a file lock in the session's common folder, the others wait
+    for it. Tests only read it; a test that runs or changes the deployment takes
+    ``sample_copy``.
+    """
+    session_dir = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # pytest-xdist: <session>/popen-gwN, shared: <session>
+        session_dir = session_dir.parent
+    deployment = Deployment(session_dir / "sample_build")
+    built = session_dir / "sample_build.summary.pickle"
+    with (session_dir / "sample_build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            shutil.rmtree(deployment.root, ignore_errors=True)  # a worker's failed attempt
+            summary = generate_sample_exports(deployment.landing_dir, **SMALL_SAMPLE)
+            deployment.cxw("run")
+            built.write_bytes(pickle.dumps(summary))
+    return deployment, pickle.loads(built.read_bytes())
 
 
 @pytest.fixture

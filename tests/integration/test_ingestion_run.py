@@ -50,11 +50,11 @@ def test_rejects_match_the_bad_input_the_generator_wrote(sample_build):
     assert file_rejects[0][2] == summary.bad_rows_by_reason["missing_required_column"]
 
 
-def test_second_run_changes_nothing(sample_build):
+def test_second_run_changes_nothing(sample_copy):
     """A night with nothing new neither rebuilds nor republishes: the file a reader opens
     is the same file (inode, modification time), and the ledger records no dbt build and
     no publish."""
-    deployment, _ = sample_build
+    deployment, _ = sample_copy
     tables = [*(f"raw.{s}" for s in SOURCES), "meta.rejected_rows", "meta.ingest_manifest"]
     ledger = ["meta.transform_history", "meta.publish_history"]
     before = {t: deployment.query(f"select * from {t} order by all") for t in tables + ledger}
