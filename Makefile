@@ -8,7 +8,7 @@ UV := $(PYTHON) -m uv
 DBT := $(UV) run --frozen dbt
 export UV_PYTHON ?= $(PYTHON)
 
-.PHONY: help setup demo run test test-unit lint format dev dbt-docs bench clean browser
+.PHONY: help setup demo run test test-unit lint format dev dbt-docs bench clean browser bi-client
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,13 +30,16 @@ lint: setup  ## ruff and sqlfluff
 	@# sqlfluff's dbt templater opens a database: a throwaway one, never the build database
 	cd dbt_project && CXW_BUILD_PATH=$$(mktemp -d)/sqlfluff.duckdb $(UV) run --frozen sqlfluff lint models --processes 2
 
+bi-client: setup  ## the BI client docs/bi.md recommends, in its own environment (tests/bi_client)
+	$(UV) sync --frozen --project tests/bi_client
+
 browser:  ## Debian's headless Chromium, for the report rendering test
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 # Two test processes, one per core of the CI machine; a test file stays in one of them
 # (its module fixtures are built once), the files that run the job most often first
 # (tests/conftest.py).
-test: lint browser  ## lint, then every test (unit and integration)
+test: lint browser bi-client  ## lint, then every test (unit and integration)
 	$(UV) run --frozen pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 test-unit: setup  ## the fast tests only

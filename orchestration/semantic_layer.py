@@ -15,16 +15,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-from metricflow.engine.metricflow_engine import MetricFlowEngine, MetricFlowQueryRequest
-from metricflow.protocols.sql_client import SqlEngine
-from metricflow.sql.render.duckdb_renderer import DuckDbSqlPlanRenderer
-from metricflow.sql.render.sql_plan_renderer import SqlPlanRenderer
-from metricflow_semantics.model.dbt_manifest_parser import (
-    parse_manifest_from_dbt_generated_manifest,
-)
-from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
+
+# MetricFlow is imported where it is used (about 1.5 s): every `cxw run` loads this module
+# with the definitions, and only the publish step needs MetricFlow.
+if TYPE_CHECKING:
+    from metricflow.engine.metricflow_engine import MetricFlowEngine
+    from metricflow.protocols.sql_client import SqlEngine
+    from metricflow.sql.render.sql_plan_renderer import SqlPlanRenderer
 
 SEMANTIC_MANIFEST_FILE = "semantic_manifest.json"
 METRICS_SCHEMA = "metrics"
@@ -37,10 +37,14 @@ class DuckDbSqlCompiler:
 
     @property
     def sql_engine_type(self) -> SqlEngine:
+        from metricflow.protocols.sql_client import SqlEngine
+
         return SqlEngine.DUCKDB
 
     @property
     def sql_plan_renderer(self) -> SqlPlanRenderer:
+        from metricflow.sql.render.duckdb_renderer import DuckDbSqlPlanRenderer
+
         return DuckDbSqlPlanRenderer()
 
     def _refuse(self, *args, **kwargs):
@@ -57,6 +61,12 @@ class DuckDbSqlCompiler:
 
 def semantic_engine(semantic_manifest: Path) -> MetricFlowEngine:
     """A MetricFlow engine over a ``semantic_manifest.json`` written by dbt."""
+    from metricflow.engine.metricflow_engine import MetricFlowEngine
+    from metricflow_semantics.model.dbt_manifest_parser import (
+        parse_manifest_from_dbt_generated_manifest,
+    )
+    from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
+
     manifest = json.loads(semantic_manifest.read_text())
     for model in manifest["semantic_models"]:
         relation = model["node_relation"]
@@ -74,6 +84,8 @@ def compile_metric_query(
     engine: MetricFlowEngine, metrics: Sequence[str], group_by: Sequence[str] = ()
 ) -> str:
     """The DuckDB SQL of a metric query (``mf query --explain``)."""
+    from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
     request = MetricFlowQueryRequest.create(
         metric_names=list(metrics), group_by_names=list(group_by)
     )
@@ -98,6 +110,8 @@ def export_saved_queries(
     """Every saved query of the semantic layer as a table ``metrics.<saved query>`` of the
     connected (build) database, computed from its marts; tables of saved queries no longer
     defined are dropped. Returns the tables' names."""
+    from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
     engine = semantic_engine(semantic_manifest)
     names = sorted(saved_query.name for saved_query in engine.list_saved_queries())
     connection.execute(f"create schema if not exists {METRICS_SCHEMA}").fetchall()

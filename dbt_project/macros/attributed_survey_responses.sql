@@ -2,8 +2,9 @@
     attributed_survey_responses(survey_ids=none): the query of int_survey_responses_attributed:
     one row per survey invitation (latest version) with its report dates, the agent credited
     (the survey row's agent, else the agent of the call or ticket it names) and that
-    agent's team and site on the response date (on the sent date when unanswered), point
-    in time.
+    agent's team and site, point in time: on the response date (on the sent date when
+    unanswered) for the scores, and on the sent date for the invitation (sent_team_id,
+    sent_site_id: the response rate's team).
 
     With `survey_ids` (a query returning survey_id), only those surveys: they are picked
     before the joins. The incremental fct_survey_responses rebuilds a few surveys whose
@@ -125,6 +126,8 @@ attributed_surveys as (
         credited_surveys.agent_source,
         agent_team_ranges.team_id,
         teams.site_id,
+        sent_team_ranges.team_id as sent_team_id,
+        sent_teams.site_id as sent_site_id,
         credited_surveys.sent_at,
         credited_surveys.responded_at,
         credited_surveys.reporting_timezone,
@@ -151,6 +154,12 @@ attributed_surveys as (
             ) }}
     left join teams
         on agent_team_ranges.team_id = teams.team_id
+    left join agent_team_ranges as sent_team_ranges
+        on
+            credited_surveys.agent_id = sent_team_ranges.agent_id
+            and {{ is_within_validity('credited_surveys.sent_report_date', 'sent_team_ranges') }}
+    left join teams as sent_teams
+        on sent_team_ranges.team_id = sent_teams.team_id
 )
 
 select
@@ -164,6 +173,8 @@ select
     agent_source,
     team_id,
     site_id,
+    sent_team_id,
+    sent_site_id,
     sent_at,
     responded_at,
     reporting_timezone,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import time
@@ -209,3 +210,64 @@ def test_the_published_file_opens_in_every_duckdb_since_1_0(sample_build):
     assert deployment.published(
         "select tags from duckdb_databases() where database_name = current_database()"
     ) == [({"storage_version": "v1.0.0+"},)]
+
+
+BI_CLIENT = Path(__file__).parents[1] / "bi_client"
+DOCS_BI = Path(__file__).parents[2] / "docs" / "bi.md"
+# How the BI client reflects each DuckDB type (anything else fails, so a new column type
+# is a decision): numbers stay numbers, dates dates.
+REFLECTED_AS = {
+    "VARCHAR": "VARCHAR",
+    "BIGINT": "BIGINT",
+    "INTEGER": "INTEGER",
+    "DOUBLE": "FLOAT",
+    "DATE": "DATE",
+    "TIMESTAMP": "TIMESTAMP",
+    "BOOLEAN": "BOOLEAN",
+}
+
+
+def test_a_bi_tool_reflects_every_published_table(sample_build):
+    """Adding the warehouse to a BI tool the way Superset does (SQLAlchemy's inspector
+    through duckdb-engine): every published schema and table is listed, every column
+    reflects with its type, every table answers a query. It runs with the versions
+    docs/bi.md recommends, in their own environment (tests/bi_client), not the pipeline's
+    DuckDB 2.0."""
+    deployment, _ = sample_build
+    python = BI_CLIENT / ".venv" / "bin" / "python"
+    assert python.exists(), (
+        "no BI client environment: `make test` installs it "
+        "(uv sync --frozen --project tests/bi_client)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    result = subprocess.run(
+        [str(python), str(BI_CLIENT / "bi_tool_reflection.py"), str(deployment.warehouse_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout)
+
+    versions = seen["versions"]
+    assert versions["duckdb"].startswith("1.")  # a 1.x DuckDB, as BI tools bundle
+    assert (
+        f"tested with duckdb-engine {versions['duckdb-engine']}, SQLAlchemy "
+        f"{versions['sqlalchemy']} and DuckDB\n{versions['duckdb']}"
+    ) in DOCS_BI.read_text(encoding="utf-8")
+
+    published: dict[str, list[list[str]]] = {}
+    for schema, table, column, data_type in deployment.published(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns "
+        "where table_catalog = current_database() order by table_schema, table_name, "
+        "ordinal_position"
+    ):
+        published.setdefault(f"{schema}.{table}", []).append([column, REFLECTED_AS[data_type]])
+    # duckdb-engine names a table <database>.<schema>.<table>
+    reflected = {name.split(".", 1)[1]: found for name, found in seen["tables"].items()}
+    assert {name.split(".")[0] for name in reflected} == {"marts", "metrics", "quality"}
+    assert sorted(reflected) == sorted(published)
+    for name, columns in published.items():
+        assert reflected[name]["columns"] == columns, name
+        assert [(reflected[name]["rows"],)] == deployment.published(f"select count(*) from {name}")

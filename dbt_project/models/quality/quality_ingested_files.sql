@@ -2,14 +2,15 @@
 -- A vendor file's records are mapped in staging: of the records its manifest counts as
 -- loaded into raw, those skipped on purpose or rejected by the mapping (an unmapped
 -- queue) count as skipped and rejected here, so for every file
--- rows_read = rows_loaded + rows_rejected + rows_skipped.
+-- rows_read = rows_loaded + rows_rejected + rows_skipped. Counts are BIGINT (a sum would be
+-- HUGEINT, which BI drivers reflect as a 32-bit INTEGER).
 with
 
 mapping_outcomes as (
     select
         file_path,
-        sum(records) filter (where outcome = 'rejected') as mapping_rejected,
-        sum(records) filter (where outcome = 'skipped') as mapping_skipped
+        cast(sum(records) filter (where outcome = 'rejected') as bigint) as mapping_rejected,
+        cast(sum(records) filter (where outcome = 'skipped') as bigint) as mapping_skipped
     from {{ ref('quality_vendor_records') }}
     group by file_path
 )

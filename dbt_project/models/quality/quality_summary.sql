@@ -7,7 +7,7 @@ rejected_files as (
         'file_rejected' as kind,
         error_reason as reason,
         count(*) as files,
-        sum(rows_read) as affected_rows
+        cast(sum(rows_read) as bigint) as affected_rows
     from {{ ref('quality_ingested_files') }}
     where status = 'rejected'
     group by source, error_reason
@@ -19,7 +19,7 @@ rejected_rows as (
         'row_rejected' as kind,
         reason,
         count(distinct file_path) as files,
-        sum(rejected_rows) as affected_rows
+        cast(sum(rejected_rows) as bigint) as affected_rows
     from {{ ref('quality_rejected_rows') }}
     group by source, reason
 ),
@@ -47,7 +47,7 @@ vendor_records as (
         case outcome when 'skipped' then 'row_skipped' else 'row_rejected' end as kind,
         reason,
         count(distinct file_path) as files,
-        sum(records) as affected_rows
+        cast(sum(records) as bigint) as affected_rows
     from {{ ref('quality_vendor_records') }}
     where outcome in ('skipped', 'rejected')
     group by source, outcome, reason
@@ -57,7 +57,7 @@ vendor_records as (
         'agent_unmapped' as kind,
         'unknown_agent' as reason,
         count(distinct file_path) as files,
-        sum(unknown_agent_records) as affected_rows
+        cast(sum(unknown_agent_records) as bigint) as affected_rows
     from {{ ref('quality_vendor_records') }}
     group by source
     having sum(unknown_agent_records) > 0
@@ -69,7 +69,7 @@ invalid_scores as (
         'score_invalid' as kind,
         score_type || ':' || reason as reason,
         count(distinct file_path) as files,
-        sum(invalid_scores) as affected_rows
+        cast(sum(invalid_scores) as bigint) as affected_rows
     from {{ ref('quality_invalid_scores') }}
     group by source, score_type, reason
 )

@@ -47,26 +47,17 @@ score_measures as (
     group by report_date, client_id, site_id, team_id, agent_id, survey_type
 ),
 
--- the fact carries the team of the response date; an invitation counts for the team of
--- its sent date
+-- an invitation counts for the agent's team of its sent date (the fact's sent_team_id)
 invitations as (
     select
-        invitation.sent_report_date as report_date,
-        invitation.client_id,
-        agent_team.site_id,
-        agent_team.team_id,
-        invitation.agent_id,
-        invitation.has_valid_score
-    from {{ ref('fct_survey_responses') }} as invitation
-    left join {{ ref('dim_agent_team_history') }} as agent_team
-        on
-            invitation.agent_id = agent_team.agent_id
-            and invitation.sent_report_date >= agent_team.valid_from
-            and (
-                agent_team.valid_to is null
-                or invitation.sent_report_date < agent_team.valid_to
-            )
-    where invitation.counts_in_response_rate
+        sent_report_date as report_date,
+        client_id,
+        sent_site_id as site_id,
+        sent_team_id as team_id,
+        agent_id,
+        has_valid_score
+    from {{ ref('fct_survey_responses') }}
+    where counts_in_response_rate
 ),
 
 invitation_measures as (
