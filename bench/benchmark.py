@@ -35,9 +35,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import datetime as dt
-import gzip
 import hashlib
 import json
 import os
@@ -47,15 +45,21 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import psutil
 
 from bench.connect_year import write_connect_year
-
-START = dt.date(2025, 1, 1)
+from bench.landing_data import (
+    START,
+    copy_path,
+    generate,
+    land_intraday_calls,
+    split_last_day,
+    subset_days,
+)
+from bench.results_table import commit, results_table
 
 
 @dataclass(frozen=True)
@@ -161,94 +165,6 @@ def _env(landing: Path, build: Path, warehouse: Path) -> dict[str, str]:
     return env
 
 
-def _generate(out: Path, days: int, agents: int) -> None:
-    marker = out / ".generated.json"
-    wanted = {
-        "start": START.isoformat(),
-        "days": days,
-        "agents": agents,
-        "seed": 2025,
-        "platforms": "canonical",
-        "latest_day_calls": "30-minute files",  # a year cached before that is written again
-    }
-    if marker.exists() and json.loads(marker.read_text()) == wanted:
-        return
-    shutil.rmtree(out, ignore_errors=True)
-    print(f"generating {days} days for {agents} agents into {out} ...", flush=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "orchestration.cli",
-            "generate",
-            "--out",
-            str(out),
-            "--start",
-            START.isoformat(),
-            "--days",
-            str(days),
-            "--agents",
-            str(agents),
-            "--seed",
-            "2025",
-            "--platforms",
-            "canonical",
-        ],
-        check=True,
-    )
-    marker.write_text(json.dumps(wanted))
-
-
-def _split_last_day(year: Path, base: Path, new_day: Path, last_day: dt.date) -> None:
-    """``base``: every file but the last day's; ``new_day``: just those (hard links)."""
-    if base.exists() and new_day.exists():
-        return
-    tag = last_day.isoformat()
-    for path in sorted(year.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        relative = path.relative_to(year)
-        target = (new_day if tag in path.name else base) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(path, target)
-
-
-def _land_intraday_calls(new_day: Path, landing: Path, last_day: dt.date) -> Path:
-    """One 30-minute export of calls: the calls of the last day offered in its busiest half
-    hour (UTC), written into the landing zone as a new canonical calls file."""
-    with gzip.open(new_day / "calls" / f"calls_{last_day}.csv.gz", "rt", newline="") as fh:
-        header, *rows = csv.reader(fh)
-    rows = [row for row in rows if len(row) == len(header)]
-    offered = header.index("offered_at")
-
-    def half_hour(row: list[str]) -> str:  # '2025-12-31T14:37:05Z' -> '1430'
-        return row[offered][11:13] + ("00" if row[offered][14:16] < "30" else "30")
-
-    busiest, calls = Counter(half_hour(row) for row in rows).most_common(1)[0]
-    target = landing / "calls" / f"calls_{last_day}T{busiest}.csv"
-    with open(target, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(row for row in rows if half_hour(row) == busiest)
-    print(f"intraday: {calls} calls offered from {busiest} UTC in {target.name}", flush=True)
-    return target
-
-
-def _subset_days(year: Path, out: Path, last_day: dt.date) -> None:
-    """Every file whose date tag is on or before ``last_day`` (for the month build)."""
-    if out.exists():
-        return
-    for path in sorted(year.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        tags = [part for part in path.name.replace(".", "_").split("_") if part.count("-") == 2]
-        if tags and dt.date.fromisoformat(tags[0]) > last_day:
-            continue
-        target = out / path.relative_to(year)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(path, target)
-
-
 _FLOOR_SQL = """
 import sys, duckdb
 from pathlib import Path
@@ -285,20 +201,6 @@ con.close()
 
 
 SCENARIO_GROUPS = ("floor", "full", "nightly", "month", "vendor")
-
-
-def _copy(source: Path, target: Path) -> None:
-    """A file, a folder or a link (kept a link), replacing what is at ``target``."""
-    if target.is_symlink() or target.is_file():
-        target.unlink()
-    elif target.is_dir():
-        shutil.rmtree(target)
-    if source.is_symlink():
-        os.symlink(os.readlink(source), target)
-    elif source.is_dir():
-        shutil.copytree(source, target, symlinks=True)
-    else:
-        shutil.copy2(source, target)
 
 
 def _share(value: float | None) -> str:
@@ -348,9 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work_dir.resolve()
     year, base, new_day, month = work / "year", work / "base", work / "new_day", work / "month"
     last_day = START + dt.timedelta(days=args.days - 1)
-    _generate(year, args.days, args.agents)
-    _split_last_day(year, base, new_day, last_day)
-    _subset_days(year, month, START + dt.timedelta(days=30))
+    generate(year, args.days, args.agents)
+    split_last_day(year, base, new_day, last_day)
+    subset_days(year, month, START + dt.timedelta(days=30))
     connect_year = work / "connect_year"
     if "vendor" in args.only:
         write_connect_year(year, connect_year)
@@ -448,15 +350,15 @@ def main(argv: list[str] | None = None) -> int:
         state += [scratch / "warehouse_parquet", scratch / ".warehouse.duckdb.releases"]
         saved = {p: p.with_name(p.name + ".saved") for p in state}
         for path, copy in saved.items():
-            _copy(path, copy)
+            copy_path(path, copy)
 
         def run_on_the_base_build(scenario: str) -> None:
             for _ in range(args.repeats):
                 for path, copy in saved.items():
-                    _copy(copy, path)
+                    copy_path(copy, path)
                 record(measure(scenario, cxw_run, env, log_of(scenario)))
 
-        intraday = _land_intraday_calls(new_day, landing, last_day)
+        intraday = land_intraday_calls(new_day, landing, last_day)
         run_on_the_base_build("intraday")
         intraday.unlink()
         shutil.copytree(new_day, landing, copy_function=os.link, dirs_exist_ok=True)
@@ -493,88 +395,12 @@ def main(argv: list[str] | None = None) -> int:
         },
         "runs": [asdict(m) for ms in runs.values() for m in ms],
     }
-    result["commit"] = _commit()
+    result["commit"] = commit()
     (work / "results.json").write_text(json.dumps(result, indent=2))
     lines = results_table(result)
     (work / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 1 if any(s["failures"] for s in summary.values()) else 0
-
-
-# scenario -> (what the target is about, its limit, the unit); the issue's targets
-TARGETS = {
-    "full_build": ("wall_seconds", 180.0, "s"),
-    "nightly_one_new_day": ("wall_seconds", 60.0, "s"),
-    "nightly_no_new_files": ("wall_seconds", 10.0, "s"),
-    "intraday": ("wall_seconds", 20.0, "s"),
-}
-PEAK_RSS_TARGET_MIB = 4096.0
-FLOOR_RATIO_TARGET = 2.5
-YEAR_TO_MONTH_TARGET = 12.0
-CONNECT_RATIO_TARGET = 2.0
-
-
-def _commit() -> str:
-    """The commit measured, marked when the work tree had uncommitted changes."""
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + (" (uncommitted changes)" if git("status", "--porcelain", "-uno") else "")
-
-
-def _verdict(value: float | None, limit: float) -> str:
-    if value is None:
-        return "not measured"
-    return "met" if value < limit else "**missed**"
-
-
-def results_table(result: dict) -> list[str]:
-    """The README's performance table: each figure beside its target."""
-    summary, ratios, machine = result["median"], result["ratios"], result["machine"]
-    lines = [
-        f"Commit {result.get('commit', 'unknown')}, {machine['cpus']} CPUs, "
-        f"{machine['memory_gib']} GiB; {result['sample']['days']} days of "
-        f"{result['sample']['agents']} agents; medians of {max(s['runs'] for s in summary.values())}"
-        " runs.",
-        "",
-        "| scenario | wall time | peak RSS | target | |",
-        "|---|---:|---:|---|---|",
-    ]
-    for name, s in summary.items():
-        target = TARGETS.get(name)
-        wall, rss = s["wall_seconds"], s["peak_rss_mib"]
-        if target is None:
-            goal, verdict = "", ""
-        else:
-            goal, verdict = f"< {target[1]:.0f} {target[2]}", _verdict(wall, target[1])
-        if name == "full_build":  # the peak's target holds for every run, not the median
-            goal += f", every run's peak < {PEAK_RSS_TARGET_MIB / 1024:.0f} GiB"
-            if verdict == "met":
-                verdict = _verdict(s.get("max_peak_rss_mib", rss), PEAK_RSS_TARGET_MIB)
-        lines.append(f"| {name} | {wall:.1f} s | {rss:,.0f} MiB | {goal} | {verdict} |")
-    paired = ratios.get("full_build_to_floor_paired")
-    year_to_month = ratios.get("year_to_month")
-    lines += [
-        f"| full build / floor, median of the pairs | {_ratio(paired, 'floor full')} | | "
-        f"≤ {FLOOR_RATIO_TARGET}x | {_verdict(paired, FLOOR_RATIO_TARGET + 1e-9)} |",
-        f"| year / month | {_ratio(year_to_month, 'full month')} | | ≤ {YEAR_TO_MONTH_TARGET:.0f}x "
-        f"| {_verdict(year_to_month, YEAR_TO_MONTH_TARGET + 1e-9)} |",
-    ]
-    connect = ratios.get("connect_calls_to_canonical_paired")
-    lines.append(
-        "| calls as Amazon Connect records / as canonical CSV, median of the pairs | "
-        f"{_ratio(connect, 'full vendor')} | | ≤ {CONNECT_RATIO_TARGET:.0f}x "
-        f"| {_verdict(connect, CONNECT_RATIO_TARGET + 1e-9)} |"
-    )
-    return lines
-
-
-def _ratio(value: float | None, scenarios: str) -> str:
-    return f"{value}x" if value is not None else f"not measured (run --only {scenarios})"
 
 
 if __name__ == "__main__":

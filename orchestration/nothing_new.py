@@ -32,7 +32,7 @@ from orchestration import ledger
 from orchestration.fingerprint import transform_fingerprint
 from orchestration.landing.contract import MAPPING_SOURCES, SOURCES
 from orchestration.landing.files import discover_files
-from orchestration.landing.loader import new_or_changed_files, raw_tables_complete, reconcile
+from orchestration.landing.raw_tables import new_or_changed_files, raw_tables_complete, reconcile
 from orchestration.releases import remove_publish_leftovers
 from orchestration.run_lock import RunInProgress, exclusive_build
 from orchestration.run_outcome import EXIT_RUN_IN_PROGRESS, NOTHING_NEW, done, refused

@@ -10,7 +10,8 @@ import dagster as dg
 
 from orchestration import ledger
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES, SourceSpec
-from orchestration.landing.loader import ingest_source, reconcile
+from orchestration.landing.loader import ingest_source
+from orchestration.landing.raw_tables import reconcile
 from orchestration.names import BUILD_DB_POOL, RAW_GROUP, raw_asset_key
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import load_settings

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
@@ -26,10 +26,18 @@ from orchestration.landing.contract import (
     FILE_ROW_COLUMN,
     LOADED_AT_COLUMN,
     RAW_SCHEMA,
-    SOURCES,
-    Column,
     SourceSpec,
-    raw_table_ddl,
+)
+from orchestration.landing.file_outcomes import (
+    DUPLICATE_COLUMN,
+    MISSING_REQUIRED_COLUMN,
+    UNREADABLE_FILE,
+    FileResult,
+    ManifestEntry,
+    SourceIngestReport,
+    record_duplicate,
+    record_manifest,
+    reject_file,
 )
 from orchestration.landing.files import (
     DuplicateColumnError,
@@ -40,114 +48,9 @@ from orchestration.landing.files import (
     read_text_frame,
 )
 from orchestration.landing.parsing import REJECT_COLUMN, REJECT_REASON, parse_frame
+from orchestration.landing.raw_tables import ensure_raw_tables, new_or_changed_files
 from orchestration.landing.retractions import record_dropped_keys
-from orchestration.ledger import DUPLICATE, LOADED, REJECTED
-
-SAME_CONTENT = "same_content"
-MISSING_REQUIRED_COLUMN = "missing_required_column"
-UNREADABLE_FILE = "unreadable_file"
-DUPLICATE_COLUMN = "duplicate_column"
-
-
-@dataclass(frozen=True)
-class FileResult:
-    file_path: str
-    status: str  # loaded | rejected
-    rows_read: int
-    rows_loaded: int
-    rows_rejected: int
-    rejects_by_reason: dict[str, int] = field(default_factory=dict)
-    error: str | None = None
-
-
-@dataclass
-class SourceIngestReport:
-    source: str
-    files_seen: int = 0
-    files_unchanged: int = 0
-    ignored_files: list[str] = field(default_factory=list)
-    results: list[FileResult] = field(default_factory=list)
-
-    @property
-    def files_loaded(self) -> list[FileResult]:
-        return [r for r in self.results if r.status == LOADED]
-
-    @property
-    def files_rejected(self) -> list[FileResult]:
-        return [r for r in self.results if r.status == REJECTED]
-
-    @property
-    def rows_read(self) -> int:
-        return sum(r.rows_read for r in self.results)
-
-    @property
-    def rows_loaded(self) -> int:
-        return sum(r.rows_loaded for r in self.results)
-
-    @property
-    def rows_rejected(self) -> int:
-        return sum(r.rows_rejected for r in self.results)
-
-    @property
-    def rejects_by_reason(self) -> dict[str, int]:
-        total: Counter[str] = Counter()
-        for r in self.results:
-            total.update(r.rejects_by_reason)
-        return dict(sorted(total.items()))
-
-
-def ensure_raw_tables(
-    con: duckdb.DuckDBPyConnection, specs: Iterable[SourceSpec] = SOURCES.values()
-) -> None:
-    """Create the raw schema and the sources' tables, and the run ledger.
-
-    A column added to the contract later is added to an existing raw table (null in old rows).
-    """
-    con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
-    ledger.ensure_ledger(con)
-    for spec in specs:
-        con.execute(raw_table_ddl(spec)).fetchall()
-        for column in _missing_columns(con, spec):
-            con.execute(
-                f'alter table {RAW_SCHEMA}.{spec.name} add column "{column.name}" '
-                f"{column.duckdb_type}"
-            ).fetchall()
-
-
-def _missing_columns(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> list[Column]:
-    """The contract columns ``raw.<source>`` lacks (all of them when there is no table)."""
-    existing = {
-        name
-        for (name,) in con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = ?",
-            [RAW_SCHEMA, spec.name],
-        ).fetchall()
-    }
-    return [column for column in spec.columns if column.name not in existing]
-
-
-def raw_tables_complete(
-    con: duckdb.DuckDBPyConnection, specs: Iterable[SourceSpec] = SOURCES.values()
-) -> bool:
-    """Whether every raw table has every contract column (:func:`ensure_raw_tables` would
-    change nothing)."""
-    return not any(_missing_columns(con, spec) for spec in specs)
-
-
-def new_or_changed_files(
-    files: Iterable[LandingFile], known: Mapping[str, tuple[str, int, int]]
-) -> list[LandingFile]:
-    """The files a run reads: those not in the manifest (``known``: path -> checksum, size,
-    mtime) with their size and mtime. A run checksums them; one whose content did not
-    change after all (touched) is then recorded with its new size and mtime, not loaded."""
-    changed = []
-    for file in files:
-        previous = known.get(file.relative_path)
-        if not previous or previous[1:] != (file.size_bytes, file.modified_ns):
-            changed.append(file)
-    return changed
-
+from orchestration.ledger import LOADED
 
 # New files are parsed and committed together until this many rows are pending: one
 # parse and one transaction per batch instead of per file, with memory bounded.
@@ -229,7 +132,7 @@ def ingest_source(
             report.files_unchanged += 1
         elif examined.same_as is not None:
             report.results.append(
-                _record_duplicate(con, file, digest, examined.same_as, loaded_at, run_id)
+                record_duplicate(con, file, digest, examined.same_as, loaded_at, run_id)
             )
         elif isinstance(examined.prepared, _PendingFile):
             pending.append(examined.prepared)
@@ -237,7 +140,7 @@ def ingest_source(
                 flush()
         else:
             reason, detail, rows_read = examined.prepared
-            result = _reject_file(con, file, digest, rows_read, reason, detail, loaded_at, run_id)
+            result = reject_file(con, file, digest, rows_read, reason, detail, loaded_at, run_id)
             report.results.append(result)
             if log is not None:
                 log.error(f"{spec.name}: rejected {result.error}")
@@ -458,10 +361,10 @@ def _load_batch(
         ).fetchall()
         ledger.replace_rejected_rows(con, paths, reject_rows)
         entries = [
-            _ManifestEntry(p.file, p.digest, result, extra_columns=tuple(p.extra_columns))
+            ManifestEntry(p.file, p.digest, result, extra_columns=tuple(p.extra_columns))
             for p, result in zip(batch, results, strict=True)
         ]
-        _record(con, entries, loaded_at, run_id)
+        record_manifest(con, entries, loaded_at, run_id)
         con.execute("commit").fetchall()
     except BaseException:
         con.execute("rollback").fetchall()
@@ -473,99 +376,3 @@ def _load_batch(
                 f"{result.rows_loaded} loaded, {result.rows_rejected} rejected"
             )
     return results
-
-
-def _reject_file(
-    con: duckdb.DuckDBPyConnection,
-    file: LandingFile,
-    digest: str,
-    rows_read: int,
-    reason: str,
-    detail: str,
-    loaded_at: dt.datetime,
-    run_id: str | None,
-) -> FileResult:
-    """Record a file rejected whole. Rows an earlier version of it loaded are kept."""
-    result = FileResult(
-        file_path=file.relative_path,
-        status=REJECTED,
-        rows_read=rows_read,
-        rows_loaded=0,
-        rows_rejected=rows_read,
-        rejects_by_reason={reason: rows_read},
-        error=f"{file.relative_path}: {detail}",
-    )
-    _record(con, [_ManifestEntry(file, digest, result, reason)], loaded_at, run_id)
-    return result
-
-
-def _record_duplicate(
-    con: duckdb.DuckDBPyConnection,
-    file: LandingFile,
-    digest: str,
-    same_as: str,
-    loaded_at: dt.datetime,
-    run_id: str | None,
-) -> FileResult:
-    """Record a file whose content was already ingested under another path; load nothing."""
-    result = FileResult(
-        file_path=file.relative_path,
-        status=DUPLICATE,
-        rows_read=0,
-        rows_loaded=0,
-        rows_rejected=0,
-        error=f"{file.relative_path}: same content as {same_as}, not ingested again",
-    )
-    _record(con, [_ManifestEntry(file, digest, result, SAME_CONTENT)], loaded_at, run_id)
-    return result
-
-
-@dataclass(frozen=True)
-class _ManifestEntry:
-    file: LandingFile
-    digest: str
-    result: FileResult
-    error_reason: str | None = None
-    extra_columns: tuple[str, ...] = ()
-
-
-def _record(
-    con: duckdb.DuckDBPyConnection,
-    entries: list[_ManifestEntry],
-    loaded_at: dt.datetime,
-    run_id: str | None,
-) -> None:
-    """Write the manifest rows of files, in one statement (one per file costs 3 ms each)."""
-    ledger.record_files(
-        con,
-        pl.DataFrame(
-            [
-                (
-                    e.file.source,
-                    e.file.relative_path,
-                    e.digest,
-                    e.file.size_bytes,
-                    e.file.modified_ns,
-                    e.file.format + (".gz" if e.file.compressed else ""),
-                    e.result.status,
-                    e.error_reason,
-                    e.result.error,
-                    e.result.rows_read,
-                    e.result.rows_loaded,
-                    e.result.rows_rejected,
-                    list(e.extra_columns),
-                    loaded_at,
-                    run_id,
-                )
-                for e in entries
-            ],
-            schema=ledger.MANIFEST_SCHEMA,
-            orient="row",
-        ),
-    )
-
-
-def reconcile(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
-    """Files of ``source`` whose counts do not add up, or disagree with the tables (see
-    :func:`orchestration.ledger.reconcile`); empty when all is consistent."""
-    return ledger.reconcile(con, source, f"{RAW_SCHEMA}.{source}", FILE_PATH_COLUMN)

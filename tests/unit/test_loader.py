@@ -11,7 +11,8 @@ import pytest
 
 from orchestration import ledger
 from orchestration.landing.contract import SOURCES
-from orchestration.landing.loader import ingest_source, reconcile
+from orchestration.landing.loader import ingest_source
+from orchestration.landing.raw_tables import reconcile
 from orchestration.landing.retractions import withdraw_files
 
 CALLS_HEADER = "call_id,client_id,direction,offered_at,ended_at,answered_at,agent_id,talk_seconds"

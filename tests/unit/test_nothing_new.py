@@ -20,7 +20,8 @@ from orchestration.assets.publish import publish_warehouse
 from orchestration.assets.transform import SKIP, plan_transform
 from orchestration.fingerprint import transform_fingerprint
 from orchestration.landing.contract import SOURCES
-from orchestration.landing.loader import ensure_raw_tables, ingest_source
+from orchestration.landing.loader import ingest_source
+from orchestration.landing.raw_tables import ensure_raw_tables
 from orchestration.landing.retractions import withdraw_files
 from orchestration.nothing_new import finish_if_nothing_new, why_the_job_runs
 from orchestration.releases import releases_dir

@@ -211,7 +211,7 @@ def test_records_the_fingerprint_the_dbt_step_built_with(settings, tmp_path):
     """An edit of the dbt project between the dbt step and the publish is not taken as
     built: the publish records the fingerprint of the last dbt build, not of the files."""
     from orchestration.assets.transform import record_transform
-    from orchestration.landing.loader import ensure_raw_tables
+    from orchestration.landing.raw_tables import ensure_raw_tables
 
     _build(settings, "create table marts.kpi_metrics as select 'nps' as metric, 42.0 as value")
     record_transform(settings, "fingerprint-of-an-older-build", run_id="run-0")

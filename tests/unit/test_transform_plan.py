@@ -15,7 +15,7 @@ from orchestration.assets.transform import (
     plan_transform,
 )
 from orchestration.fingerprint import transform_fingerprint
-from orchestration.landing.loader import ensure_raw_tables
+from orchestration.landing.raw_tables import ensure_raw_tables
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 PUBLISHED_AT = dt.datetime(2026, 3, 10, 2, 0)

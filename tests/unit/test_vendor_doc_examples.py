@@ -8,7 +8,8 @@ import duckdb
 import pytest
 
 from orchestration.landing.contract import SOURCES
-from orchestration.landing.loader import ingest_source, reconcile
+from orchestration.landing.loader import ingest_source
+from orchestration.landing.raw_tables import reconcile
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "landing_zone.md"
 

@@ -9,7 +9,8 @@ import pytest
 
 from orchestration.landing.contract import SOURCES
 from orchestration.landing.files import discover_files, read_text_frame
-from orchestration.landing.loader import ingest_source, reconcile
+from orchestration.landing.loader import ingest_source
+from orchestration.landing.raw_tables import reconcile
 
 CONNECT = "amazon_connect_contacts"
 GENESYS = "genesys_conversations"

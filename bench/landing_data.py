@@ -1,0 +1,120 @@
+"""The landing zones the benchmark runs on: the generated year (cached), the year less
+its last day with that day (or one 30-minute calls export of it) to land on top, and the
+first month; copied into a scenario's own folder before each run."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+START = dt.date(2025, 1, 1)
+
+
+def generate(out: Path, days: int, agents: int) -> None:
+    marker = out / ".generated.json"
+    wanted = {
+        "start": START.isoformat(),
+        "days": days,
+        "agents": agents,
+        "seed": 2025,
+        "platforms": "canonical",
+        "latest_day_calls": "30-minute files",  # a year cached before that is written again
+    }
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        return
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"generating {days} days for {agents} agents into {out} ...", flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "generate",
+            "--out",
+            str(out),
+            "--start",
+            START.isoformat(),
+            "--days",
+            str(days),
+            "--agents",
+            str(agents),
+            "--seed",
+            "2025",
+            "--platforms",
+            "canonical",
+        ],
+        check=True,
+    )
+    marker.write_text(json.dumps(wanted))
+
+
+def split_last_day(year: Path, base: Path, new_day: Path, last_day: dt.date) -> None:
+    """``base``: every file but the last day's; ``new_day``: just those (hard links)."""
+    if base.exists() and new_day.exists():
+        return
+    tag = last_day.isoformat()
+    for path in sorted(year.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        relative = path.relative_to(year)
+        target = (new_day if tag in path.name else base) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, target)
+
+
+def land_intraday_calls(new_day: Path, landing: Path, last_day: dt.date) -> Path:
+    """One 30-minute export of calls: the calls of the last day offered in its busiest half
+    hour (UTC), written into the landing zone as a new canonical calls file."""
+    with gzip.open(new_day / "calls" / f"calls_{last_day}.csv.gz", "rt", newline="") as fh:
+        header, *rows = csv.reader(fh)
+    rows = [row for row in rows if len(row) == len(header)]
+    offered = header.index("offered_at")
+
+    def half_hour(row: list[str]) -> str:  # '2025-12-31T14:37:05Z' -> '1430'
+        return row[offered][11:13] + ("00" if row[offered][14:16] < "30" else "30")
+
+    busiest, calls = Counter(half_hour(row) for row in rows).most_common(1)[0]
+    target = landing / "calls" / f"calls_{last_day}T{busiest}.csv"
+    with open(target, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(row for row in rows if half_hour(row) == busiest)
+    print(f"intraday: {calls} calls offered from {busiest} UTC in {target.name}", flush=True)
+    return target
+
+
+def subset_days(year: Path, out: Path, last_day: dt.date) -> None:
+    """Every file whose date tag is on or before ``last_day`` (for the month build)."""
+    if out.exists():
+        return
+    for path in sorted(year.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        tags = [part for part in path.name.replace(".", "_").split("_") if part.count("-") == 2]
+        if tags and dt.date.fromisoformat(tags[0]) > last_day:
+            continue
+        target = out / path.relative_to(year)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, target)
+
+
+def copy_path(source: Path, target: Path) -> None:
+    """A file, a folder or a link (kept a link), replacing what is at ``target``."""
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        shutil.copytree(source, target, symlinks=True)
+    else:
+        shutil.copy2(source, target)

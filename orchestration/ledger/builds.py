@@ -1,0 +1,72 @@
+"""dbt builds and publishes: their history and the ``kpi_metrics`` rows last published."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from orchestration.ledger.tables import (
+    META_SCHEMA,
+    PUBLISH_HISTORY,
+    PUBLISHED_KPI_METRICS,
+    TRANSFORM_HISTORY,
+    now_utc,
+)
+
+# ---- dbt builds and publishes ----------------------------------------------------------
+
+
+def record_transform(con: duckdb.DuckDBPyConnection, fingerprint: str, run_id: str | None) -> None:
+    """Record a successful dbt build and the fingerprint of what it built with."""
+    con.execute(
+        f"insert into {TRANSFORM_HISTORY} values (?, ?, ?)", [now_utc(), run_id, fingerprint]
+    ).fetchall()
+
+
+def last_built_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint of the last successful dbt build in this build database."""
+    rows = con.execute(
+        f"select transform_fingerprint from {TRANSFORM_HISTORY} "
+        "order by built_at desc, rowid desc limit 1"
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def last_publish(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None] | None:
+    """(run id, transform fingerprint) of the last publish from this build database, or
+    None when nothing was published from it yet."""
+    rows = con.execute(
+        f"select run_id, transform_fingerprint from {PUBLISH_HISTORY} "
+        "order by published_at desc limit 1"
+    ).fetchall()
+    return rows[0] if rows else None
+
+
+def record_publish(
+    con: duckdb.DuckDBPyConnection,
+    published_at: dt.datetime,
+    run_id: str | None,
+    kpi_metrics: str | None,
+) -> None:
+    """Record a publish of the last dbt build; keep a copy of the ``kpi_metrics`` relation
+    it published (when it published one), for the next night's checks."""
+    if kpi_metrics is not None:
+        con.execute(
+            f"create or replace table {PUBLISHED_KPI_METRICS} as select * from {kpi_metrics}"
+        ).fetchall()
+    con.execute(
+        f"insert into {PUBLISH_HISTORY} (published_at, run_id, transform_fingerprint) "
+        "values (?, ?, ?)",
+        [published_at, run_id, last_built_fingerprint(con)],
+    ).fetchall()
+
+
+def published_kpi_metrics_columns(con: duckdb.DuckDBPyConnection) -> list[str] | None:
+    """The columns of the published ``kpi_metrics`` copy, or None when there is none."""
+    (columns,) = con.execute(
+        "select list(column_name order by ordinal_position) from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? and table_name = ?",
+        [META_SCHEMA, PUBLISHED_KPI_METRICS.split(".")[1]],
+    ).fetchall()[0]
+    return columns or None
