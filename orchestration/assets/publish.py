@@ -341,7 +341,8 @@ def publish_warehouse(
     incremental_tables: Sequence[IncrementalTable] = (),
     semantic_manifest: Path | None = None,
 ) -> PublishReport:
-    """Copy ``marts`` and ``quality`` from the build database and swap the published file.
+    """Copy ``marts``, ``quality`` and ``metrics`` from the build database and swap the
+    published file.
 
     A Parquet copy of every published table (for BI tools without a DuckDB driver) is
     written into the same release, and switched in with the DuckDB file by one rename.
@@ -352,13 +353,17 @@ def publish_warehouse(
     difference falls back to a full copy.
 
     With a ``semantic_manifest`` (dbt's semantic_manifest.json), the semantic layer's saved
-    queries are first computed from the build's marts into its schema ``metrics``, which is
-    published like the marts.
+    queries are first computed from the build's marts into its schema ``metrics``, once
+    (a delta that falls back to a full copy publishes the same tables), and published like
+    the marts.
     """
+    if semantic_manifest is not None:
+        with connect(settings.build_path, settings, read_only=False) as con:
+            export_saved_queries(con, semantic_manifest)
     try:
-        return _publish(settings, run_id, incremental_tables, semantic_manifest, try_delta=True)
+        return _publish(settings, run_id, incremental_tables, try_delta=True)
     except _DeltaMismatch as mismatch:
-        report = _publish(settings, run_id, incremental_tables, semantic_manifest, try_delta=False)
+        report = _publish(settings, run_id, incremental_tables, try_delta=False)
         return dataclasses.replace(report, reason=f"delta publish did not match: {mismatch}")
 
 
@@ -366,7 +371,6 @@ def _publish(
     settings: Settings,
     run_id: str | None,
     incremental_tables: Sequence[IncrementalTable],
-    semantic_manifest: Path | None,
     *,
     try_delta: bool,
 ) -> PublishReport:
@@ -384,8 +388,6 @@ def _publish(
     try:
         with connect(settings.build_path, settings, read_only=False) as con:
             ledger.ensure_ledger(con)
-            if semantic_manifest is not None:
-                export_saved_queries(con, semantic_manifest)
             relations = _published_relations(con)
             if not any(schema == "marts" for schema, _ in relations):
                 raise PublishRefused("the build database has no marts to publish")
