@@ -21,8 +21,9 @@ import duckdb
 import pytest
 
 from data_quality.suites.kpi_metrics import KPI_CATALOGUE
+from orchestration.assets.transform import parsed_project_path
 from orchestration.semantic_layer import SEMANTIC_MANIFEST_FILE, query_metrics, semantic_engine
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 pytestmark = pytest.mark.integration
 
@@ -195,13 +196,23 @@ def test_nps_by_sourcing_and_interaction_equals_the_fact_rows(semantic):
 def test_mf_validate_configs_passes(tmp_path):
     """The mf CLI's own validation of the semantic models and metrics (the warehouse
     checks skipped: they open the build database for writing; the queries above run every
-    metric on a real build)."""
+    metric on a real build).
+
+    mf reads ``target/semantic_manifest.json`` of the project it runs in, which only an
+    analyst's ``dbt parse`` writes: it runs in a copy of the project given the semantic
+    manifest of the parse every run uses (``make setup`` writes it), so a fresh clone
+    validates too."""
     mf = Path(sys.executable).with_name("mf")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CXW_")}
     env["CXW_BUILD_PATH"] = str(tmp_path / "unused.duckdb")
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    (project / "target").mkdir()
+    parsed = parsed_project_path(load_settings(env)) / SEMANTIC_MANIFEST_FILE
+    shutil.copy2(parsed, project / "target" / SEMANTIC_MANIFEST_FILE)
     result = subprocess.run(
         [str(mf if mf.exists() else shutil.which("mf")), "validate-configs", "--skip-dw"],
-        cwd=DBT_PROJECT_DIR,
+        cwd=project,
         env=env,
         capture_output=True,
         text=True,
