@@ -7,6 +7,10 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 DBT := $(UV) run --frozen dbt
 export UV_PYTHON ?= $(PYTHON)
+# Compile every installed module once at install: where PYTHONDONTWRITEBYTECODE is set (CI
+# images often set it) Python would otherwise recompile the whole stack in every process,
+# about 38 s instead of 11 s for each `cxw run` and each dbt call.
+export UV_COMPILE_BYTECODE ?= 1
 
 .PHONY: help setup demo run test test-unit lint format dev dbt-docs bench clean browser bi-client
 
