@@ -11,22 +11,26 @@ export UV_PYTHON ?= $(PYTHON)
 # images often set it) Python would otherwise recompile the whole stack in every process,
 # about 38 s instead of 11 s for each `cxw run` and each dbt call.
 export UV_COMPILE_BYTECODE ?= 1
+# The Spark engine's packages (dbt-spark, pyspark) are an extra: installed for
+# CXW_ENGINE=spark and for the tests, which build the sample on Spark too.
+SPARK_EXTRA := $(if $(filter spark,$(CXW_ENGINE)),--extra spark,)
 
-.PHONY: help setup demo run test test-unit lint format dev dbt-docs bench clean browser bi-client
+.PHONY: help setup demo run test test-unit lint format dev dbt-docs bench clean browser bi-client java spark
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 setup:  ## install uv, the locked environment and the dbt manifest
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
-	$(UV) sync --frozen
-	$(UV) run --frozen python -c "from orchestration.nightly import prepare_dbt_manifest; prepare_dbt_manifest()"
+	$(UV) sync --frozen $(SPARK_EXTRA)
+	@$(if $(SPARK_EXTRA),$(MAKE) --no-print-directory java,true)
+	$(UV) run --frozen $(SPARK_EXTRA) python -c "from orchestration.nightly import prepare_dbt_manifest; prepare_dbt_manifest()"
 
-demo: setup  ## sample exports -> DuckDB warehouse -> KPI report
-	$(UV) run --frozen cxw demo
+demo: setup  ## sample exports -> warehouse -> KPI report (CXW_ENGINE=spark: built on Spark)
+	$(UV) run --frozen $(SPARK_EXTRA) cxw demo
 
 run: setup  ## run the nightly job once on CXW_LANDING_DIR
-	$(UV) run --frozen cxw run
+	$(UV) run --frozen $(SPARK_EXTRA) cxw run
 
 lint: setup  ## ruff and sqlfluff
 	$(UV) run --frozen ruff check .
@@ -40,11 +44,17 @@ bi-client: setup  ## the BI client docs/bi.md recommends, in its own environment
 browser:  ## Debian's headless Chromium, for the report rendering test
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+java:  ## Debian's Java 17, for Spark
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+spark: setup java  ## the Spark engine's packages (dbt-spark, pyspark) beside the rest
+	$(UV) sync --frozen --extra spark
+
 # Two test processes, one per core of the CI machine; a test file stays in one of them
 # (its module fixtures are built once), the files that run the job most often first
 # (tests/conftest.py).
-test: lint browser bi-client  ## lint, then every test (unit and integration)
-	$(UV) run --frozen pytest -n 2 --dist loadfile --no-loadscope-reorder
+test: lint browser bi-client spark  ## lint, then every test (unit and integration)
+	$(UV) run --frozen --extra spark pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 test-unit: setup  ## the fast tests only
 	$(UV) run --frozen pytest -m "not integration"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
+import os
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -126,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return withdraw_landing_files(settings, args.paths)
 
+    if args.command in ("run", "demo") and (missing := missing_for_engine(settings.engine)):
+        print(
+            f"cxw: configuration error: CXW_ENGINE={settings.engine} needs {missing}",
+            file=sys.stderr,
+        )
+        return 2
     if args.command == "run" and not args.full_refresh:
         from orchestration.nothing_new import finish_if_nothing_new
 
@@ -144,6 +153,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return _demo(settings)
     return run_nightly(settings, full_refresh=args.full_refresh)
+
+
+def missing_for_engine(engine: str) -> str | None:
+    """What the engine needs that this machine lacks, in words; None when nothing."""
+    if engine != "spark":
+        return None
+    if importlib.util.find_spec("dbt.adapters.spark") is None:
+        return "the project's spark extra (dbt-spark, pyspark): `make spark` or `uv sync --extra spark`"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "Java 17: `make java` (Debian's openjdk-17-jre-headless)"
+    return None
 
 
 def _demo(settings: Settings) -> int:

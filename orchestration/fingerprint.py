@@ -29,4 +29,6 @@ def transform_fingerprint(settings: Settings, project_dir: Path = DBT_PROJECT_DI
             digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     digest.update(json.dumps(settings.dbt_vars(), sort_keys=True).encode())
+    if settings.engine != "duckdb":  # another engine builds the marts: a new build
+        digest.update(settings.engine.encode())
     return digest.hexdigest()

@@ -17,6 +17,9 @@ CXW_SURVEY_SCALES              survey scale overrides, e.g. ``csat=1..10``  dbt 
 CXW_MIN_ANONYMITY_N            smallest group of employee responses shown  dbt var ``min_anonymity_n`` (5)
 CXW_INTERVAL_MINUTES           minutes per interval of kpi_intervals:      dbt var ``interval_minutes`` (30)
                                15, 30 or 60 (the client's local clock)
+CXW_ENGINE                     the engine dbt builds on: duckdb | spark    ``duckdb``
+CXW_LAKE_DIR                   Spark only: the raw layer as Parquet, the   ``data/lake``
+                               Spark tables and their catalogue
 CXW_PARQUET_DIR                Parquet copy of every published table       ``data/warehouse_parquet``
 CXW_MAX_INVALID_SHARE          share of one survey type's new responses    ``0.05``
                                invalid above which the publish is blocked
@@ -92,6 +95,8 @@ class Settings:
     freshness_days: Mapping[str, int] = field(default_factory=dict)
     max_invalid_share: float = 0.05
     min_blocking_rows: int = 10
+    engine: str = "duckdb"
+    lake_dir: Path = Path("data/lake")
 
     def timezone_of(self, source: str) -> str:
         return self.source_timezones.get(source, "UTC")
@@ -114,12 +119,17 @@ class Settings:
         return out
 
     def dbt_env(self) -> dict[str, str]:
-        """Environment for a dbt subprocess: absolute database path and settings."""
+        """Environment for a dbt subprocess: absolute database and lake paths and settings."""
         return {
             "CXW_BUILD_PATH": str(self.build_path),
             "CXW_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "CXW_DUCKDB_THREADS": str(self.duckdb_threads),
+            "CXW_LAKE_DIR": str(self.lake_dir.resolve()),
         }
+
+    def dbt_target(self) -> str:
+        """The output of dbt_project/profiles.yml dbt builds on."""
+        return "spark" if self.engine == "spark" else "build"
 
     def duckdb_config(self) -> dict[str, Any]:
         return {"memory_limit": self.duckdb_memory_limit, "threads": self.duckdb_threads}
@@ -287,6 +297,16 @@ def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be on or off, got {raw!r}")
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def _engine(env: Mapping[str, str]) -> str:
+    engine = env.get("CXW_ENGINE", "").strip().lower() or "duckdb"
+    if engine not in ENGINES:
+        raise SettingsError(f"CXW_ENGINE must be one of {', '.join(ENGINES)}, got {engine!r}")
+    return engine
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read every setting; raise :class:`SettingsError` naming the first bad one."""
     env = os.environ if environ is None else environ
@@ -317,6 +337,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         freshness_days=_freshness_days(env),
         max_invalid_share=_share(env, "CXW_MAX_INVALID_SHARE", 0.05),
         min_blocking_rows=_positive_int(env, "CXW_MIN_BLOCKING_ROWS", 10),
+        engine=_engine(env),
+        lake_dir=_path(env, "CXW_LAKE_DIR", "data/lake"),
     )
     if settings.build_path == settings.warehouse_path:
         raise SettingsError("CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH")

@@ -10,9 +10,12 @@ INTEGRATION_DIR = Path(__file__).parent / "integration"
 # The test files that pay for the most `cxw run`s, longest first (pytest --durations).
 # `make test` hands each of its two workers whole files in collection order
 # (`--dist loadfile --no-loadscope-reorder`): the long files start early and the short
-# ones fill in at the end, instead of one worker finishing a long file alone. The first
-# two need no shared sample build, so neither worker waits for it at the start.
+# ones fill in at the end, instead of one worker finishing a long file alone. The Spark
+# builds start first, each on its own worker; the first worker to need the shared sample
+# build (for the Spark comparison) builds it while the other builds the hand-made world.
 LONGEST_FIRST = (
+    "test_kpi_values.py",  # its hand-made world built by DuckDB and by Spark
+    "test_spark_engine.py",  # the sample built by Spark
     "test_vendor_desk.py",
     "test_vendor_calls.py",
     "test_failure_contract.py",
@@ -22,7 +25,6 @@ LONGEST_FIRST = (
     "test_bi_access.py",
     "test_publish_safety.py",
     "test_dbt_unit_tests.py",
-    "test_kpi_values.py",
     "test_employee_anonymity.py",
     "test_ingestion_run.py",
 )

@@ -25,7 +25,7 @@
         having count(*) > 1
     )
 
-    select {{ versions }}.*
+    select {{ star_in_replaced_order(versions, '_loaded_at') }}
     from {{ versions }}
     where not exists (
         select 1 from repeated_keys
@@ -36,7 +36,7 @@
 
     union all
 
-    select * replace (max(_loaded_at) over (partition by {{ keys }}) as _loaded_at)
+    select {{ star_replacing('_loaded_at', 'max(_loaded_at) over (partition by ' ~ keys ~ ')') }}
     from {{ versions }}
     where exists (
         select 1 from repeated_keys
@@ -63,5 +63,46 @@
 {% macro raw_versions_as() -%}
     {#- a dbt unit test (materialized 'unit') has no `this` for is_incremental() to look up -#}
     {%- set night = config.get('materialized') == 'incremental' and is_incremental() -%}
+    {{ return(adapter.dispatch('raw_versions_as', 'cx_warehouse')(night)) }}
+{%- endmacro %}
+
+{% macro default__raw_versions_as(night) -%}
+    as
+{%- endmacro %}
+
+{#- DuckDB decides per CTE whether to buffer it: the hint (as [not] materialized). -#}
+{% macro duckdb__raw_versions_as(night) -%}
     as {{ 'materialized' if night else 'not materialized' }}
+{%- endmacro %}
+
+{#-
+    star_replacing(column, expression): every column of the FROM relation (`*`), with
+    `column` computed by `expression`. Both engines put the columns in the same order
+    within one query, so the two branches of a union line up: DuckDB keeps the column in
+    its place (`* replace`), Spark puts it last (`* except` and the column).
+-#}
+{% macro star_replacing(column, expression) -%}
+    {{ return(adapter.dispatch('star_replacing', 'cx_warehouse')(column, expression)) }}
+{%- endmacro %}
+
+{% macro default__star_replacing(column, expression) -%}
+    * replace ({{ expression }} as {{ column }})
+{%- endmacro %}
+
+{% macro spark__star_replacing(column, expression) -%}
+    * except ({{ column }}), {{ expression }} as {{ column }}
+{%- endmacro %}
+
+{#- star_in_replaced_order(relation, column): every column of `relation`, unchanged, in
+    the order star_replacing(column, ...) gives them (a union's other branch). -#}
+{% macro star_in_replaced_order(relation, column) -%}
+    {{ return(adapter.dispatch('star_in_replaced_order', 'cx_warehouse')(relation, column)) }}
+{%- endmacro %}
+
+{% macro default__star_in_replaced_order(relation, column) -%}
+    {{ relation }}.*
+{%- endmacro %}
+
+{% macro spark__star_in_replaced_order(relation, column) -%}
+    {{ relation }}.* except ({{ column }}), {{ relation }}.{{ column }}
 {%- endmacro %}

@@ -21,3 +21,8 @@
     select cast(unnest(generate_series({{ first_date }}, {{ last_date }}, interval 1 {{ datepart }})) as date) as date_day
     from {{ bounds_relation }}
 {%- endmacro %}
+
+{% macro spark__dates_between(first_date, last_date, bounds_relation, datepart) -%}
+    select explode(sequence(cast({{ first_date }} as date), cast({{ last_date }} as date), interval 1 {{ datepart }})) as date_day
+    from {{ bounds_relation }}
+{%- endmacro %}

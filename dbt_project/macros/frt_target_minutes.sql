@@ -2,7 +2,7 @@
 {% macro frt_target_minutes(channel) -%}
     case {{ channel }}
         {%- for channel_name, minutes in var('frt_target_minutes').items() %}
-        when '{{ channel_name }}' then cast({{ minutes }} as double precision)
+        when '{{ channel_name }}' then cast({{ minutes }} as {{ kpi_type_double() }})
         {%- endfor %}
     end
 {%- endmacro %}

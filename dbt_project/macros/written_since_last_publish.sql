@@ -16,6 +16,10 @@
         | first -%}
     _built_at > (
         select coalesce(max(published_at), cast('1900-01-01' as timestamp))
-        from {{ publish_history.relation_name }}
+        from {{ lake_relation(api.Relation.create(
+            database=publish_history.database,
+            schema=publish_history.schema,
+            identifier=publish_history.identifier
+        )) }}
     )
 {%- endmacro %}

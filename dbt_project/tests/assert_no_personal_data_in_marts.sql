@@ -5,7 +5,7 @@
 select
     table_name,
     column_name
-from information_schema.columns
+from {{ catalog_columns() }}
 where
     lower(table_schema) = 'marts'
     and lower(column_name) in (

@@ -20,7 +20,7 @@ from dagster_dbt import (
 )
 from packaging import version
 
-from orchestration import ledger
+from orchestration import lake, ledger
 from orchestration.fingerprint import transform_fingerprint
 from orchestration.landing.contract import MAPPING_SOURCES
 from orchestration.names import BUILD_DB_POOL, NIGHTLY_JOB_NAME
@@ -74,7 +74,12 @@ def dbt_settings_args(settings: Settings) -> list[str]:
     interpreter_bin = str(Path(sys.executable).parent)
     if interpreter_bin not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = os.pathsep.join([interpreter_bin, os.environ.get("PATH", "")])
-    return ["--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
+    return [
+        "--target",
+        settings.dbt_target(),
+        "--vars",
+        json.dumps(settings.dbt_vars(), sort_keys=True),
+    ]
 
 
 def build_dbt_project(
@@ -174,6 +179,36 @@ def record_transform(settings: Settings, fingerprint: str, run_id: str | None) -
         ledger.record_transform(con, fingerprint, run_id)
 
 
+def write_spark_sources(settings: Settings, context: dg.AssetExecutionContext) -> None:
+    """The raw layer as Parquet in the lake, for dbt on Spark (orchestration/lake.py)."""
+    with connect(settings.build_path, settings) as con:
+        written = lake.write_lake_sources(con, settings.lake_dir)
+    context.log.info(f"wrote {len(written)} raw and meta tables to the lake {settings.lake_dir}")
+
+
+def spark_result_tables(manifest: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The (schema, table) of every table Spark writes (models, seeds) in the schemas the
+    checks and the publish step read."""
+    return sorted(
+        (node["schema"], node.get("alias") or node["name"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed")
+        and node["schema"] in lake.SPARK_RESULT_SCHEMAS
+        and node["config"].get("materialized") in ("table", "incremental", "seed")
+    )
+
+
+def read_spark_results(
+    settings: Settings, project: DbtProject, context: dg.AssetExecutionContext
+) -> None:
+    """Spark's marts and quality tables into the build database, for checks and publish."""
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    tables = spark_result_tables(manifest)
+    with connect(settings.build_path, settings) as con:
+        lake.read_spark_tables(con, settings.lake_dir, tables)
+    context.log.info(f"read {len(tables)} tables built by Spark into {settings.build_path}")
+
+
 def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=project.manifest_path,
@@ -193,8 +228,16 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
                     return  # nothing materialized: publish and the mart checks are skipped
                 if plan.action == FULL_REFRESH:
                     args.append("--full-refresh")
+            if settings.engine == "spark" and "--full-refresh" not in args:
+                # Spark rebuilds every model anyway (macros/is_incremental.sql): recreate the
+                # tables, so a changed column type never meets last night's table
+                args.append("--full-refresh")
             target = build_target(settings, project.project_dir / project.target_path)
+            if settings.engine == "spark":
+                write_spark_sources(settings, context)
             yield from dbt.cli(args, context=context, target_path=target).stream()
+            if settings.engine == "spark":
+                read_spark_results(settings, project, context)
             record_transform(settings, fingerprint, context.run.run_id)
 
     return cx_warehouse_dbt

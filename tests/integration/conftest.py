@@ -56,6 +56,7 @@ class Deployment:
             CXW_PARQUET_DIR=str(self.root / "warehouse_parquet"),
             CXW_REPORT_PATH=str(self.root / "kpi_report.html"),
             CXW_QUALITY_PAGE_DIR=str(self.root / "quality_docs"),
+            CXW_LAKE_DIR=str(self.root / "lake"),
             CXW_LANDING_SENSOR="off",
         )
         env.update(extra)

@@ -258,12 +258,13 @@ def write_landing_zone(landing_dir: Path) -> None:
             csv.writer(handle).writerows(rows)
 
 
-@pytest.fixture(scope="module")
-def hand_made_build(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
-    """The hand-made landing zone, run once through the nightly job by `cxw run`."""
-    deployment = Deployment(tmp_path_factory.mktemp("hand_made_build"))
+@pytest.fixture(scope="module", params=["duckdb", "spark"])
+def hand_made_build(request, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    """The hand-made landing zone, run once through the nightly job by `cxw run`, on each
+    engine (CXW_ENGINE): every hand-computed value below holds on DuckDB and on Spark."""
+    deployment = Deployment(tmp_path_factory.mktemp(f"hand_made_build_{request.param}"))
     write_landing_zone(deployment.landing_dir)
-    deployment.cxw("run")
+    deployment.cxw("run", CXW_ENGINE=request.param)
     return deployment
 
 

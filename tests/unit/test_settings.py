@@ -107,6 +107,7 @@ def test_overrides_reach_the_dbt_vars():
         ({"CXW_NIGHTLY_CRON": "daily"}, "CXW_NIGHTLY_CRON must be a 5-field cron expression"),
         ({"CXW_NIGHTLY_TIMEZONE": "Lagos"}, "CXW_NIGHTLY_TIMEZONE: unknown IANA time zone 'Lagos'"),
         ({"CXW_LANDING_SENSOR": "maybe"}, "CXW_LANDING_SENSOR must be on or off, got 'maybe'"),
+        ({"CXW_ENGINE": "snowflake"}, "CXW_ENGINE must be one of duckdb, spark, got 'snowflake'"),
         (
             {"CXW_FRESHNESS_DAYS": "calls=0"},
             "CXW_FRESHNESS_DAYS: calls needs a positive number of days",
@@ -122,3 +123,11 @@ def test_bad_configuration_names_the_setting(env, message):
         load_settings(env)
     assert str(error.value).startswith(message)
     assert "\n" not in str(error.value)
+
+
+def test_the_engine_picks_the_dbt_target_and_the_lake():
+    duckdb_settings = load_settings({})
+    assert (duckdb_settings.engine, duckdb_settings.dbt_target()) == ("duckdb", "build")
+    spark = load_settings({"CXW_ENGINE": " Spark ", "CXW_LAKE_DIR": "/lake/prod"})
+    assert (spark.engine, spark.dbt_target()) == ("spark", "spark")
+    assert spark.dbt_env()["CXW_LAKE_DIR"] == "/lake/prod"

@@ -14,6 +14,10 @@
     {{ return('double') }}
 {%- endmacro %}
 
+{% macro spark__kpi_type_double() -%}
+    {{ return('double') }}
+{%- endmacro %}
+
 
 {#- The exact numeric type in which kpi_metrics sums numerators and denominators
     (fractional handle seconds and first-response minutes included) before one cast

@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='ticket_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
 }}
@@ -29,7 +28,7 @@ raw_tickets {{ raw_versions_as() }} (
         _loaded_at
     from {{ source('raw', 'tickets') }}
     {{ only_keys_loaded_since_watermark('ticket_id', source('raw', 'tickets')) }}
-    union all by name
+    {{ union_all_by_name() }}
     -- the current mapped version of each vendor ticket (its _loaded_at: the last load of any
     -- version of the ticket or of its metrics)
     select

@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='survey_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
 }}
@@ -34,7 +33,7 @@ raw_surveys {{ raw_versions_as() }} (
         _loaded_at
     from {{ source('raw', 'surveys') }}
     {{ only_keys_loaded_since_watermark('survey_id', source('raw', 'surveys')) }}
-    union all by name
+    {{ union_all_by_name() }}
     -- the current mapped version of each vendor survey: Zendesk CSAT ratings (two-point
     -- scale) and the answers of Qualtrics responses (left out of the response rate)
     select
@@ -58,7 +57,7 @@ raw_surveys {{ raw_versions_as() }} (
         mapping_outcome = 'mapped'
         and is_current_version
         and {{ loaded_since_watermark('_key_loaded_at') }}
-    union all by name
+    {{ union_all_by_name() }}
     select
         survey_id,
         survey_type,

@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='call_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
 }}
@@ -24,7 +23,7 @@ raw_calls {{ raw_versions_as() }} (
         trim(queue) as queue,
         -- a canonical call's queue is looked up in `queues` (system canonical) downstream
         true as is_canonical_queue,
-        cast(null as varchar) as queue_site_id,
+        cast(null as string) as queue_site_id,
         trim(customer_id) as customer_id,
         trim(agent_id) as agent_id,
         cast(talk_seconds as double) as talk_seconds,
@@ -37,11 +36,11 @@ raw_calls {{ raw_versions_as() }} (
     from {{ source('raw', 'calls') }}
     {{ only_keys_loaded_since_watermark('call_id', source('raw', 'calls')) }}
 
-    union all by name
+    {{ union_all_by_name() }}
 
     {{ vendor_calls(ref('stg_amazon_connect__contacts'), 'contact_id') }}
 
-    union all by name
+    {{ union_all_by_name() }}
 
     {{ vendor_calls(ref('stg_genesys__conversations'), 'conversation_id') }}
 ),

@@ -21,8 +21,7 @@
 {%- endfor -%}
 {%- set min_n = var('min_anonymity_n') -%}
 
-with recursive
-
+{% set anonymity_inputs %}
 employee_atoms as (
     select
         report_date,
@@ -73,153 +72,15 @@ group_sizes as (
 
 edges as (
     {{ kpi_anonymity_edges('employee_atoms') }}
-),
+)
+{% endset %}
 
-rounds as (
-    select
-        0 as round,
-        metric,
-        period_start,
-        level,
-        entity_id,
-        sample_size,
-        sample_size < {{ min_n }} as suppressed
-    from group_sizes
+with
 
-    union all
-
-    select * from (
-        with
-
-        -- every published parent and split: what its published children leave unexplained
-        split_totals as (
-            select
-                parent.metric,
-                parent.period_start,
-                parent.level,
-                parent.entity_id,
-                edges.child_level,
-                parent.sample_size - coalesce(
-                    sum(case when not child.suppressed then child.sample_size end), 0
-                ) as unpublished_responses,
-                count(*) as children,
-                count(case when child.suppressed then 1 end) as hidden_children
-            from rounds as parent
-            inner join edges
-                on
-                    parent.metric = edges.metric
-                    and parent.period_start = edges.period_start
-                    and parent.level = edges.parent_level
-                    and parent.entity_id = edges.parent_id
-            inner join rounds as child
-                on
-                    edges.metric = child.metric
-                    and edges.period_start = child.period_start
-                    and edges.child_level = child.level
-                    and edges.child_id = child.entity_id
-            where not parent.suppressed
-            group by
-                parent.metric,
-                parent.period_start,
-                parent.level,
-                parent.entity_id,
-                edges.child_level,
-                parent.sample_size
-        ),
-
-        revealing_splits as (
-            select
-                metric,
-                period_start,
-                level,
-                entity_id,
-                child_level,
-                children - hidden_children as published_children
-            from split_totals
-            where
-                (unpublished_responses > 0 and unpublished_responses < {{ min_n }})
-                or (children = 1 and hidden_children = 1)
-        ),
-
-        ranked_complements as (
-            select
-                child.metric,
-                child.period_start,
-                child.level,
-                child.entity_id,
-                row_number() over (
-                    partition by
-                        revealing_splits.metric,
-                        revealing_splits.period_start,
-                        revealing_splits.level,
-                        revealing_splits.entity_id,
-                        revealing_splits.child_level
-                    order by child.sample_size, child.entity_id
-                ) as complement_rank
-            from revealing_splits
-            inner join edges
-                on
-                    revealing_splits.metric = edges.metric
-                    and revealing_splits.period_start = edges.period_start
-                    and revealing_splits.level = edges.parent_level
-                    and revealing_splits.entity_id = edges.parent_id
-                    and revealing_splits.child_level = edges.child_level
-            inner join rounds as child
-                on
-                    edges.metric = child.metric
-                    and edges.period_start = child.period_start
-                    and edges.child_level = child.level
-                    and edges.child_id = child.entity_id
-            where not child.suppressed
-        ),
-
-        newly_hidden as (
-            select
-                metric,
-                period_start,
-                level,
-                entity_id
-            from ranked_complements
-            where complement_rank = 1
-            union
-            select
-                metric,
-                period_start,
-                level,
-                entity_id
-            from revealing_splits
-            where published_children = 0
-        )
-
-        select
-            previous.round + 1 as round,
-            previous.metric,
-            previous.period_start,
-            previous.level,
-            previous.entity_id,
-            previous.sample_size,
-            previous.suppressed or newly_hidden.entity_id is not null as suppressed
-        from rounds as previous
-        left join newly_hidden
-            on
-                previous.metric = newly_hidden.metric
-                and previous.period_start = newly_hidden.period_start
-                and previous.level = newly_hidden.level
-                and previous.entity_id = newly_hidden.entity_id
-        where exists (select any_hidden.entity_id from newly_hidden as any_hidden)
-    ) as next_round
-),
+{{ anonymity_inputs }},
 
 fixed_point as (
-    select
-        rounds.metric,
-        rounds.period_start,
-        rounds.level,
-        rounds.entity_id,
-        rounds.sample_size,
-        rounds.suppressed
-    from rounds
-    where rounds.round = (select max(every_round.round) from rounds as every_round)
+    {{ kpi_anonymity_fixed_point(anonymity_inputs, min_n) }}
 )
 
 select

@@ -47,13 +47,13 @@ select
     cast(extract(quarter from date_day) as {{ dbt.type_int() }}) as quarter_number,
     cast(extract(month from date_day) as {{ dbt.type_int() }}) as month_number,
     cast(extract(day from date_day) as {{ dbt.type_int() }}) as day_of_month,
-    cast(extract(isodow from date_day) as {{ dbt.type_int() }}) as iso_day_of_week,
-    cast(extract(isoyear from date_day) as {{ dbt.type_int() }}) as iso_year,
+    cast({{ iso_day_of_week('date_day') }} as {{ dbt.type_int() }}) as iso_day_of_week,
+    cast({{ iso_year('date_day') }} as {{ dbt.type_int() }}) as iso_year,
     cast(extract(week from date_day) as {{ dbt.type_int() }}) as iso_week_number,
     cast({{ dbt.date_trunc('week', 'date_day') }} as date) as week_start_date,
     cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start_date,
     cast({{ dbt.date_trunc('quarter', 'date_day') }} as date) as quarter_start_date,
     cast({{ dbt.date_trunc('year', 'date_day') }} as date) as year_start_date,
     cast({{ dbt.last_day('date_day', 'month') }} as date) as month_end_date,
-    extract(isodow from date_day) in (6, 7) as is_weekend
+    {{ iso_day_of_week('date_day') }} in (6, 7) as is_weekend
 from calendar_days

@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='ticket_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail',
         meta={'published_month_column': 'report_date'}
     )

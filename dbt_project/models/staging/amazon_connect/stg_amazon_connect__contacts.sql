@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='contact_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
 }}
@@ -14,9 +13,7 @@ with
 raw_contacts {{ raw_versions_as() }} (
     select
         contact_id,
-        json_transform(
-            record,
-            '{
+        {{ json_struct('record', '{
                 "Channel": "VARCHAR",
                 "InitiationMethod": "VARCHAR",
                 "InitiationTimestamp": "VARCHAR",
@@ -32,8 +29,7 @@ raw_contacts {{ raw_versions_as() }} (
                     "AfterContactWorkDuration": "DOUBLE"
                 },
                 "Attributes": {"customer_id": "VARCHAR", "wrap_code": "VARCHAR"}
-            }'
-        ) as contact,
+            }') }} as contact,
         _file_path,
         _file_row,
         _loaded_at

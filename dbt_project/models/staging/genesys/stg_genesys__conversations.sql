@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='conversation_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
 }}
@@ -15,9 +14,7 @@ with
 raw_conversations {{ raw_versions_as() }} (
     select
         conversation_id,
-        json_transform(
-            record,
-            '{
+        {{ json_struct('record', '{
                 "originatingDirection": "VARCHAR",
                 "conversationStart": "VARCHAR",
                 "conversationEnd": "VARCHAR",
@@ -36,8 +33,7 @@ raw_conversations {{ raw_versions_as() }} (
                         "metrics": [{"name": "VARCHAR", "value": "DOUBLE", "emitDate": "VARCHAR"}]
                     }]
                 }]
-            }'
-        ) as conversation_record,
+            }') }} as conversation_record,
         _file_path,
         _file_row,
         _loaded_at
@@ -63,8 +59,7 @@ participants as (
         conversation_id,
         _file_path,
         _file_row,
-        generate_subscripts(participant_records, 1) as participant_index,
-        unnest(participant_records) as participant_record
+        {{ unnest_with_index('participant_records', 'participant_index', 'participant_record') }}
     from conversations
 ),
 
@@ -76,8 +71,7 @@ sessions as (
         participant_index,
         lower(trim(participant_record['purpose'])) as purpose,
         nullif(trim(participant_record['userId']), '') as user_id,
-        generate_subscripts(participant_record['sessions'], 1) as session_index,
-        unnest(participant_record['sessions']) as session_record
+        {{ unnest_with_index("participant_record['sessions']", 'session_index', 'session_record') }}
     from participants
 ),
 
@@ -92,36 +86,32 @@ session_facts as (
         purpose,
         user_id,
         lower(trim(session_record['mediaType'])) as media_type,
-        {{ iso_utc_timestamp("session_record['segments'][1]['segmentStart']") }} as started_at,
-        nullif(trim(session_record['segments'][1]['queueId']), '') as first_queue_id,
-        nullif(trim(list_filter(
-            session_record['segments'], lambda s: nullif(trim(s['queueId']), '') is not null
-        )[1]['queueId']), '') as any_queue_id,
-        {{ iso_utc_timestamp(
-            "list_filter(session_record['segments'], lambda s: lower(s['segmentType']) = 'interact')"
-            ~ "[1]['segmentStart']"
-        ) }} as interact_started_at,
-        list_contains(list_transform(session_record['metrics'], lambda m: m['name']), 'tAnswered')
+        {%- set first_segment = list_element("session_record['segments']", 1) %}
+        {{ iso_utc_timestamp(first_segment ~ "['segmentStart']") }} as started_at,
+        nullif(trim({{ first_segment }}['queueId']), '') as first_queue_id,
+        nullif(trim({{ list_element(list_filter(
+            "session_record['segments']", 's', "nullif(trim(s['queueId']), '') is not null"
+        ), 1) }}['queueId']), '') as any_queue_id,
+        {{ iso_utc_timestamp(list_element(list_filter(
+            "session_record['segments']", 's', "lower(s['segmentType']) = 'interact'"
+        ), 1) ~ "['segmentStart']") }} as interact_started_at,
+        {{ list_contains(list_transform("session_record['metrics']", 'm', "m['name']"), "'tAnswered'") }}
             as has_answered,
-        list_sum(list_transform(
-            list_filter(session_record['metrics'], lambda m: m['name'] = 'tTalkComplete'), lambda m: m['value']
-        )) as talk_ms,
-        list_sum(list_transform(
-            list_filter(session_record['metrics'], lambda m: m['name'] = 'tHeldComplete'), lambda m: m['value']
-        )) as held_ms,
-        list_sum(list_transform(
-            list_filter(session_record['metrics'], lambda m: m['name'] = 'tAcw'), lambda m: m['value']
-        )) as acw_ms,
-        nullif(trim(list_filter(
-            session_record['segments'],
-            lambda s: lower(s['segmentType']) = 'wrapup' and nullif(trim(s['wrapUpCode']), '') is not null
-        )[1]['wrapUpCode']), '') as wrap_code,
-        list_max(list_transform(
-            session_record['segments'], lambda s: {{ iso_utc_timestamp("s['segmentEnd']") }}
-        )) as last_segment_end,
-        list_max(list_transform(
-            session_record['metrics'], lambda m: {{ iso_utc_timestamp("m['emitDate']") }}
-        )) as last_emit_at
+        {%- for metric, column in [('tTalkComplete', 'talk_ms'), ('tHeldComplete', 'held_ms'), ('tAcw', 'acw_ms')] %}
+        {{ list_sum(list_transform(
+            list_filter("session_record['metrics']", 'm', "m['name'] = '" ~ metric ~ "'"), 'm', "m['value']"
+        )) }} as {{ column }},
+        {%- endfor %}
+        nullif(trim({{ list_element(list_filter(
+            "session_record['segments']", 's',
+            "lower(s['segmentType']) = 'wrapup' and nullif(trim(s['wrapUpCode']), '') is not null"
+        ), 1) }}['wrapUpCode']), '') as wrap_code,
+        {{ list_max(list_transform(
+            "session_record['segments']", 's', iso_utc_timestamp("s['segmentEnd']")
+        )) }} as last_segment_end,
+        {{ list_max(list_transform(
+            "session_record['metrics']", 'm', iso_utc_timestamp("m['emitDate']")
+        )) }} as last_emit_at
     from sessions
 ),
 
@@ -191,10 +181,9 @@ handler_totals as (
         sum(voice_sessions.talk_ms) / 1000.0 as talk_seconds,
         sum(voice_sessions.held_ms) / 1000.0 as hold_seconds,
         sum(voice_sessions.acw_ms) / 1000.0 as acw_seconds,
-        first(
-            voice_sessions.wrap_code
-            order by voice_sessions.started_at asc, voice_sessions.participant_index asc
-        ) filter (where voice_sessions.wrap_code is not null) as wrap_code
+        {{ first_ordered(
+            'voice_sessions.wrap_code', ['voice_sessions.started_at', 'voice_sessions.participant_index']
+        ) }} filter (where voice_sessions.wrap_code is not null) as wrap_code
     from handling_sessions
     inner join voice_sessions
         on
@@ -212,7 +201,7 @@ version_summaries as (
         _file_path,
         _file_row,
         bool_or(media_type = 'voice') as has_voice,
-        first(media_type order by participant_index asc, session_index asc) as first_media_type,
+        {{ first_ordered('media_type', ['participant_index', 'session_index']) }} as first_media_type,
         max(last_segment_end) as last_segment_end,
         greatest(max(last_segment_end), max(last_emit_at)) as last_activity_at
     from session_facts
@@ -336,7 +325,7 @@ select
     outcomes.direction,
     outcomes.queue,
     outcomes.queue_site_id,
-    cast(null as varchar) as customer_id,
+    cast(null as string) as customer_id,
     coalesce(outcomes.known_agent_id, outcomes.user_id) as agent_id,
     outcomes.offered_at,
     outcomes.answered_at,

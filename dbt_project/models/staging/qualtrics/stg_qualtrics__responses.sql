@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='response_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
 }}
@@ -24,20 +23,20 @@ response_versions {{ raw_versions_as() }} (
     select
         survey_ref,
         response_id,
-        lower(trim(json_extract_string(record, '$.status'))) as response_status,
-        lower(trim(json_extract_string(record, '$.finished'))) as finished,
-        try_strptime(json_extract_string(record, '$.startDate'), '%Y-%m-%d %H:%M:%S')
+        lower(trim({{ json_text('record', "'$.status'") }})) as response_status,
+        lower(trim({{ json_text('record', "'$.finished'") }})) as finished,
+        {{ try_parse_timestamp(json_text('record', "'$.startDate'"), '%Y-%m-%d %H:%M:%S') }}
             as start_wall_time,
-        try_strptime(json_extract_string(record, '$.recordedDate'), '%Y-%m-%d %H:%M:%S')
+        {{ try_parse_timestamp(json_text('record', "'$.recordedDate'"), '%Y-%m-%d %H:%M:%S') }}
             as recorded_wall_time,
-        coalesce(json_extract_string(time_zones, '$.startDate'), {{ source_timezone('qualtrics_responses') }})
+        coalesce({{ json_text('time_zones', "'$.startDate'") }}, {{ source_timezone('qualtrics_responses') }})
             as start_zone,
-        coalesce(json_extract_string(time_zones, '$.recordedDate'), {{ source_timezone('qualtrics_responses') }})
+        coalesce({{ json_text('time_zones', "'$.recordedDate'") }}, {{ source_timezone('qualtrics_responses') }})
             as recorded_zone,
-        nullif(trim(json_extract_string(record, '$.agent_id')), '') as embedded_agent_id,
-        nullif(trim(json_extract_string(record, '$.call_id')), '') as embedded_call_id,
-        nullif(trim(json_extract_string(record, '$.ticket_id')), '') as embedded_ticket_id,
-        nullif(trim(json_extract_string(record, '$.externalDataReference')), '')
+        nullif(trim({{ json_text('record', "'$.agent_id'") }}), '') as embedded_agent_id,
+        nullif(trim({{ json_text('record', "'$.call_id'") }}), '') as embedded_call_id,
+        nullif(trim({{ json_text('record', "'$.ticket_id'") }}), '') as embedded_ticket_id,
+        nullif(trim({{ json_text('record', "'$.externalDataReference'") }}), '')
             as external_reference,
         exists(
             select 1
@@ -45,7 +44,7 @@ response_versions {{ raw_versions_as() }} (
             where
                 questions.system = 'qualtrics'
                 and questions.survey_ref = raw_responses.survey_ref
-                and nullif(trim(json_extract_string(raw_responses.record, '$.' || questions.question_ref)), '')
+                and nullif(trim({{ json_text('raw_responses.record', "'$.' || questions.question_ref") }}), '')
                 is not null
         ) as answers_a_mapped_question,
         _file_path,
@@ -96,11 +95,10 @@ mapped_versions as (
             response_versions.embedded_ticket_id,
             response_versions.external_reference
         ) as interaction_id,
-        timezone('UTC', timezone(response_versions.start_zone, response_versions.start_wall_time))
+        {{ utc_from_local('response_versions.start_wall_time', 'response_versions.start_zone') }}
             as sent_at,
-        timezone(
-            'UTC', timezone(response_versions.recorded_zone, response_versions.recorded_wall_time)
-        ) as responded_at,
+        {{ utc_from_local('response_versions.recorded_wall_time', 'response_versions.recorded_zone') }}
+            as responded_at,
         case
             when response_versions.response_status in ('1', 'survey preview') then 'survey_preview'
             when response_versions.response_status in ('2', 'survey test') then 'test_response'
@@ -143,7 +141,7 @@ select
     survey_ref,
     response_id,
     case when mapping_outcome = 'mapped' then client_id end as client_id,
-    cast(null as varchar) as customer_id,
+    cast(null as string) as customer_id,
     case when mapping_outcome = 'mapped' then interaction_type end as interaction_type,
     case when mapping_outcome = 'mapped' then interaction_id end as interaction_id,
     case when mapping_outcome = 'mapped' then agent_id end as agent_id,

@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='response_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
 }}
@@ -53,7 +52,7 @@ answers as (
         responses.response_id,
         questions.question_ref,
         questions.survey_type,
-        nullif(trim(json_extract_string(raw_responses.record, '$.' || questions.question_ref)), '')
+        nullif(trim({{ json_text('raw_responses.record', "'$.' || questions.question_ref") }}), '')
             as score_raw,
         responses.survey_ref,
         responses.client_id,

@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='rating_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
 }}
@@ -19,12 +18,12 @@ with
 rating_versions {{ raw_versions_as() }} (
     select
         rating_id,
-        json_extract_string(record, '$.ticket_id') as ticket_id,
-        json_extract_string(record, '$.group_id') as group_id,
-        json_extract_string(record, '$.assignee_id') as assignee_id,
-        lower(trim(json_extract_string(record, '$.score'))) as zendesk_score,
-        {{ iso_utc_timestamp("json_extract_string(record, '$.created_at')") }} as created_at,
-        {{ iso_utc_timestamp("json_extract_string(record, '$.updated_at')") }} as updated_at,
+        {{ json_text('record', "'$.ticket_id'") }} as ticket_id,
+        {{ json_text('record', "'$.group_id'") }} as group_id,
+        {{ json_text('record', "'$.assignee_id'") }} as assignee_id,
+        lower(trim({{ json_text('record', "'$.score'") }})) as zendesk_score,
+        {{ iso_utc_timestamp(json_text('record', "'$.created_at'")) }} as created_at,
+        {{ iso_utc_timestamp(json_text('record', "'$.updated_at'")) }} as updated_at,
         _file_path,
         _file_row,
         _loaded_at
@@ -112,7 +111,7 @@ select
     case when mapping_outcome = 'mapped' then survey_id end as survey_id,
     case when mapping_outcome = 'mapped' then 'csat' end as survey_type,
     case when mapping_outcome = 'mapped' then client_id end as client_id,
-    cast(null as varchar) as customer_id,
+    cast(null as string) as customer_id,
     case when mapping_outcome = 'mapped' then 'ticket' end as interaction_type,
     case when mapping_outcome = 'mapped' then ticket_id end as interaction_id,
     case when mapping_outcome = 'mapped' then agent_id end as agent_id,

@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='ticket_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
 }}
@@ -14,10 +13,10 @@ with
 metric_versions {{ raw_versions_as() }} (
     select
         ticket_id,
-        try_cast(json_extract_string(record, '$.reply_time_in_minutes.calendar') as double)
+        try_cast({{ json_text('record', "'$.reply_time_in_minutes.calendar'") }} as double)
             as reply_time_calendar_minutes,
-        {{ iso_utc_timestamp("json_extract_string(record, '$.solved_at')") }} as solved_at,
-        {{ iso_utc_timestamp("json_extract_string(record, '$.updated_at')") }} as updated_at,
+        {{ iso_utc_timestamp(json_text('record', "'$.solved_at'")) }} as solved_at,
+        {{ iso_utc_timestamp(json_text('record', "'$.updated_at'")) }} as updated_at,
         _file_path,
         _file_row,
         _loaded_at
@@ -31,7 +30,7 @@ select
     solved_at,
     updated_at,
     'mapped' as mapping_outcome,
-    cast(null as varchar) as mapping_reason,
+    cast(null as string) as mapping_reason,
     false as is_unknown_agent,
     row_number() over (
         partition by ticket_id

@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key='ticket_id',
-        incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
 }}
@@ -20,14 +19,14 @@ with
 ticket_versions {{ raw_versions_as() }} (
     select
         ticket_id,
-        json_extract_string(record, '$.group_id') as group_id,
-        json_extract_string(record, '$.brand_id') as brand_id,
-        json_extract_string(record, '$.assignee_id') as assignee_id,
-        lower(json_extract_string(record, '$.via.channel')) as via_channel,
-        lower(json_extract_string(record, '$.priority')) as priority,
-        lower(json_extract_string(record, '$.status')) as zendesk_status,
-        {{ iso_utc_timestamp("json_extract_string(record, '$.created_at')") }} as created_at,
-        {{ iso_utc_timestamp("json_extract_string(record, '$.updated_at')") }} as updated_at,
+        {{ json_text('record', "'$.group_id'") }} as group_id,
+        {{ json_text('record', "'$.brand_id'") }} as brand_id,
+        {{ json_text('record', "'$.assignee_id'") }} as assignee_id,
+        lower({{ json_text('record', "'$.via.channel'") }}) as via_channel,
+        lower({{ json_text('record', "'$.priority'") }}) as priority,
+        lower({{ json_text('record', "'$.status'") }}) as zendesk_status,
+        {{ iso_utc_timestamp(json_text('record', "'$.created_at'")) }} as created_at,
+        {{ iso_utc_timestamp(json_text('record', "'$.updated_at'")) }} as updated_at,
         _file_path,
         _file_row,
         _loaded_at
@@ -94,15 +93,15 @@ mapped_versions as (
             when 'hold' then 'pending'
             else ticket_versions.zendesk_status
         end as status,
-        cast(null as varchar) as customer_id,
+        cast(null as string) as customer_id,
         coalesce(agent_identities.agent_id, ticket_versions.assignee_id) as agent_id,
         ticket_versions.assignee_id is not null and agent_identities.agent_id is null
             as is_unknown_agent,
         ticket_versions.created_at,
-        ticket_versions.created_at
-        + to_microseconds(
-            cast(round(current_metrics.reply_time_calendar_minutes * 60000000) as bigint)
-        ) as first_response_at,
+        {{ plus_microseconds(
+            'ticket_versions.created_at',
+            'cast(round(current_metrics.reply_time_calendar_minutes * 60000000) as bigint)'
+        ) }} as first_response_at,
         current_metrics.solved_at,
         ticket_versions.updated_at,
         ticket_versions.zendesk_status = 'deleted' as is_deleted,
