@@ -11,9 +11,9 @@ export UV_PYTHON ?= $(PYTHON)
 # images often set it) Python would otherwise recompile the whole stack in every process,
 # about 38 s instead of 11 s for each `cxw run` and each dbt call.
 export UV_COMPILE_BYTECODE ?= 1
-# The Spark engine's packages (dbt-spark, pyspark) are an extra: installed for
-# CXW_ENGINE=spark and for the tests, which build the sample on Spark too.
-SPARK_EXTRA := $(if $(filter spark,$(CXW_ENGINE)),--extra spark,)
+# The Spark engine (CXW_ENGINE=spark, and the tests, which build on Spark too) has its own
+# environment, engines/spark/.venv: dbt-spark and pyspark, apart from the project's.
+SPARK_ENGINE := $(filter spark,$(CXW_ENGINE))
 
 .PHONY: help setup demo run test test-unit lint format dev dbt-docs bench clean browser bi-client java spark
 
@@ -22,15 +22,15 @@ help:  ## list the targets
 
 setup:  ## install uv, the locked environment and the dbt manifest
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
-	$(UV) sync --frozen $(SPARK_EXTRA)
-	@$(if $(SPARK_EXTRA),$(MAKE) --no-print-directory java,true)
-	$(UV) run --frozen $(SPARK_EXTRA) python -c "from orchestration.nightly import prepare_dbt_manifest; prepare_dbt_manifest()"
+	$(UV) sync --frozen
+	@$(if $(SPARK_ENGINE),$(MAKE) --no-print-directory spark,true)
+	$(UV) run --frozen python -c "from orchestration.nightly import prepare_dbt_manifest; prepare_dbt_manifest()"
 
 demo: setup  ## sample exports -> warehouse -> KPI report (CXW_ENGINE=spark: built on Spark)
-	$(UV) run --frozen $(SPARK_EXTRA) cxw demo
+	$(UV) run --frozen cxw demo
 
 run: setup  ## run the nightly job once on CXW_LANDING_DIR
-	$(UV) run --frozen $(SPARK_EXTRA) cxw run
+	$(UV) run --frozen cxw run
 
 lint: setup  ## ruff and sqlfluff
 	$(UV) run --frozen ruff check .
@@ -47,14 +47,15 @@ browser:  ## Debian's headless Chromium, for the report rendering test
 java:  ## Debian's Java 17, for Spark
 	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
-spark: setup java  ## the Spark engine's packages (dbt-spark, pyspark) beside the rest
-	$(UV) sync --frozen --extra spark
+spark: java  ## the Spark engine's environment (engines/spark: dbt-spark, pyspark)
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
+	$(UV) sync --frozen --project engines/spark
 
 # Two test processes, one per core of the CI machine; a test file stays in one of them
 # (its module fixtures are built once), the files that run the job most often first
 # (tests/conftest.py).
 test: lint browser bi-client spark  ## lint, then every test (unit and integration)
-	$(UV) run --frozen --extra spark pytest -n 2 --dist loadfile --no-loadscope-reorder
+	$(UV) run --frozen pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 test-unit: setup  ## the fast tests only
 	$(UV) run --frozen pytest -m "not integration"

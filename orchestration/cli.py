@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import os
 import shutil
 import sys
@@ -129,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return withdraw_landing_files(settings, args.paths)
 
-    if args.command in ("run", "demo") and (missing := missing_for_engine(settings.engine)):
+    if args.command in ("run", "demo") and (
+        missing := missing_for_engine(settings.engine, settings.spark_dbt)
+    ):
         print(
             f"cxw: configuration error: CXW_ENGINE={settings.engine} needs {missing}",
             file=sys.stderr,
@@ -155,12 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     return run_nightly(settings, full_refresh=args.full_refresh)
 
 
-def missing_for_engine(engine: str) -> str | None:
+def missing_for_engine(engine: str, spark_dbt: Path) -> str | None:
     """What the engine needs that this machine lacks, in words; None when nothing."""
     if engine != "spark":
         return None
-    if importlib.util.find_spec("dbt.adapters.spark") is None:
-        return "the project's spark extra (dbt-spark, pyspark): `make spark` or `uv sync --extra spark`"
+    if not spark_dbt.exists():
+        return f"the Spark engine's environment ({spark_dbt}): `make spark`"
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         return "Java 17: `make java` (Debian's openjdk-17-jre-headless)"
     return None

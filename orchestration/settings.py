@@ -20,6 +20,8 @@ CXW_INTERVAL_MINUTES           minutes per interval of kpi_intervals:      dbt v
 CXW_ENGINE                     the engine dbt builds on: duckdb | spark    ``duckdb``
 CXW_LAKE_DIR                   Spark only: the raw layer as Parquet, the   ``data/lake``
                                Spark tables and their catalogue
+CXW_SPARK_DBT                  Spark only: the dbt of the Spark engine's    ``engines/spark/.venv/bin/dbt``
+                               environment (``make spark``)                 of this checkout
 CXW_PARQUET_DIR                Parquet copy of every published table       ``data/warehouse_parquet``
 CXW_MAX_INVALID_SHARE          share of one survey type's new responses    ``0.05``
                                invalid above which the publish is blocked
@@ -60,6 +62,8 @@ from orchestration.landing.contract import SOURCES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# the dbt of the Spark engine's own environment (engines/spark, `make spark`)
+SPARK_DBT = PROJECT_ROOT / "engines" / "spark" / ".venv" / "bin" / "dbt"
 
 
 class SettingsError(ValueError):
@@ -97,6 +101,7 @@ class Settings:
     min_blocking_rows: int = 10
     engine: str = "duckdb"
     lake_dir: Path = Path("data/lake")
+    spark_dbt: Path = SPARK_DBT
 
     def timezone_of(self, source: str) -> str:
         return self.source_timezones.get(source, "UTC")
@@ -339,6 +344,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         min_blocking_rows=_positive_int(env, "CXW_MIN_BLOCKING_ROWS", 10),
         engine=_engine(env),
         lake_dir=_path(env, "CXW_LAKE_DIR", "data/lake"),
+        spark_dbt=_path(env, "CXW_SPARK_DBT", str(SPARK_DBT)),
     )
     if settings.build_path == settings.warehouse_path:
         raise SettingsError("CXW_BUILD_PATH must not be the published CXW_WAREHOUSE_PATH")

@@ -74,12 +74,7 @@ def dbt_settings_args(settings: Settings) -> list[str]:
     interpreter_bin = str(Path(sys.executable).parent)
     if interpreter_bin not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = os.pathsep.join([interpreter_bin, os.environ.get("PATH", "")])
-    return [
-        "--target",
-        settings.dbt_target(),
-        "--vars",
-        json.dumps(settings.dbt_vars(), sort_keys=True),
-    ]
+    return ["--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
 
 
 def build_dbt_project(
@@ -107,9 +102,18 @@ def build_target(settings: Settings, parsed: Path) -> Path:
 
 
 def dbt_build_args() -> list[str]:
-    """The nightly ``dbt build``: models, seeds and data tests. The SQL unit tests prove the
-    code, not the data, so they run in the test suite (``make test``), not every night."""
-    return ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(load_settings())]
+    """The nightly ``dbt build``: models, seeds and data tests, on the engine's target. The
+    SQL unit tests prove the code, not the data, so they run in the test suite
+    (``make test``), not every night."""
+    settings = load_settings()
+    return [
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        "--target",
+        settings.dbt_target(),
+        *dbt_settings_args(settings),
+    ]
 
 
 SKIP, INCREMENTAL, FULL_REFRESH = "skip", "incremental", "full_refresh"
@@ -235,6 +239,14 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
             target = build_target(settings, project.project_dir / project.target_path)
             if settings.engine == "spark":
                 write_spark_sources(settings, context)
+            if settings.engine == "spark":
+                # the Spark engine's own dbt (engines/spark): the project's environment has
+                # no pyspark (Great Expectations would import it)
+                dbt = NightlyDbtCliResource(
+                    project_dir=project,
+                    profiles_dir=str(DBT_PROJECT_DIR),
+                    dbt_executable=str(settings.spark_dbt),
+                )
             yield from dbt.cli(args, context=context, target_path=target).stream()
             if settings.engine == "spark":
                 read_spark_results(settings, project, context)

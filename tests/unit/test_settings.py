@@ -131,3 +131,13 @@ def test_the_engine_picks_the_dbt_target_and_the_lake():
     spark = load_settings({"CXW_ENGINE": " Spark ", "CXW_LAKE_DIR": "/lake/prod"})
     assert (spark.engine, spark.dbt_target()) == ("spark", "spark")
     assert spark.dbt_env()["CXW_LAKE_DIR"] == "/lake/prod"
+
+
+def test_the_spark_engine_names_what_is_missing(tmp_path):
+    from orchestration import cli
+
+    absent = tmp_path / "engines/spark/.venv/bin/dbt"
+    assert cli.missing_for_engine("duckdb", absent) is None
+    assert cli.missing_for_engine("spark", absent) == (
+        f"the Spark engine's environment ({absent}): `make spark`"
+    )
