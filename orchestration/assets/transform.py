@@ -183,11 +183,24 @@ def record_transform(settings: Settings, fingerprint: str, run_id: str | None) -
         ledger.record_transform(con, fingerprint, run_id)
 
 
-def write_spark_sources(settings: Settings, context: dg.AssetExecutionContext) -> None:
-    """The raw layer as Parquet in the lake, for dbt on Spark (orchestration/lake.py)."""
+def prepare_spark_build(
+    settings: Settings, project: DbtProject, context: dg.AssetExecutionContext, args: list[str]
+) -> DbtCliResource:
+    """Before a dbt build on Spark: the raw layer as Parquet in the lake
+    (orchestration/lake.py), a full rebuild (Spark rebuilds every model anyway,
+    macros/is_incremental.sql; recreating the tables means a changed column type never meets
+    last night's table), and the dbt of the Spark engine's own environment (engines/spark:
+    the project's environment has no pyspark, which Great Expectations would import)."""
     with connect(settings.build_path, settings) as con:
         written = lake.write_lake_sources(con, settings.lake_dir)
     context.log.info(f"wrote {len(written)} raw and meta tables to the lake {settings.lake_dir}")
+    if "--full-refresh" not in args:
+        args.append("--full-refresh")
+    return NightlyDbtCliResource(
+        project_dir=project,
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=str(settings.spark_dbt),
+    )
 
 
 def spark_result_tables(manifest: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -232,21 +245,9 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
                     return  # nothing materialized: publish and the mart checks are skipped
                 if plan.action == FULL_REFRESH:
                     args.append("--full-refresh")
-            if settings.engine == "spark" and "--full-refresh" not in args:
-                # Spark rebuilds every model anyway (macros/is_incremental.sql): recreate the
-                # tables, so a changed column type never meets last night's table
-                args.append("--full-refresh")
             target = build_target(settings, project.project_dir / project.target_path)
             if settings.engine == "spark":
-                write_spark_sources(settings, context)
-            if settings.engine == "spark":
-                # the Spark engine's own dbt (engines/spark): the project's environment has
-                # no pyspark (Great Expectations would import it)
-                dbt = NightlyDbtCliResource(
-                    project_dir=project,
-                    profiles_dir=str(DBT_PROJECT_DIR),
-                    dbt_executable=str(settings.spark_dbt),
-                )
+                dbt = prepare_spark_build(settings, project, context, args)
             yield from dbt.cli(args, context=context, target_path=target).stream()
             if settings.engine == "spark":
                 read_spark_results(settings, project, context)
