@@ -7,8 +7,8 @@ with the median reported, wall time and peak memory (RSS of the whole process tr
 * ``nightly_one_new_day``: ``cxw run`` when one new day of exports lands on top of the year;
 * ``nightly_no_new_files``: ``cxw run`` with nothing new;
 * ``intraday``: ``cxw run`` when one 30-minute export of calls lands on top of the year
-  less its last day (the calls of the last day's busiest half hour, as a new canonical
-  calls file): a run during the day;
+  less its last day (the busiest of the last day's 30-minute calls exports): a run during
+  the day;
 * ``floor_duckdb_load``: plain DuckDB loading the same landing files (CREATE TABLE AS
   SELECT * FROM read_csv/read_json/read_parquet), the floor the pipeline is a ratio to;
   when both are measured, a floor run precedes each full build (as many as there are

@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 START = dt.date(2025, 1, 1)
@@ -71,23 +70,21 @@ def split_last_day(year: Path, base: Path, new_day: Path, last_day: dt.date) -> 
 
 
 def land_intraday_calls(new_day: Path, landing: Path, last_day: dt.date) -> Path:
-    """One 30-minute export of calls: the calls of the last day offered in its busiest half
-    hour (UTC), written into the landing zone as a new canonical calls file."""
-    with gzip.open(new_day / "calls" / f"calls_{last_day}.csv.gz", "rt", newline="") as fh:
-        header, *rows = csv.reader(fh)
-    rows = [row for row in rows if len(row) == len(header)]
-    offered = header.index("offered_at")
+    """One 30-minute export of calls: the generator delivers the last day's calls as one
+    file per UTC half hour; the busiest of them (most calls) lands in the landing zone."""
+    slices = sorted(new_day.glob(f"calls/calls_{last_day}_*Z.csv.gz"))
+    if not slices:
+        raise FileNotFoundError(f"no 30-minute calls exports of {last_day} in {new_day}")
 
-    def half_hour(row: list[str]) -> str:  # '2025-12-31T14:37:05Z' -> '1430'
-        return row[offered][11:13] + ("00" if row[offered][14:16] < "30" else "30")
+    def calls_in(path: Path) -> int:
+        with gzip.open(path, "rt", newline="") as fh:
+            return sum(1 for _ in csv.reader(fh)) - 1
 
-    busiest, calls = Counter(half_hour(row) for row in rows).most_common(1)[0]
-    target = landing / "calls" / f"calls_{last_day}T{busiest}.csv"
-    with open(target, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(row for row in rows if half_hour(row) == busiest)
-    print(f"intraday: {calls} calls offered from {busiest} UTC in {target.name}", flush=True)
+    counts = {path: calls_in(path) for path in slices}
+    busiest = max(slices, key=counts.__getitem__)
+    target = landing / "calls" / busiest.name
+    os.link(busiest, target)
+    print(f"intraday: {counts[busiest]} calls in {target.name}", flush=True)
     return target
 
 
