@@ -12,8 +12,10 @@ import numpy as np
 import polars as pl
 
 from orchestration.landing.contract import CHANNELS
+from orchestration.sample_exports.customers import CustomerBase
 from orchestration.sample_exports.formats import text
-from orchestration.sample_exports.world import CustomerBase, Workforce, World
+from orchestration.sample_exports.workforce import Workforce
+from orchestration.sample_exports.world import World
 
 HOUR = 3600
 CALL_DOW = np.array([1.0, 0.95, 0.95, 0.95, 0.9, 0.55, 0.4])  # Monday first

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
+from orchestration.sample_exports.customers import CustomerBase
 from orchestration.sample_exports.platforms import (
     AMAZON_CONNECT,
     CANONICAL,
@@ -45,7 +46,8 @@ from orchestration.sample_exports.platforms import (
 )
 from orchestration.sample_exports.vendors import connect, genesys, mappings, qualtrics, zendesk
 from orchestration.sample_exports.vendors.common import VendorState
-from orchestration.sample_exports.world import CustomerBase, Workforce, World
+from orchestration.sample_exports.workforce import Workforce
+from orchestration.sample_exports.world import World
 
 if TYPE_CHECKING:
     from orchestration.sample_exports.generator import _Landing

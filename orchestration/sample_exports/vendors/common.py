@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from orchestration.sample_exports.customers import CustomerBase
 from orchestration.sample_exports.platforms import AMAZON_CONNECT, PlatformSet, VendorIds
-from orchestration.sample_exports.world import CustomerBase, Workforce, World
+from orchestration.sample_exports.workforce import Workforce
+from orchestration.sample_exports.world import World
 
 if TYPE_CHECKING:
     from orchestration.sample_exports.generator import _Landing
