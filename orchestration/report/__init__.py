@@ -13,8 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.report.data import ReportError, load_report_data
+from orchestration.report.data import ReportError
 from orchestration.report.html import render_page
+from orchestration.report.published import load_report_data
 from orchestration.report.terminal import render_scorecard
 
 __all__ = ["ReportError", "ReportSummary", "terminal_scorecard", "write_report"]
