@@ -36,7 +36,7 @@ lint: setup  ## ruff and sqlfluff
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	@# sqlfluff's dbt templater opens a database: a throwaway one, never the build database
-	cd dbt_project && CXW_BUILD_PATH=$$(mktemp -d)/sqlfluff.duckdb $(UV) run --frozen sqlfluff lint models --processes 2
+	cd dbt_project && CXW_BUILD_PATH=$$(mktemp -d)/sqlfluff.duckdb $(UV) run --frozen sqlfluff lint models tests --processes 2
 
 bi-client: setup  ## the BI client docs/bi.md recommends, in its own environment (tests/bi_client)
 	$(UV) sync --frozen --project tests/bi_client

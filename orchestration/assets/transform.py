@@ -101,11 +101,10 @@ def build_target(settings: Settings, parsed: Path) -> Path:
     return target
 
 
-def dbt_build_args() -> list[str]:
+def dbt_build_args(settings: Settings) -> list[str]:
     """The nightly ``dbt build``: models, seeds and data tests, on the engine's target. The
     SQL unit tests prove the code, not the data, so they run in the test suite
     (``make test``), not every night."""
-    settings = load_settings()
     return [
         "build",
         "--exclude-resource-type",
@@ -236,7 +235,7 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
     def cx_warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         settings = load_settings()
         with exclusive_build(settings, "dbt build"):
-            args = dbt_build_args()
+            args = dbt_build_args(settings)
             fingerprint = transform_fingerprint(settings)
             if context.job_name == NIGHTLY_JOB_NAME:
                 plan = plan_transform(settings, fingerprint)
