@@ -116,3 +116,12 @@ def test_the_raw_layer_is_parquet_in_the_lake(builds):
     ) == [(calls,)]
     # the marts Spark built, as Parquet tables of its warehouse folder
     assert any((lake / "warehouse" / "marts.db" / "kpi_metrics").glob("*.parquet"))
+
+
+def test_the_anonymity_rounds_leave_no_table_behind(builds):
+    """int_kpi_employee_anonymity is built from one round table per round on Spark; its
+    post-hook drops them once the model is written."""
+    _, spark_build = builds
+    warehouse = spark_build.root / "lake" / "warehouse"
+    assert any((warehouse / "intermediate.db" / "int_kpi_employee_anonymity").glob("*.parquet"))
+    assert sorted(p.name for p in warehouse.glob("*.db/cxw_anonymity_*")) == []

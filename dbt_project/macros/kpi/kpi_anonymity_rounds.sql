@@ -180,8 +180,8 @@
     Parquet table beside the model (<schema>.cxw_anonymity_round_<n>), from the one before
     it, while the model runs; the rounds stop when one hides nothing more (hidden rows only
     ever grow, so equal counts of hidden rows mean a fixed point). The model then reads the
-    last round. The round tables stay until the next build replaces them (one row per
-    published group each); a cached view would not do: Spark recomputed the earlier rounds.
+    last round, and its post-hook drops the round tables (kpi_anonymity_drop_rounds). A
+    cached view would not do: Spark recomputed the earlier rounds.
 -#}
 {% macro spark__kpi_anonymity_fixed_point(inputs, min_n) -%}
     {%- if not execute -%}
@@ -217,4 +217,27 @@
 
 {% macro kpi_spark_hidden_rows(name) -%}
     {{ return(run_query('select count_if(suppressed) from ' ~ name).rows[0][0]) }}
+{%- endmacro %}
+
+{#-
+    kpi_anonymity_drop_rounds(): the post-hook of int_kpi_employee_anonymity. On Spark it
+    drops the round tables the model was built from (nothing is left behind in the
+    warehouse); elsewhere there are none, and the hook is empty.
+-#}
+{% macro kpi_anonymity_drop_rounds() -%}
+    {{ return(adapter.dispatch('kpi_anonymity_drop_rounds', 'cx_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__kpi_anonymity_drop_rounds() -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{% macro spark__kpi_anonymity_drop_rounds() -%}
+    {%- if execute -%}
+        {%- set rounds = run_query("show tables in " ~ this.schema ~ " like 'cxw_anonymity_*'") -%}
+        {%- for row in rounds.rows -%}
+            {%- do run_query('drop table if exists ' ~ this.schema ~ '.' ~ row[1]) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return('') }}
 {%- endmacro %}

@@ -12,7 +12,7 @@
     round hides at least one more row, so there are at most as many rounds as rows).
     DuckDB lets the recursive step read the previous round more than once.
 -#}
-{{ config(materialized='table') }}
+{{ config(materialized='table', post_hook="{{ kpi_anonymity_drop_rounds() }}") }}
 {%- set anonymized_metrics = kpi_metrics_where('is_anonymized', true) -%}
 {%- for entry in kpi_catalogue() if entry['is_anonymized'] and entry['grains'] != ['month'] -%}
     {{ exceptions.raise_compiler_error(
