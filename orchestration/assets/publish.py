@@ -93,6 +93,11 @@ def _published_relations(
     return [(schema, name) for schema, name in rows]
 
 
+def _refuse_without_marts(relations: list[tuple[str, str]]) -> None:
+    if not any(schema == "marts" for schema, _ in relations):
+        raise PublishRefused("the build database has no marts to publish")
+
+
 def _refuse_personal_data(con: duckdb.DuckDBPyConnection, relations: list[tuple[str, str]]) -> None:
     for schema, name in relations:
         columns = con.execute(
@@ -359,6 +364,7 @@ def publish_warehouse(
     """
     if semantic_manifest is not None:
         with connect(settings.build_path, settings, read_only=False) as con:
+            _refuse_without_marts(_published_relations(con))  # the saved queries read them
             export_saved_queries(con, semantic_manifest)
     try:
         return _publish(settings, run_id, incremental_tables, try_delta=True)
@@ -389,8 +395,7 @@ def _publish(
         with connect(settings.build_path, settings, read_only=False) as con:
             ledger.ensure_ledger(con)
             relations = _published_relations(con)
-            if not any(schema == "marts" for schema, _ in relations):
-                raise PublishRefused("the build database has no marts to publish")
+            _refuse_without_marts(relations)
             _refuse_personal_data(con, relations)
             built = {f"{schema}.{name}" for schema, name in relations}
             incremental = {t.relation: t for t in incremental_tables if t.relation in built}

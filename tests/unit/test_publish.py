@@ -162,6 +162,15 @@ def test_refuses_a_mart_with_a_personal_data_column_and_keeps_the_old_file(setti
     ) == [("marts", "kpi_metrics"), ("quality", "publish_log")]
 
 
+def test_refuses_a_build_without_marts_before_computing_the_saved_queries(settings, tmp_path):
+    """The refusal names what is missing, not the first saved query that fails on it."""
+    _build(settings)
+    missing = tmp_path / "semantic_manifest.json"  # never read: the refusal comes first
+    with pytest.raises(PublishRefused, match="the build database has no marts to publish"):
+        publish_warehouse(settings, semantic_manifest=missing)
+    assert not settings.warehouse_path.exists()
+
+
 @pytest.mark.parametrize("column", ["record", "ani", "customer_endpoint", "ip_address"])
 def test_refuses_a_vendor_record_or_its_personal_fields(settings, column):
     """A vendor record (kept whole in raw) or a personal field extracted from one never
