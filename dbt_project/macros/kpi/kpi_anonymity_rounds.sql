@@ -29,6 +29,26 @@
 {% macro kpi_anonymity_next_round(previous, edges, min_n) -%}
     with
 
+    -- every split of a parent into children, with each child as the previous round left it
+    splits as (
+        select
+            edges.metric,
+            edges.period_start,
+            edges.parent_level,
+            edges.parent_id,
+            edges.child_level,
+            child.entity_id as child_id,
+            child.sample_size as child_sample_size,
+            child.suppressed as child_suppressed
+        from {{ edges }} as edges
+        inner join {{ previous }} as child
+            on
+                edges.metric = child.metric
+                and edges.period_start = child.period_start
+                and edges.child_level = child.level
+                and edges.child_id = child.entity_id
+    ),
+
     -- every published parent and split: what its published children leave unexplained
     split_totals as (
         select
@@ -36,32 +56,26 @@
             parent.period_start,
             parent.level,
             parent.entity_id,
-            edges.child_level,
+            splits.child_level,
             parent.sample_size - coalesce(
-                sum(case when not child.suppressed then child.sample_size end), 0
+                sum(case when not splits.child_suppressed then splits.child_sample_size end), 0
             ) as unpublished_responses,
             count(*) as children,
-            count(case when child.suppressed then 1 end) as hidden_children
+            count(case when splits.child_suppressed then 1 end) as hidden_children
         from {{ previous }} as parent
-        inner join {{ edges }} as edges
+        inner join splits
             on
-                parent.metric = edges.metric
-                and parent.period_start = edges.period_start
-                and parent.level = edges.parent_level
-                and parent.entity_id = edges.parent_id
-        inner join {{ previous }} as child
-            on
-                edges.metric = child.metric
-                and edges.period_start = child.period_start
-                and edges.child_level = child.level
-                and edges.child_id = child.entity_id
+                parent.metric = splits.metric
+                and parent.period_start = splits.period_start
+                and parent.level = splits.parent_level
+                and parent.entity_id = splits.parent_id
         where not parent.suppressed
         group by
             parent.metric,
             parent.period_start,
             parent.level,
             parent.entity_id,
-            edges.child_level,
+            splits.child_level,
             parent.sample_size
     ),
 
@@ -81,10 +95,10 @@
 
     ranked_complements as (
         select
-            child.metric,
-            child.period_start,
-            child.level,
-            child.entity_id,
+            splits.metric,
+            splits.period_start,
+            splits.child_level as level,
+            splits.child_id as entity_id,
             row_number() over (
                 partition by
                     revealing_splits.metric,
@@ -92,23 +106,17 @@
                     revealing_splits.level,
                     revealing_splits.entity_id,
                     revealing_splits.child_level
-                order by child.sample_size, child.entity_id
+                order by splits.child_sample_size, splits.child_id
             ) as complement_rank
         from revealing_splits
-        inner join {{ edges }} as edges
+        inner join splits
             on
-                revealing_splits.metric = edges.metric
-                and revealing_splits.period_start = edges.period_start
-                and revealing_splits.level = edges.parent_level
-                and revealing_splits.entity_id = edges.parent_id
-                and revealing_splits.child_level = edges.child_level
-        inner join {{ previous }} as child
-            on
-                edges.metric = child.metric
-                and edges.period_start = child.period_start
-                and edges.child_level = child.level
-                and edges.child_id = child.entity_id
-        where not child.suppressed
+                revealing_splits.metric = splits.metric
+                and revealing_splits.period_start = splits.period_start
+                and revealing_splits.level = splits.parent_level
+                and revealing_splits.entity_id = splits.parent_id
+                and revealing_splits.child_level = splits.child_level
+        where not splits.child_suppressed
     ),
 
     newly_hidden as (
