@@ -33,6 +33,7 @@ from orchestration.run_outcome import (
     done,
     refused,
 )
+from orchestration.run_scope import SCOPE_TAG, RunScope, run_scope, scoped_asset_keys
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
 
@@ -137,10 +138,13 @@ def execute_nightly_job(
             with connect(settings.build_path, settings) as con:
                 ledger.ensure_ledger(con)
                 ledger.restore_withdrawals(con, withdrawn)
+    scope = RunScope(None, "a full refresh") if full_refresh else run_scope(settings)
+    print(f"cxw run: loading and building {scope.describe()}")
     prepare_dbt_manifest(settings)
     from orchestration.definitions import defs
 
-    job = defs().resolve_job_def(NIGHTLY_JOB_NAME)
+    definitions = defs()
+    job = definitions.resolve_job_def(NIGHTLY_JOB_NAME)
     instance = (
         dg.DagsterInstance.get()
         if os.environ.get("DAGSTER_HOME")
@@ -151,6 +155,8 @@ def execute_nightly_job(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            asset_selection=scoped_asset_keys(definitions, scope),
+            tags={SCOPE_TAG: scope.describe()},
         )
 
 

@@ -29,13 +29,13 @@ import time
 import duckdb
 
 from orchestration import ledger
-from orchestration.fingerprint import transform_fingerprint
-from orchestration.landing.contract import MAPPING_SOURCES, SOURCES
+from orchestration.landing.contract import SOURCES
 from orchestration.landing.files import discover_files
-from orchestration.landing.raw_tables import new_or_changed_files, raw_tables_complete, reconcile
+from orchestration.landing.raw_tables import new_or_changed_files, reconcile
 from orchestration.releases import remove_publish_leftovers
 from orchestration.run_lock import RunInProgress, exclusive_build
 from orchestration.run_outcome import EXIT_RUN_IN_PROGRESS, NOTHING_NEW, done, refused
+from orchestration.run_scope import why_every_model
 from orchestration.settings import Settings
 from orchestration.warehouse import connect, is_last_publish, sql_text
 
@@ -77,26 +77,12 @@ def why_the_job_runs(settings: Settings) -> str | None:
 
 def _why_in_ledger(con: duckdb.DuckDBPyConnection, settings: Settings) -> str | None:
     """What the ledger says is not published yet, or would be built again."""
-    if not ledger.ledger_complete(con) or not raw_tables_complete(con):
-        return "the ledger or a raw table lacks a table or column this release creates"
-    landing = str(settings.landing_dir.resolve())
-    if ledger.landing_zone(con) != landing:
-        return f"the build database is not bound to the landing zone {landing}"
-    last = ledger.last_publish(con)
-    if last is None:
-        return "nothing published from this build database yet"
-    if last[1] != transform_fingerprint(settings):
-        return "the dbt project or its settings changed since the last publish"
-    if ledger.builds_since_last_publish(con):
-        return "a dbt build since the last publish was not published"
+    why = why_every_model(con, settings)
+    if why is not None:
+        return why
     files = ledger.files_since_last_publish(con)
     if files:
         return f"{files} landing file(s) recorded or withdrawn since the last publish"
-    dropping_keys = ledger.files_dropping_keys_since_last_transform(con)
-    mappings = ledger.files_of_sources_since_last_transform(con, MAPPING_SOURCES)
-    if dropping_keys or mappings:
-        first = (dropping_keys + mappings)[0]
-        return f"{first} took keys out of raw or remapped vendor records since the last build"
     return None
 
 

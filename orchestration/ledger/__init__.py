@@ -49,6 +49,7 @@ from orchestration.ledger.files import (
     rejected_files,
     replace_rejected_rows,
     restore_withdrawals,
+    sources_since_last_publish,
     unpublished_files,
     withdrawn_files,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "files_dropping_keys_since_last_transform",
     "files_of_sources_since_last_transform",
     "files_since_last_publish",
+    "sources_since_last_publish",
     "known_files",
     "landing_zone",
     "last_built_fingerprint",

@@ -174,6 +174,15 @@ def files_since_last_publish(con: duckdb.DuckDBPyConnection) -> int:
     ).fetchall()[0][0]
 
 
+def sources_since_last_publish(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The sources of the files counted by :func:`files_since_last_publish`."""
+    rows = con.execute(
+        f"select source from {INGEST_MANIFEST} where ingested_at > {_LAST_PUBLISHED_AT} "
+        f"union select source from {RETRACTIONS} where retracted_at > {_LAST_PUBLISHED_AT}"
+    ).fetchall()
+    return {source for (source,) in rows}
+
+
 def builds_since_last_publish(con: duckdb.DuckDBPyConnection) -> int:
     """Successful dbt builds since the last publish (a build whose checks then failed)."""
     return con.execute(

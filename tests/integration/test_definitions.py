@@ -69,3 +69,31 @@ def test_checks_schedule_and_sensor_are_defined(definitions):
     assert definitions.resolve_sensor_def("landing_files_sensor").job_name == "cxw_nightly"
     job = definitions.resolve_job_def("cxw_nightly")
     assert job.executor_def.name == "in_process"
+
+
+def test_a_run_of_new_calls_takes_the_calls_and_what_depends_on_them(definitions):
+    """The assets of a run scoped to new calls exports (orchestration/run_scope.py)."""
+    from orchestration.run_scope import RunScope, scoped_asset_keys
+
+    assert scoped_asset_keys(definitions, RunScope(None, "a full refresh")) is None
+    keys = {
+        k.to_user_string()
+        for k in scoped_asset_keys(definitions, RunScope(frozenset({"calls"}), "new calls"))
+    }
+    # the calls' ingestion, their models down to the marts, and the publish
+    assert {
+        "raw/calls",
+        "staging/stg_telephony__calls",
+        "marts/fct_calls",
+        "marts/kpi_metrics",
+        "marts/kpi_intervals",
+        "marts/kpi_scorecard",
+        "published_warehouse",
+    } <= keys
+    # surveys are credited to the agent of their call
+    assert "marts/fct_survey_responses" in keys
+    # the models of the run ledger: every run that loads a file writes it
+    assert {"quality/quality_ingested_files", "quality/quality_rejected_rows"} <= keys
+    # nothing of the other sources, nothing that is not an asset of the job
+    assert not {"raw/tickets", "marts/fct_tickets", "marts/dim_agent", "marts/kpi_targets"} & keys
+    assert not any(key.startswith("meta/") for key in keys)

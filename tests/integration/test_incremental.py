@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 from orchestration.sample_exports import generate_sample_exports
@@ -10,6 +11,8 @@ from tests.integration.conftest import SMALL_SAMPLE, Deployment
 
 # Load-time lineage: the only columns allowed to differ between two builds of the same files.
 LOAD_TIME_COLUMNS = {"_loaded_at", "_built_at"}
+# the latest day's calls come in 30-minute exports, named by the UTC instant they start
+CALLS_SLICE = r"calls/calls_\d{4}-\d{2}-\d{2}_\d{8}T\d{4}Z\.csv\.gz"
 
 
 def _land_next_day(deployment: Deployment, scratch) -> list[str]:
@@ -65,6 +68,9 @@ def _table_rows(deployment: Deployment, table: str, *, published: bool = False) 
 
 
 def test_incremental_day_equals_full_refresh(sample_copy, tmp_path):
+    """Two runs: the new day's exports but its last 30-minute calls export, then that one
+    export alone (a run during the day: only the calls and what depends on them are
+    loaded and built). Together they equal a full refresh of the landing zone."""
     incremental, _ = sample_copy
     landed = _land_next_day(incremental, tmp_path / "next_day_exports")
     # the new day brings facts of every kind plus a roster snapshot (team changes)
@@ -74,9 +80,25 @@ def test_incremental_day_equals_full_refresh(sample_copy, tmp_path):
         "surveys",
         "agent_roster",
     }
+    last_export = max(path for path in landed if re.fullmatch(CALLS_SLICE, path))
+    held_back = tmp_path / "held_back.csv.gz"
+    shutil.move(incremental.landing_dir / last_export, held_back)
     (facts_before,) = incremental.query("select count(*) from marts.fct_calls")[0]
 
-    incremental.cxw("run")
+    night = incremental.cxw("run")
+    assert "loading and building sources agent_roster, calls, " in night.stdout
+    shutil.move(held_back, incremental.landing_dir / last_export)
+    (calls_before_the_export,) = incremental.query("select count(*) from marts.fct_calls")[0]
+    during_the_day = incremental.cxw("run")
+    assert (
+        "loading and building sources calls and what depends on them (the only new files)"
+        in during_the_day.stdout
+    )
+    (calls_after_the_export,) = incremental.query("select count(*) from marts.fct_calls")[0]
+    (export_rows,) = incremental.query(
+        "select rows_loaded from meta.ingest_manifest where file_path = ?", [last_export]
+    )[0]
+    assert calls_after_the_export == calls_before_the_export + export_rows > calls_before_the_export
 
     rebuilt = Deployment(tmp_path / "rebuilt")
     shutil.copytree(incremental.landing_dir, rebuilt.landing_dir)

@@ -5,7 +5,6 @@ finishes early with the job's verdict."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import subprocess
@@ -19,92 +18,42 @@ from orchestration import ledger
 from orchestration.assets.publish import publish_warehouse
 from orchestration.assets.transform import SKIP, plan_transform
 from orchestration.fingerprint import transform_fingerprint
-from orchestration.landing.contract import SOURCES
-from orchestration.landing.loader import ingest_source
-from orchestration.landing.raw_tables import ensure_raw_tables
 from orchestration.landing.retractions import withdraw_files
 from orchestration.nothing_new import finish_if_nothing_new, why_the_job_runs
 from orchestration.releases import releases_dir
 from orchestration.run_lock import lock_path
 from orchestration.settings import load_settings
 from orchestration.warehouse import connect
-
-DAY_FILE = "calls/calls_2026-03-05.csv"
-CALLS = (
-    "call_id,client_id,direction,offered_at,ended_at,queue,customer_id,agent_id,answered_at,"
-    "talk_seconds,hold_seconds,acw_seconds,wrap_code\n"
-    "CL1,C001,inbound,2026-03-05T09:00:00Z,2026-03-05T09:05:00Z,billing,C001-1,A00001,"
-    "2026-03-05T09:00:10Z,280,0,10,resolved\n"
-    "CL2,C001,inbound,2026-03-05T09:10:00Z,2026-03-05T09:12:00Z,billing,C001-2,A00002,"
-    "2026-03-05T09:10:05Z,100,0,15,resolved\n"
+from tests.unit.one_file_deployment import (
+    CALLS,
+    DAY_FILE,
+    QUEUES,
+    built,
+    deployment_env,
+    deployment_settings,
+    in_build,
+    land,
+    load,
+    publish_one_file,
+    record_build,
+    utc_now,
 )
-QUEUES = "system,queue_ref,client_id,site_id,queue_name\namazon_connect,billing,C001,,billing\n"
-NOTHING_NEW_VERDICT = re.compile(
-    r"cxw run: done in \d+s; nothing new since the last publish; the published warehouse is "
-    r"unchanged\n"
-)
-
-
-def _env(root: Path, **extra: str) -> dict[str, str]:
-    return {
-        "CXW_LANDING_DIR": str(root / "landing"),
-        "CXW_BUILD_PATH": str(root / "build" / "build.duckdb"),
-        "CXW_WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
-        "CXW_PARQUET_DIR": str(root / "warehouse_parquet"),
-        **extra,
-    }
 
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings(_env(tmp_path))
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _land(settings, relative: str, text: str) -> Path:
-    path = settings.landing_dir / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
-
-
-def _load(settings, source: str, run_id: str) -> None:
-    """A night's ingestion of ``source``: the loader, at the time it is called."""
-    with connect(settings.build_path, settings) as con:
-        ingest_source(con, SOURCES[source], settings.landing_dir, run_id=run_id, now=_now())
-
-
-def _built(settings) -> None:
-    """A build database of one calls file, loaded and built (dbt's stand-in: one mart)."""
-    _land(settings, DAY_FILE, CALLS)
-    with connect(settings.build_path, settings) as con:
-        ensure_raw_tables(con)
-        ledger.bind_landing_zone(con, str(settings.landing_dir.resolve()))
-    _load(settings, "calls", "run-1")
-    _record_build(settings, "run-1")
-
-
-def _record_build(settings, run_id: str) -> None:
-    with connect(settings.build_path, settings) as con:
-        con.execute("create schema if not exists marts").fetchall()
-        con.execute("create or replace table marts.dim_client as select 'C001' as client_id")
-        ledger.record_transform(con, transform_fingerprint(settings), run_id)
-
-
-def _in_build(settings, sql: str, params: list | None = None) -> None:
-    with connect(settings.build_path, settings) as con:
-        con.execute(sql, params or []).fetchall()
+    return deployment_settings(tmp_path)
 
 
 @pytest.fixture
 def published(settings):
-    """A deployment whose last night loaded, built and published one calls file."""
-    _built(settings)
-    publish_warehouse(settings, run_id="run-1")
-    return settings
+    return publish_one_file(settings)
+
+
+NOTHING_NEW_VERDICT = re.compile(
+    r"cxw run: done in \d+s; nothing new since the last publish; the published warehouse is "
+    r"unchanged\n"
+)
 
 
 def test_a_deployment_with_nothing_new_finishes_with_the_jobs_verdict(published, capsys):
@@ -132,7 +81,7 @@ def test_a_deleted_landing_file_changes_nothing(published):
 
 
 def test_the_job_runs_when_the_job_has_something_to_do(published, capsys):
-    _land(published, "calls/calls_2026-03-06.csv", CALLS.replace("CL", "CM"))
+    land(published, "calls/calls_2026-03-06.csv", CALLS.replace("CL", "CM"))
     assert finish_if_nothing_new(published) is None
     assert capsys.readouterr().out == ""
 
@@ -175,7 +124,7 @@ def test_a_landing_file_the_loader_would_read_runs_the_job(published, change, pa
 def test_a_file_loaded_since_the_last_publish_runs_the_job(published):
     """A night whose check failed loaded files that no publish passed on."""
     _add_next_day(published.landing_dir / DAY_FILE)
-    _load(published, "calls", "run-2")
+    load(published, "calls", "run-2")
     assert why_the_job_runs(published) == (
         "1 landing file(s) recorded or withdrawn since the last publish"
     )
@@ -184,20 +133,21 @@ def test_a_file_loaded_since_the_last_publish_runs_the_job(published):
 def test_a_withdrawal_since_the_last_publish_runs_the_job(published):
     with connect(published.build_path, published) as con:
         withdraw_files(con, published.landing_dir, [DAY_FILE])
+    # the withdrawal took the file's keys out of raw: the next build is a full refresh
     assert why_the_job_runs(published) == (
-        "1 landing file(s) recorded or withdrawn since the last publish"
+        f"{DAY_FILE} took keys out of raw or remapped vendor records since the last build"
     )
 
 
 def test_changed_dbt_vars_run_the_job(published, tmp_path):
-    other_scale = load_settings(_env(tmp_path, CXW_SURVEY_SCALES="csat=1..7"))
+    other_scale = load_settings(deployment_env(tmp_path, CXW_SURVEY_SCALES="csat=1..7"))
     assert why_the_job_runs(other_scale) == (
         "the dbt project or its settings changed since the last publish"
     )
 
 
 def test_a_dbt_build_that_was_not_published_runs_the_job(published):
-    _record_build(published, "run-2")
+    record_build(published, "run-2")
     assert why_the_job_runs(published) == "a dbt build since the last publish was not published"
 
 
@@ -205,15 +155,15 @@ def test_a_dbt_build_that_was_not_published_runs_the_job(published):
     ("taking_out", "path"),
     [
         (
-            lambda s: _in_build(
+            lambda s: in_build(
                 s,
                 "insert into meta.retractions values ('calls', ?, 'corrected', 2, 1, ?, 'run-1')",
-                [DAY_FILE, _now()],
+                [DAY_FILE, utc_now()],
             ),
             DAY_FILE,
         ),
         (
-            lambda s: (_land(s, "queues/queues.csv", QUEUES), _load(s, "queues", "run-1")),
+            lambda s: (land(s, "queues/queues.csv", QUEUES), load(s, "queues", "run-1")),
             "queues/queues.csv",
         ),
     ],
@@ -222,7 +172,7 @@ def test_a_dbt_build_that_was_not_published_runs_the_job(published):
 def test_what_makes_the_next_build_a_full_refresh_runs_the_job(settings, taking_out, path):
     """Keys taken out of raw, or a mapping source loaded, after the last dbt build (here
     between it and the publish, so that nothing else gives it away)."""
-    _built(settings)
+    built(settings)
     taking_out(settings)
     publish_warehouse(settings, run_id="run-1")
     assert why_the_job_runs(settings) == (
@@ -236,13 +186,13 @@ def test_another_or_no_landing_zone_runs_the_job(published):
         ledger.adopt_landing_zone(con, "/srv/another/landing")
     reason = f"the build database is not bound to the landing zone {landing}"
     assert why_the_job_runs(published) == reason  # the job refuses it, in its own words
-    _in_build(published, "delete from meta.landing_zone")
+    in_build(published, "delete from meta.landing_zone")
     assert why_the_job_runs(published) == reason  # the job binds it
 
 
 def test_a_build_database_never_published_runs_the_job(settings):
     assert why_the_job_runs(settings) == "no build database yet"
-    _built(settings)
+    built(settings)
     assert why_the_job_runs(settings) == "nothing published from this build database yet"
 
 
@@ -264,7 +214,7 @@ def test_a_build_database_left_by_an_interrupted_run_runs_the_job(published):
     ids=["ledger table missing", "ledger left in raw", "raw column missing"],
 )
 def test_a_build_database_of_an_older_release_runs_the_job(published, older_release):
-    _in_build(published, older_release)
+    in_build(published, older_release)
     assert why_the_job_runs(published) == (
         "the ledger or a raw table lacks a table or column this release creates"
     )
@@ -272,7 +222,7 @@ def test_a_build_database_of_an_older_release_runs_the_job(published, older_rele
 
 def test_raw_rows_that_do_not_reconcile_run_the_job(published):
     """The job's blocking reconcile check would fail: the job must say so."""
-    _in_build(published, "delete from raw.calls where _file_row = 1")
+    in_build(published, "delete from raw.calls where _file_row = 1")
     assert why_the_job_runs(published) == (
         f"raw.calls does not reconcile with the manifest: {DAY_FILE}: manifest says "
         "2 loaded / 0 rejected, tables hold 1 / 0"
@@ -283,9 +233,9 @@ def test_published_files_that_are_not_the_last_publish_run_the_job(published):
     not_last = "the published files are not the last publish of this build database"
     publish_warehouse(published, run_id="run-2")
     # a publish killed after its switch, before the ledger recorded it
-    _in_build(published, "delete from meta.publish_history where run_id = 'run-2'")
+    in_build(published, "delete from meta.publish_history where run_id = 'run-2'")
     assert why_the_job_runs(published) == not_last
-    _in_build(published, "update meta.publish_history set run_id = 'run-2'")
+    in_build(published, "update meta.publish_history set run_id = 'run-2'")
     assert why_the_job_runs(published) is None
     published.parquet_dir.unlink()  # the Parquet copy gone
     assert why_the_job_runs(published) == not_last
