@@ -155,7 +155,7 @@ def execute_nightly_job(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            asset_selection=scoped_asset_keys(definitions, scope),
+            asset_selection=scoped_asset_keys(definitions.resolve_asset_graph(), scope),
             tags={SCOPE_TAG: scope.describe()},
         )
 

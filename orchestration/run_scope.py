@@ -27,12 +27,12 @@ from orchestration.fingerprint import transform_fingerprint
 from orchestration.landing.contract import MAPPING_SOURCES, SOURCES
 from orchestration.landing.files import discover_files
 from orchestration.landing.raw_tables import new_or_changed_files, raw_tables_complete, reconcile
-from orchestration.names import raw_asset_key
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
 
 if TYPE_CHECKING:
     import dagster as dg
+    from dagster._core.definitions.assets.graph.base_asset_graph import BaseAssetGraph
 
 SCOPE_TAG = "cxw/scope"
 # The run ledger's tables dbt reads (sources of the schema meta): every run that loads a
@@ -112,15 +112,16 @@ def _scope(con: duckdb.DuckDBPyConnection, settings: Settings) -> RunScope:
     return RunScope(frozenset(sources), "the only new files")
 
 
-def scoped_asset_keys(definitions: dg.Definitions, scope: RunScope) -> list[dg.AssetKey] | None:
+def scoped_asset_keys(graph: BaseAssetGraph, scope: RunScope) -> list[dg.AssetKey] | None:
     """The assets of the nightly job a run of ``scope`` materializes (with their checks):
     the ingestion of its sources and everything downstream of them or of the run ledger.
-    None: every asset."""
+    ``graph``: the code location's asset graph. None: every asset."""
     if scope.sources is None:
         return None
     import dagster as dg
 
-    graph = definitions.resolve_asset_graph()
+    from orchestration.names import raw_asset_key  # Dagster: not before the run needs it
+
     ledger_keys = [
         key
         for key in graph.get_all_asset_keys()

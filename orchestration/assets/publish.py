@@ -30,7 +30,12 @@ import duckdb
 
 from orchestration import ledger
 from orchestration.landing.contract import PERSONAL_DATA_COLUMNS, VENDOR_PERSONAL_FIELDS
-from orchestration.names import BUILD_DB_POOL, KPI_METRICS_MODEL, PUBLISHED_WAREHOUSE_KEY
+from orchestration.names import (
+    BUILD_DB_POOL,
+    KPI_METRICS_MODEL,
+    PUBLISHED_WAREHOUSE_KEY,
+    build_target_path,
+)
 from orchestration.releases import (
     CURRENT_RELEASE,
     RELEASE_PARQUET,
@@ -61,6 +66,14 @@ PUBLISHED_STORAGE_VERSION = "v1.0.0"
 # zstd at its fastest level: the publish is CPU-bound, and level 1 writes faster than the
 # default level for files slightly larger (still smaller than snappy's).
 PARQUET_OPTIONS = "format parquet, compression zstd, compression_level 1"
+
+
+SAVED_QUERIES_CACHE = "saved_queries.json"
+
+
+def saved_queries_cache(settings: Settings) -> Path:
+    """Where the publish keeps the saved queries' compiled SQL, in the build's dbt folder."""
+    return build_target_path(settings) / SAVED_QUERIES_CACHE
 
 
 class PublishRefused(RuntimeError):
@@ -114,21 +127,35 @@ def _refuse_personal_data(con: duckdb.DuckDBPyConnection, relations: list[tuple[
 
 @dataclass(frozen=True)
 class IncrementalTable:
-    """A published table that changes by rows: an incremental dbt fact.
+    """A published table that changes by rows: an incremental dbt fact, or a KPI mart
+    rebuilt from a floor (macros/kpi/kpi_rebuild.sql).
 
     Its rows carry ``_built_at`` (the start of the dbt run that last wrote them) and a
-    unique ``key``, so a night copies to the published file only the rows written since
-    the last publish; its Parquet copy is one folder per month of ``month_column``
-    (``<table>/month=YYYY-MM/*.parquet``), so a night rewrites only the months it touched.
+    ``key``: a night copies to the published file only the rows written since the last
+    publish, replacing the published rows of the same key (a fact's unique key; a KPI
+    mart's period, whose rows are all written again). Its Parquet copy is one folder per
+    month of ``month_column`` (``<table>/month=YYYY-MM/*.parquet``), so a night rewrites
+    only the months it touched.
     """
 
     relation: str  # schema.table
-    key: str
+    key: str | tuple[str, ...]
     month_column: str
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return (self.key,) if isinstance(self.key, str) else tuple(self.key)
+
+    @property
+    def is_fact(self) -> bool:
+        """A fact (one unique key column), rather than a KPI mart written by periods."""
+        return isinstance(self.key, str)
 
 
 # The dbt model config that names the month a fact's Parquet copy is cut by.
 PUBLISHED_MONTH_META = "published_month_column"
+# The key of a model rebuilt from a floor: the columns whose rows it writes together.
+PUBLISHED_DELTA_KEY_META = "published_delta_key"
 BUILT_AT_COLUMN = "_built_at"
 NO_MONTH = "none"  # the Parquet folder of rows whose month column is null
 # A delta publish rewrites rows in a copy of the last published file. Above this share of
@@ -138,17 +165,25 @@ FULL, DELTA = "full", "delta"
 
 
 def incremental_tables_from_manifest(manifest_path: Path) -> tuple[IncrementalTable, ...]:
-    """The incremental dbt models that declare a ``published_month_column`` in their meta."""
+    """The dbt models that declare a ``published_month_column`` in their meta, with their
+    ``published_delta_key`` (the KPI marts rebuilt from a floor: their periods) or else
+    the unique key of an incremental model (the facts)."""
     manifest = json.loads(manifest_path.read_text())
     tables = []
     for node in manifest.get("nodes", {}).values():
         config = node.get("config") or {}
-        month_column = (config.get("meta") or {}).get(PUBLISHED_MONTH_META)
-        if node.get("resource_type") != "model" or config.get("materialized") != "incremental":
+        meta = config.get("meta") or {}
+        month_column = meta.get(PUBLISHED_MONTH_META)
+        if node.get("resource_type") != "model" or not month_column:
             continue
-        if month_column and isinstance(config.get("unique_key"), str):
+        key = meta.get(PUBLISHED_DELTA_KEY_META)
+        if key is None and config.get("materialized") == "incremental":
+            key = config.get("unique_key")
+        if isinstance(key, list) and key and all(isinstance(k, str) for k in key):
+            key = tuple(key)
+        if isinstance(key, (str, tuple)):
             relation = f"{node['schema']}.{node.get('alias') or node['name']}"
-            tables.append(IncrementalTable(relation, config["unique_key"], month_column))
+            tables.append(IncrementalTable(relation, key, month_column))
     return tuple(sorted(tables, key=lambda t: t.relation))
 
 
@@ -164,6 +199,15 @@ def _in_month(table: IncrementalTable, month: str) -> str:
     start = dt.date.fromisoformat(f"{month}-01")
     end = (start + dt.timedelta(days=31)).replace(day=1)
     return f"{column} >= date '{start}' and {column} < date '{end}'"
+
+
+def _all_months(con: duckdb.DuckDBPyConnection, table: IncrementalTable, source: str) -> set[str]:
+    return {
+        month
+        for (month,) in con.execute(
+            f"select distinct {_month_expression(table)} from {source}"
+        ).fetchall()
+    }
 
 
 def _export_parquet(
@@ -194,12 +238,7 @@ def _export_parquet(
         previous = previous_dir / schema / name if previous_dir is not None else None
         months = (changed_months or {}).get(table.relation)
         if months is None or previous is None or not previous.is_dir():
-            months = {
-                month
-                for (month,) in con.execute(
-                    f"select distinct {_month_expression(table)} from {source}"
-                ).fetchall()
-            }
+            months = _all_months(con, table, source)
             may_be_empty = False  # every month found holds rows
         else:
             for month_dir in previous.iterdir():
@@ -268,8 +307,9 @@ def _why_not_delta(
             f"select count(*), count(*) filter ({BUILT_AT_COLUMN} > ?) from {table.relation}",
             [since],
         ).fetchall()[0]
-        changed += written if since is not None else rows
-        total += rows
+        if table.is_fact:  # a KPI mart written again whole is replaced whole (_apply_delta)
+            changed += written if since is not None else rows
+            total += rows
     if total and changed > MAX_DELTA_SHARE * total:
         return f"{changed:,} of {total:,} fact rows were rewritten"
     return None
@@ -299,12 +339,24 @@ def _apply_delta(
             _copy_whole(con, schema, name)
             continue
         (since,) = con.execute(f"select max({BUILT_AT_COLUMN}) from {target}").fetchall()[0]
+        if not table.is_fact:
+            (rows, written) = con.execute(
+                f"select count(*), count(*) filter ({BUILT_AT_COLUMN} > ?) from {relation}",
+                [since],
+            ).fetchall()[0]
+            if written > MAX_DELTA_SHARE * rows:  # rebuilt whole (a roster, a correction)
+                before = _all_months(con, table, target)
+                _copy_whole(con, schema, name)
+                changed_months[relation] = before | _all_months(con, table, target)
+                continue
         con.execute(
             f"create or replace temp table cxw_written as select * from {relation} "
             f"where {BUILT_AT_COLUMN} > ?",
             [since],
         ).fetchall()
-        replaced = f'{target}."{table.key}" in (select "{table.key}" from cxw_written)'
+        keys = ", ".join(f'"{column}"' for column in table.key_columns)
+        target_keys = ", ".join(f'{target}."{column}"' for column in table.key_columns)
+        replaced = f"({target_keys}) in (select distinct {keys} from cxw_written)"
         months = con.execute(
             f"select distinct {_month_expression(table)} from {target} where {replaced} "
             f"union select distinct {_month_expression(table)} from cxw_written"
@@ -365,7 +417,7 @@ def publish_warehouse(
     if semantic_manifest is not None:
         with connect(settings.build_path, settings, read_only=False) as con:
             _refuse_without_marts(_published_relations(con))  # the saved queries read them
-            export_saved_queries(con, semantic_manifest)
+            export_saved_queries(con, semantic_manifest, cache=saved_queries_cache(settings))
     try:
         return _publish(settings, run_id, incremental_tables, try_delta=True)
     except _DeltaMismatch as mismatch:

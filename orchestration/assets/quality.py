@@ -247,10 +247,25 @@ def _changed_kpi_rows_in_chunks() -> ChunkQueries:
             "and table_name = ?",
             [KPI_METRICS_MODEL],
         ).fetchall()[0]
-        if ledger.published_kpi_metrics_columns(con) == built_columns:
-            rows = f"select * from {table} except select * from {ledger.PUBLISHED_KPI_METRICS}"
+        # _built_at is the build that last wrote a row (macros/kpi/kpi_rebuild.sql): a row
+        # written again with the same values is not a change
+        has_built_at = ledger.BUILT_AT in built_columns
+        rows_of = f"select * exclude ({ledger.BUILT_AT}) from" if has_built_at else "select * from"
+        copy = ledger.PUBLISHED_KPI_METRICS
+        if ledger.published_kpi_metrics_columns(con) != built_columns:
+            rows = f"{rows_of} {table}"
+        elif has_built_at:
+            # a build writes whole periods again: the rows it did not write are the copy's
+            period = ", ".join(ledger.KPI_PERIOD)
+            written = (
+                f"{table} where {ledger.BUILT_AT} > (select max({ledger.BUILT_AT}) from {copy})"
+            )
+            rows = (
+                f"{rows_of} {written} except {rows_of} {copy} "
+                f"where ({period}) in (select distinct {period} from {written})"
+            )
         else:
-            rows = f"select * from {table}"
+            rows = f"{rows_of} {table} except {rows_of} {copy}"
         con.execute(
             f"create or replace temp table {_CHANGED_KPI_ROWS} as "
             f"select *, hash({', '.join(KPI_KEY)}) as {_KEY_HASH} from ({rows})"

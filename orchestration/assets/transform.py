@@ -23,7 +23,7 @@ from packaging import version
 from orchestration import lake, ledger
 from orchestration.fingerprint import transform_fingerprint
 from orchestration.landing.contract import MAPPING_SOURCES
-from orchestration.names import BUILD_DB_POOL, NIGHTLY_JOB_NAME
+from orchestration.names import BUILD_DB_POOL, NIGHTLY_JOB_NAME, build_target_path
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 from orchestration.warehouse import connect
@@ -37,18 +37,11 @@ from orchestration.warehouse import connect
 #   never write or read each other's manifest, and every night of a deployment reuses its
 #   folder (partial parsing, no pile-up of per-invocation folders).
 PARSED_PROJECTS_DIR = DBT_PROJECT_DIR / "target" / "cxw"
-BUILD_TARGET_SUFFIX = "_dbt"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 def parsed_project_path(settings: Settings) -> Path:
     return PARSED_PROJECTS_DIR / transform_fingerprint(settings)[:16]
-
-
-def build_target_path(settings: Settings) -> Path:
-    """``data/build/cxw_build.duckdb`` -> ``data/build/cxw_build_dbt/``."""
-    build = settings.build_path
-    return build.with_name(build.stem + BUILD_TARGET_SUFFIX)
 
 
 class LayeredDbtTranslator(DagsterDbtTranslator):

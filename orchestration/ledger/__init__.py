@@ -25,6 +25,8 @@ files, rejected rows, retractions), ``zone`` (the landing zone a build belongs t
 """
 
 from orchestration.ledger.builds import (
+    BUILT_AT,
+    KPI_PERIOD,
     last_built_fingerprint,
     last_publish,
     published_kpi_metrics_columns,
@@ -81,6 +83,8 @@ from orchestration.ledger.zone import (
 )
 
 __all__ = [
+    "BUILT_AT",
+    "KPI_PERIOD",
     "CORRECTED",
     "DUPLICATE",
     "INGEST_MANIFEST",

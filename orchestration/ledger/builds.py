@@ -51,7 +51,7 @@ def record_publish(
 ) -> None:
     """Record a publish of the last dbt build; keep a copy of the ``kpi_metrics`` relation
     it published (when it published one), for the next night's checks."""
-    if kpi_metrics is not None:
+    if kpi_metrics is not None and not _copy_written_periods(con, kpi_metrics):
         con.execute(
             f"create or replace table {PUBLISHED_KPI_METRICS} as select * from {kpi_metrics}"
         ).fetchall()
@@ -60,6 +60,55 @@ def record_publish(
         "values (?, ?, ?)",
         [published_at, run_id, last_built_fingerprint(con)],
     ).fetchall()
+
+
+# The columns of kpi_metrics whose rows a build writes together, and the time it wrote
+# them (macros/kpi/kpi_rebuild.sql): a build writes every row of a period again.
+KPI_PERIOD = ("period_grain", "period_start")
+BUILT_AT = "_built_at"
+
+
+def _copy_written_periods(con: duckdb.DuckDBPyConnection, kpi_metrics: str) -> bool:
+    """Bring the copy of the published ``kpi_metrics`` to ``kpi_metrics`` by the periods
+    written since it was taken (their rows replace the copy's). False, with the copy
+    unchanged, when that cannot be done: no copy, other columns, or row counts that then
+    differ (a period that lost all its rows); the caller copies the whole table."""
+    schema, name = kpi_metrics.split(".")
+    (columns,) = con.execute(
+        "select list(column_name order by ordinal_position) from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchall()[0]
+    if BUILT_AT not in (columns or []) or published_kpi_metrics_columns(con) != columns:
+        return False
+    period = ", ".join(KPI_PERIOD)
+    con.execute("begin transaction").fetchall()
+    try:
+        con.execute(
+            f"create or replace temp table cxw_written_kpis as select * from {kpi_metrics} "
+            f"where {BUILT_AT} > (select max({BUILT_AT}) from {PUBLISHED_KPI_METRICS})"
+        ).fetchall()
+        con.execute(
+            f"delete from {PUBLISHED_KPI_METRICS} where ({period}) in "
+            f"(select distinct {period} from cxw_written_kpis)"
+        ).fetchall()
+        con.execute(
+            f"insert into {PUBLISHED_KPI_METRICS} select * from cxw_written_kpis"
+        ).fetchall()
+        (copied, built) = con.execute(
+            f"select (select count(*) from {PUBLISHED_KPI_METRICS}), "
+            f"(select count(*) from {kpi_metrics})"
+        ).fetchall()[0]
+        if copied != built:
+            con.execute("rollback").fetchall()
+            return False
+        con.execute("commit").fetchall()
+    except BaseException:
+        con.execute("rollback").fetchall()
+        raise
+    finally:
+        con.execute("drop table if exists cxw_written_kpis").fetchall()
+    return True
 
 
 def published_kpi_metrics_columns(con: duckdb.DuckDBPyConnection) -> list[str] | None:

@@ -173,7 +173,8 @@ def test_dashboards_read_during_a_nightly_publish_are_always_consistent(sample_c
 
 def test_the_parquet_copy_is_the_published_night(sample_build):
     """Tools without a DuckDB driver read ``<CXW_PARQUET_DIR>/<schema>/<table>.parquet``;
-    an incremental fact is one file per month, ``<table>/month=YYYY-MM/*.parquet``."""
+    a fact or a KPI mart rebuilt from a floor is one file per month,
+    ``<table>/month=YYYY-MM/*.parquet``."""
     deployment, _ = sample_build
     parquet_dir = deployment.root / "warehouse_parquet"
     tables = deployment.published(
@@ -185,6 +186,9 @@ def test_the_parquet_copy_is_the_published_night(sample_build):
         ("marts", "fct_calls"),
         ("marts", "fct_survey_responses"),
         ("marts", "fct_tickets"),
+        ("marts", "kpi_intervals"),
+        ("marts", "kpi_metrics"),
+        ("marts", "kpi_scorecard"),
     }
     assert sorted(files | folders) == [tuple(t) for t in tables]
     months = sorted(p.name for p in (parquet_dir / "marts" / "fct_calls").iterdir())

@@ -75,10 +75,11 @@ def test_a_run_of_new_calls_takes_the_calls_and_what_depends_on_them(definitions
     """The assets of a run scoped to new calls exports (orchestration/run_scope.py)."""
     from orchestration.run_scope import RunScope, scoped_asset_keys
 
-    assert scoped_asset_keys(definitions, RunScope(None, "a full refresh")) is None
+    graph = _graph(definitions)
+    assert scoped_asset_keys(graph, RunScope(None, "a full refresh")) is None
     keys = {
         k.to_user_string()
-        for k in scoped_asset_keys(definitions, RunScope(frozenset({"calls"}), "new calls"))
+        for k in scoped_asset_keys(graph, RunScope(frozenset({"calls"}), "new calls"))
     }
     # the calls' ingestion, their models down to the marts, and the publish
     assert {
@@ -97,3 +98,28 @@ def test_a_run_of_new_calls_takes_the_calls_and_what_depends_on_them(definitions
     # nothing of the other sources, nothing that is not an asset of the job
     assert not {"raw/tickets", "marts/fct_tickets", "marts/dim_agent", "marts/kpi_targets"} & keys
     assert not any(key.startswith("meta/") for key in keys)
+
+
+def test_the_landing_sensor_requests_a_run_of_the_new_files_sources(
+    definitions, sample_copy, monkeypatch
+):
+    """On the sample build with one more calls export, the sensor's run request selects the
+    calls and what depends on them, as `cxw run` does (orchestration/run_scope.py)."""
+    from orchestration.run_scope import SCOPE_TAG, RunScope, scoped_asset_keys
+
+    deployment, _ = sample_copy
+    for name, value in deployment.env().items():
+        if name.startswith("CXW_"):
+            monkeypatch.setenv(name, value)
+    (deployment.landing_dir / "calls" / "calls_2026-03-12.csv").write_text(
+        "call_id,client_id,direction,offered_at,ended_at\n"
+        "NEW1,C001,inbound,2026-03-12T09:00:00Z,2026-03-12T09:05:00Z\n"
+    )
+    sensor = definitions.get_sensor_def("landing_files_sensor")
+    request = sensor(dg.build_sensor_context(cursor=None, definitions=definitions))
+    assert isinstance(request, dg.RunRequest)
+    scope = RunScope(frozenset({"calls"}), "the only new files")
+    assert request.asset_selection == scoped_asset_keys(_graph(definitions), scope)
+    assert request.tags[SCOPE_TAG] == (
+        "sources calls and what depends on them (the only new files)"
+    )

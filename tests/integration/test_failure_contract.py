@@ -118,9 +118,10 @@ def test_a_run_while_another_holds_the_build_lock_exits_3_and_changes_nothing(
 def test_a_dbt_model_that_errors_blocks_the_publish_and_is_named(sample_copy):
     deployment, _ = sample_copy
     # A client re-delivered with the zone name `localtime`: Python's zoneinfo (and so the
-    # loader) knows it, DuckDB does not, so the facts that cut the client's calls, tickets
-    # and surveys into its days fail. dbt builds them side by side (two threads): the
-    # verdict names the one that failed first.
+    # loader) knows it, DuckDB does not, so the models that cut the client's calls, tickets
+    # and surveys into its days fail: the three facts, and quality_summary (it reads the
+    # tickets cut into days). dbt builds them side by side (two threads): the verdict
+    # names the one that failed first.
     clients = deployment.landing_dir / "clients"
     (first,) = sorted(clients.iterdir())
     header, c001, *others = first.read_text(encoding="utf-8-sig").splitlines()
@@ -134,8 +135,13 @@ def test_a_dbt_model_that_errors_blocks_the_publish_and_is_named(sample_copy):
     result = deployment.cxw("run", check=False)
     assert result.returncode == 1, result.stderr[-3000:]
     assert verdict_of(result.stderr) in {
-        f"step cx_warehouse_dbt failed: dbt: Failure in model {fact} (models/marts/core/{fact}.sql)"
-        for fact in ("fct_calls", "fct_tickets", "fct_survey_responses")
+        f"step cx_warehouse_dbt failed: dbt: Failure in model {model} (models/{path}.sql)"
+        for model, path in (
+            ("fct_calls", "marts/core/fct_calls"),
+            ("fct_tickets", "marts/core/fct_tickets"),
+            ("fct_survey_responses", "marts/core/fct_survey_responses"),
+            ("quality_summary", "quality/quality_summary"),
+        )
     }
     assert "Unknown TimeZone 'localtime'" in result.stdout + result.stderr
     assert "cxw run: done" not in result.stdout

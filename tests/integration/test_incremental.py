@@ -15,24 +15,26 @@ LOAD_TIME_COLUMNS = {"_loaded_at", "_built_at"}
 CALLS_SLICE = r"calls/calls_\d{4}-\d{2}-\d{2}_\d{8}T\d{4}Z\.csv\.gz"
 
 
-def _land_next_day(deployment: Deployment, scratch) -> list[str]:
-    """Copy into the landing zone the files of the day after the sample's last day.
+def _land_day(deployment: Deployment, scratch, days_after: int, *, only: str = ".*") -> list[str]:
+    """Copy into the landing zone the files of the ``days_after``-th day after the sample's
+    last day (whose paths match the regular expression ``only``).
 
-    The generator is deterministic: the same seed over a range one day longer writes the
-    same world and the same facts; only the files named with the new date are new to the
-    deployment. The new day is generated ``clean`` (its facts, re-deliveries, roster
-    snapshot and corrections are the same, without the injected bad rows): on a one-day
-    batch a single injected empty CSAT score is 1 of ~10 answers, more than the 5% the
-    BLOCKING ``scale_drift__csat`` check tolerates, and the night would not publish.
+    The generator is deterministic: the same seed over a range that many days longer
+    writes the same world and the same facts; only the files named with the new date are
+    new to the deployment (the latest day's calls as 30-minute exports). The days are
+    generated ``clean`` (their facts, re-deliveries, roster snapshot and corrections are
+    the same, without the injected bad rows): on a one-day batch a single injected empty
+    CSAT score is 1 of ~10 answers, more than the 5% the BLOCKING ``scale_drift__csat``
+    check tolerates, and the night would not publish.
     """
-    next_day = SMALL_SAMPLE["start"] + dt.timedelta(days=SMALL_SAMPLE["days"])
+    day = SMALL_SAMPLE["start"] + dt.timedelta(days=SMALL_SAMPLE["days"] - 1 + days_after)
     generated = generate_sample_exports(
-        scratch, **{**SMALL_SAMPLE, "days": SMALL_SAMPLE["days"] + 1, "clean": True}
+        scratch, **{**SMALL_SAMPLE, "days": SMALL_SAMPLE["days"] + days_after, "clean": True}
     )
     landed = []
     for path in generated.files:
-        if next_day.isoformat() in path.name:
-            relative = path.relative_to(scratch)
+        relative = path.relative_to(scratch)
+        if day.isoformat() in path.name and re.fullmatch(only, relative.as_posix()):
             target = deployment.landing_dir / relative
             assert not target.exists(), f"{relative} is not new"
             shutil.copy2(path, target)
@@ -45,7 +47,8 @@ def _compared_tables(deployment: Deployment) -> list[str]:
         "select table_name from information_schema.tables "
         "where table_schema = 'marts' and table_type = 'BASE TABLE' "
         "and (table_name like 'fct\\_%' escape '\\' or table_name like 'dim\\_%' escape '\\' "
-        "or table_name = 'kpi_metrics') order by table_name"
+        "or table_name in ('kpi_metrics', 'kpi_intervals', 'kpi_scorecard')) "
+        "order by table_name"
     )
     return [name for (name,) in rows]
 
@@ -67,12 +70,19 @@ def _table_rows(deployment: Deployment, table: str, *, published: bool = False) 
     return query(f"select {column_list} from marts.{table} order by all")
 
 
-def test_incremental_day_equals_full_refresh(sample_copy, tmp_path):
-    """Two runs: the new day's exports but its last 30-minute calls export, then that one
-    export alone (a run during the day: only the calls and what depends on them are
-    loaded and built). Together they equal a full refresh of the landing zone."""
+def test_incremental_runs_equal_a_full_refresh(sample_copy, tmp_path):
+    """Three runs on the sample build, which together equal a full refresh of the landing
+    zone:
+    1. the next day (with a roster snapshot, team and customer changes: every source's
+       new files are loaded, and the KPI marts are rebuilt whole);
+    2. the day after's 30-minute calls exports but the last: only the calls and what
+       depends on them are loaded and built, and the clients' partial day moves, so the
+       KPI marts are rebuilt from the first day whose rows become complete;
+    3. that last export alone (a run during the day): the KPI marts are rebuilt from its
+       day."""
     incremental, _ = sample_copy
-    landed = _land_next_day(incremental, tmp_path / "next_day_exports")
+    next_day = SMALL_SAMPLE["start"] + dt.timedelta(days=SMALL_SAMPLE["days"])
+    landed = _land_day(incremental, tmp_path / "next_day", 1)
     # the new day brings facts of every kind plus a roster snapshot (team changes)
     assert {path.split("/")[0] for path in landed} >= {
         "calls",
@@ -80,14 +90,39 @@ def test_incremental_day_equals_full_refresh(sample_copy, tmp_path):
         "surveys",
         "agent_roster",
     }
-    last_export = max(path for path in landed if re.fullmatch(CALLS_SLICE, path))
-    held_back = tmp_path / "held_back.csv.gz"
-    shutil.move(incremental.landing_dir / last_export, held_back)
     (facts_before,) = incremental.query("select count(*) from marts.fct_calls")[0]
-
     night = incremental.cxw("run")
     assert "loading and building sources agent_roster, calls, " in night.stdout
-    shutil.move(held_back, incremental.landing_dir / last_export)
+    (night_built,) = incremental.query("select max(_built_at) from marts.kpi_metrics")[0]
+    assert incremental.query(
+        "select count(*) from marts.kpi_metrics where _built_at < ?", [night_built]
+    ) == [(0,)], "a roster snapshot rebuilds the KPI marts whole"
+
+    exports = _land_day(incremental, tmp_path / "day_after", 2, only=CALLS_SLICE)
+    assert len(exports) > 1
+    held_back = tmp_path / "held_back.csv.gz"
+    shutil.move(incremental.landing_dir / exports[-1], held_back)
+    day_after = incremental.cxw("run")
+    assert "loading and building sources calls and what depends on them" in day_after.stdout
+    # a client with calls the day after: its rows of the next day are complete now
+    (client,) = incremental.query(
+        "select min(client_id) from marts.fct_calls where report_date = ?",
+        [next_day + dt.timedelta(days=1)],
+    )[0]
+    assert incremental.query(
+        "select is_complete from marts.kpi_metrics where level = 'client' and entity_id = ? "
+        "and period_grain = 'day' and period_start = ? group by all",
+        [client, next_day],
+    ) == [(True,)]
+    # rebuilt from that day: the days before it are the night's rows, as it wrote them
+    ((earlier_days, as_the_night_wrote),) = incremental.query(
+        "select count(*), count(*) filter (_built_at = ?) from marts.kpi_metrics "
+        "where period_grain = 'day' and period_start < ?",
+        [night_built, next_day],
+    )
+    assert as_the_night_wrote == earlier_days > 0
+
+    shutil.move(held_back, incremental.landing_dir / exports[-1])
     (calls_before_the_export,) = incremental.query("select count(*) from marts.fct_calls")[0]
     during_the_day = incremental.cxw("run")
     assert (
@@ -96,7 +131,7 @@ def test_incremental_day_equals_full_refresh(sample_copy, tmp_path):
     )
     (calls_after_the_export,) = incremental.query("select count(*) from marts.fct_calls")[0]
     (export_rows,) = incremental.query(
-        "select rows_loaded from meta.ingest_manifest where file_path = ?", [last_export]
+        "select rows_loaded from meta.ingest_manifest where file_path = ?", [exports[-1]]
     )[0]
     assert calls_after_the_export == calls_before_the_export + export_rows > calls_before_the_export
 
@@ -109,6 +144,7 @@ def test_incremental_day_equals_full_refresh(sample_copy, tmp_path):
     tables = _compared_tables(incremental)
     assert tables == _compared_tables(rebuilt)
     assert {"fct_calls", "fct_tickets", "fct_survey_responses", "kpi_metrics"} <= set(tables)
+    assert {"kpi_intervals", "kpi_scorecard"} <= set(tables)
     assert {"dim_agent", "dim_agent_team_history", "dim_client", "dim_team"} <= set(tables)
     for table in tables:
         incremental_rows = _table_rows(incremental, table)
@@ -137,8 +173,16 @@ def test_incremental_day_equals_full_refresh(sample_copy, tmp_path):
         assert _table_rows(incremental, table, published=True) == _table_rows(
             rebuilt, table, published=True
         ), table
-    # the Parquet copy of each fact (unchanged months linked, changed months rewritten)
-    for table in ("fct_calls", "fct_tickets", "fct_survey_responses"):
+    # the Parquet copy of each fact and KPI mart rebuilt from a floor (unchanged months
+    # linked, changed months rewritten)
+    for table in (
+        "fct_calls",
+        "fct_tickets",
+        "fct_survey_responses",
+        "kpi_metrics",
+        "kpi_intervals",
+        "kpi_scorecard",
+    ):
         assert incremental.parquet_rows("marts", table) == incremental.published(
             f"select * from marts.{table} order by all"
         ), table

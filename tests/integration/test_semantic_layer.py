@@ -10,6 +10,8 @@ read-only connection to the finished sample build: nothing writes into the share
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 import shutil
@@ -21,8 +23,14 @@ import duckdb
 import pytest
 
 from data_quality.suites.kpi_metrics import KPI_CATALOGUE
+from orchestration.assets.publish import SAVED_QUERIES_CACHE
 from orchestration.assets.transform import parsed_project_path
-from orchestration.semantic_layer import SEMANTIC_MANIFEST_FILE, query_metrics, semantic_engine
+from orchestration.semantic_layer import (
+    SEMANTIC_MANIFEST_FILE,
+    compile_saved_queries,
+    query_metrics,
+    semantic_engine,
+)
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 pytestmark = pytest.mark.integration
@@ -243,3 +251,29 @@ def test_the_saved_queries_are_published_in_schema_metrics(sample_build, semanti
     for month, client, calls_handled, tickets_created in counts:
         assert calls_handled == expected.get((month, client, "calls_handled")), (month, client)
         assert tickets_created == expected.get((month, client, "tickets_created")), (month, client)
+
+
+def test_the_saved_queries_sql_is_compiled_once_per_semantic_manifest(sample_build, tmp_path):
+    """The publish keeps the saved queries' SQL in the build's dbt folder, by the digest of
+    the semantic manifest: the sample build's publish wrote it, the same manifest reads it
+    back, and another manifest compiles anew."""
+    deployment, _ = sample_build
+    target = deployment.build_path.with_name(deployment.build_path.stem + "_dbt")
+    manifest = target / SEMANTIC_MANIFEST_FILE
+    cache = target / SAVED_QUERIES_CACHE
+    compiled = compile_saved_queries(manifest, cache)
+    assert sorted(compiled) == sorted(
+        saved_query.name for saved_query in semantic_engine(manifest).list_saved_queries()
+    )
+    assert compiled == compile_saved_queries(manifest)  # what MetricFlow compiles now
+    # read back: a cache entry under this manifest's digest is used as it stands
+    stored = json.loads(cache.read_text())
+    assert stored["semantic_manifest_sha256"] == hashlib.sha256(manifest.read_bytes()).hexdigest()
+    marked = tmp_path / "cache.json"
+    marked.write_text(json.dumps({**stored, "saved_queries": {"marked": "select 1"}}))
+    assert compile_saved_queries(manifest, marked) == {"marked": "select 1"}
+    # another manifest (one more newline) is compiled anew and replaces the entry
+    other = tmp_path / SEMANTIC_MANIFEST_FILE
+    other.write_bytes(manifest.read_bytes() + b"\n")
+    assert compile_saved_queries(other, marked) == compiled
+    assert json.loads(marked.read_text())["saved_queries"] == compiled

@@ -53,6 +53,49 @@ def test_a_publish_keeps_the_kpi_metrics_it_published(con):
     assert rows == [("nps", 42.0)]
 
 
+def test_the_copy_of_the_published_kpi_metrics_follows_by_the_periods_written(con):
+    """A build writes kpi_metrics again from a floor (macros/kpi/kpi_rebuild.sql): the copy
+    takes the periods written since it was taken, rows it had before are kept."""
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.kpi_metrics as select * from (values "
+        "('day', date '2026-03-01', 'nps', 40.0, timestamp '2026-03-02 02:00'), "
+        "('day', date '2026-03-02', 'nps', 41.0, timestamp '2026-03-02 02:00'), "
+        "('month', date '2026-03-01', 'nps', 40.5, timestamp '2026-03-02 02:00')"
+        ") as t(period_grain, period_start, metric, value, _built_at)"
+    )
+    ledger.record_publish(con, PUBLISHED_AT, "run-1", kpi_metrics="marts.kpi_metrics")
+    con.execute(
+        "delete from marts.kpi_metrics where period_start >= date '2026-03-02' "
+        "or period_grain = 'month'"
+    )
+    con.execute(
+        "insert into marts.kpi_metrics values "
+        "('day', date '2026-03-02', 'nps', 43.0, timestamp '2026-03-03 02:00'), "
+        "('day', date '2026-03-03', 'nps', 44.0, timestamp '2026-03-03 02:00'), "
+        "('month', date '2026-03-01', 'nps', 42.0, timestamp '2026-03-03 02:00')"
+    )
+    ledger.record_publish(con, PUBLISHED_AT, "run-2", kpi_metrics="marts.kpi_metrics")
+    copied = f"select * from {ledger.PUBLISHED_KPI_METRICS} order by all"
+    assert (
+        con.execute(copied).fetchall()
+        == con.execute("select * from marts.kpi_metrics order by all").fetchall()
+    )
+    # the copy of 2026-03-01 was not written again
+    (first_day,) = con.execute(
+        f"select _built_at from {ledger.PUBLISHED_KPI_METRICS} where period_grain = 'day' "
+        "and period_start = date '2026-03-01'"
+    ).fetchall()[0]
+    assert first_day == dt.datetime(2026, 3, 2, 2, 0)
+    # a period that lost its rows cannot be followed: the whole table is copied
+    con.execute("delete from marts.kpi_metrics where period_start = date '2026-03-03'")
+    ledger.record_publish(con, PUBLISHED_AT, "run-3", kpi_metrics="marts.kpi_metrics")
+    assert (
+        con.execute(copied).fetchall()
+        == con.execute("select * from marts.kpi_metrics order by all").fetchall()
+    )
+
+
 def test_an_older_build_database_keeps_its_ledger_in_meta():
     """Releases before the meta schema kept the ledger in raw: nothing is lost in the move."""
     con = duckdb.connect()

@@ -331,6 +331,90 @@ def test_a_night_publishes_only_the_fact_rows_written_since_and_their_months(set
     assert _parquet_calls(settings) == _built_calls(settings)
 
 
+KPIS = IncrementalTable(
+    "marts.kpi_metrics", key=("period_grain", "period_start"), month_column="period_start"
+)
+
+
+def test_a_kpi_mart_rebuilt_from_a_floor_is_published_by_its_periods(settings):
+    """kpi_metrics keeps its periods before a floor and writes every later one again
+    (macros/kpi/kpi_rebuild.sql): the delta replaces the published rows of the periods
+    written since, whatever their level or entity, and keeps the others."""
+    _build(
+        settings,
+        "create table marts.kpi_metrics as select * from (values "
+        f"('day', date '2026-02-27', 'all', 'all', 10.0, timestamp '{NIGHT_1}'), "
+        f"('day', date '2026-02-28', 'all', 'all', 11.0, timestamp '{NIGHT_1}'), "
+        f"('day', date '2026-02-28', 'client', 'C001', 11.0, timestamp '{NIGHT_1}'), "
+        f"('month', date '2026-02-01', 'all', 'all', 21.0, timestamp '{NIGHT_1}')"
+        ") as t(period_grain, period_start, level, entity_id, value, _built_at)",
+        # January's days, never written again
+        "insert into marts.kpi_metrics select 'day', date '2026-01-01' + cast(i as integer), "
+        f"'all', 'all', 1.0, timestamp '{NIGHT_1}' from range(31) as t(i)",
+    )
+    publish_warehouse(settings, run_id="run-1", incremental_tables=[KPIS])
+    # night 2: the floor is 2026-02-28: that day and February are written again (the
+    # client's row of the day is gone), 2026-03-01 is new; 2026-02-27 is kept
+    _night_2(
+        settings,
+        "delete from marts.kpi_metrics where period_start >= date '2026-02-28' "
+        "or period_grain = 'month'",
+        "insert into marts.kpi_metrics values "
+        f"('day', date '2026-02-28', 'all', 'all', 12.0, timestamp '{NIGHT_2}'), "
+        f"('month', date '2026-02-01', 'all', 'all', 22.0, timestamp '{NIGHT_2}'), "
+        f"('day', date '2026-03-01', 'all', 'all', 1.0, timestamp '{NIGHT_2}')",
+    )
+    second = publish_warehouse(settings, run_id="run-2", incremental_tables=[KPIS])
+    assert second.method == "delta"
+    assert _published(
+        settings,
+        "select period_grain, cast(period_start as varchar), level, value "
+        "from marts.kpi_metrics where period_start >= date '2026-02-01' order by all",
+    ) == [
+        ("day", "2026-02-27", "all", 10.0),
+        ("day", "2026-02-28", "all", 12.0),
+        ("day", "2026-03-01", "all", 1.0),
+        ("month", "2026-02-01", "all", 22.0),
+    ]
+    folder = settings.parquet_dir / "marts" / "kpi_metrics"
+    assert _published(settings, "select count(*) from marts.kpi_metrics") == [(35,)]
+    assert sorted(p.parent.name for p in folder.rglob("*.parquet")) == [
+        "month=2026-01",
+        "month=2026-02",
+        "month=2026-03",
+    ]
+
+
+def test_a_kpi_mart_rebuilt_whole_is_replaced_whole_in_a_delta_publish(settings):
+    """A roster snapshot rebuilds kpi_metrics whole (macros/kpi/kpi_rebuild.sql): the facts
+    still publish by delta, the KPI mart is copied whole, and a month it no longer has
+    leaves the Parquet copy."""
+    _facts_build(settings)
+    _night_2(
+        settings,
+        "create or replace table marts.kpi_metrics as select 'day' as period_grain, "
+        "date '2026-01-01' + cast(i as integer) as period_start, 1.0 as value, "
+        f"timestamp '{NIGHT_1}' as _built_at from range(40) as t(i)",
+    )
+    publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS, KPIS])
+    # night 2: every KPI row written again, February's gone; one call restated
+    _night_2(
+        settings,
+        "delete from marts.kpi_metrics where period_start >= date '2026-02-01'",
+        f"update marts.kpi_metrics set value = 2.0, _built_at = '{NIGHT_2}'",
+        f"update marts.fct_calls set talk_seconds = 999, _built_at = '{NIGHT_2}' "
+        "where call_id = 'K07'",
+    )
+    second = publish_warehouse(settings, run_id="run-2", incremental_tables=[CALLS, KPIS])
+    assert (second.method, second.reason) == ("delta", "rows written since the last publish")
+    assert _published(
+        settings, "select count(*), min(value), max(value) from marts.kpi_metrics"
+    ) == [(31, 2.0, 2.0)]
+    folder = settings.parquet_dir / "marts" / "kpi_metrics"
+    assert sorted(p.parent.name for p in folder.rglob("*.parquet")) == ["month=2026-01"]
+    assert _parquet_calls(settings) == _built_calls(settings)
+
+
 def test_a_published_file_of_another_build_is_replaced_whole(settings):
     _facts_build(settings)
     publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])

@@ -117,3 +117,26 @@ def test_no_changed_kpi_row_gives_no_chunk(kpi_con):
     kpi_con.execute(f"delete from {ledger.PUBLISHED_KPI_METRICS}")
     kpi_con.execute(f"insert into {ledger.PUBLISHED_KPI_METRICS} select * from marts.kpi_metrics")
     assert _kpi_chunks(kpi_con) == []
+
+
+def test_kpi_chunks_compare_only_the_periods_written_since_the_copy(kpi_con):
+    """kpi_metrics with _built_at (macros/kpi/kpi_rebuild.sql): the build wrote again the
+    days from 2026-03-08 on. Of those, day 8 (7.0, published -1) and the new days differ;
+    a day written again with its published value does not, and the days before are the
+    copy's (day 7 is new in the build but not written since: it is not compared)."""
+    for table in ("marts.kpi_metrics", ledger.PUBLISHED_KPI_METRICS):
+        kpi_con.execute(f"alter table {table} add column _built_at timestamp")
+        kpi_con.execute(f"update {table} set _built_at = timestamp '2026-03-08 02:00'")
+    kpi_con.execute(
+        "update marts.kpi_metrics set _built_at = timestamp '2026-03-09 02:00' "
+        "where period_start >= date '2026-03-08'"
+    )
+    kpi_con.execute(  # written again with the value it had
+        f"insert into {ledger.PUBLISHED_KPI_METRICS} select * exclude (_built_at), "
+        "timestamp '2026-03-08 02:00' from marts.kpi_metrics where period_start = date '2026-03-10'"
+    )
+    rows = sorted(row for chunk in _kpi_chunks(kpi_con) for row in chunk)
+    assert [(row[1].isoformat(), row[5]) for row in rows] == [
+        ("2026-03-08", 7.0),
+        ("2026-03-09", 8.0),
+    ]

@@ -3,10 +3,11 @@
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
-from orchestration.run_lock import exclusive_build
+from orchestration.run_lock import BRIEF_HOLD_SECONDS, exclusive_build
 from orchestration.settings import load_settings
 
 
@@ -44,3 +45,35 @@ def test_the_lock_is_reentrant_within_a_process(settings):
         assert "cxw run" in _try_lock_in_another_process(settings).stdout
     # released only when the outermost holder leaves
     assert _try_lock_in_another_process(settings).stdout.strip() == "acquired"
+
+
+def test_a_run_waits_for_the_landing_sensor_s_moment_with_the_lock(settings):
+    """The landing sensor holds the lock only while it reads the build: a run that finds
+    it held by the sensor waits for it instead of being refused."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import time
+                from orchestration.run_lock import BRIEF_HOLD_SECONDS, exclusive_build
+                from orchestration.settings import load_settings
+                settings = load_settings({{"CXW_BUILD_PATH": {str(settings.build_path)!r}}})
+                with exclusive_build(settings, "landing sensor"):
+                    print("held", flush=True)
+                    time.sleep(1.0)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        started = time.monotonic()
+        with exclusive_build(settings, "cxw run"):
+            waited = time.monotonic() - started
+    finally:
+        holder.wait()
+    assert 0.2 < waited < BRIEF_HOLD_SECONDS

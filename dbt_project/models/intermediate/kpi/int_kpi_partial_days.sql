@@ -12,6 +12,8 @@
     clients of its sites. One row per (level,
     entity_id); partial_day is NULL only when no client has any call, ticket or survey.
 -#}
+-- a table: the KPI marts read it twice each (rebuild_floor and is_complete), and its tests
+{{ config(materialized='table') }}
 {#- each daily fact and the local day it last shows for its client -#}
 {%- set daily_facts = [
     (ref('fct_calls'), 'report_date', 'queue', 'queue_site_id'),

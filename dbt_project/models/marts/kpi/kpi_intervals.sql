@@ -9,6 +9,21 @@
     (macros kpi_inbound_call_measures, kpi_inbound_call_atoms, kpi_value), so a day's
     intervals add up to its day row.
 -#}
+{{ kpi_rebuilt_from_floor('facts') }}
+-- Rebuilt from a floor (macros/kpi/kpi_rebuild.sql): only the intervals of the local days
+-- from the first day that may have changed are computed and written again.
+{% set rebuild = kpi_rebuild_plan() -%}
+{%- set floor = none -%}
+{%- if not rebuild.whole -%}
+    {%- set floor = kpi_rebuild_floor([
+        'select cast(offered_at_local as date) as day from ' ~ kpi_upstream_relation('fct_calls')
+            ~ ' where _built_at > ' ~ rebuild.watermark,
+        kpi_flipped_rows(
+            'cast(previous.period_start as date)',
+            'cast(previous.period_start as date) < partial_days.partial_day',
+        ),
+    ]) -%}
+{%- endif -%}
 {%- set minutes = var('interval_minutes') -%}
 {%- set interval_levels = ['queue', 'client', 'all'] -%}
 
@@ -34,6 +49,9 @@ calls as (
         wait_seconds
     from {{ ref('fct_calls') }}
     where offered_at_local is not null
+    {%- if not rebuild.whole %}
+        and {{ 'false' if floor is none else 'offered_at_local >= ' ~ kpi_date_literal(floor) }}
+    {%- endif %}
 ),
 
 interval_measures as (
@@ -109,20 +127,26 @@ completed as (
     from measured
     left join {{ ref('int_kpi_partial_days') }} as partial_days
         on measured.level = partial_days.level and measured.entity_id = partial_days.entity_id
+),
+
+rebuilt as (
+    select
+        cast('interval' as {{ dbt.type_string() }}) as period_grain,
+        cast(period_start as timestamp) as period_start,
+        cast(level as {{ dbt.type_string() }}) as level,
+        cast(entity_id as {{ dbt.type_string() }}) as entity_id,
+        cast(metric as {{ dbt.type_string() }}) as metric,
+        cast(value as {{ kpi_type_double() }}) as value,
+        cast(numerator as {{ kpi_type_double() }}) as numerator,
+        cast(denominator as {{ kpi_type_double() }}) as denominator,
+        cast(sample_size as bigint) as sample_size,
+        cast(ci_low as {{ kpi_type_double() }}) as ci_low,
+        cast(ci_high as {{ kpi_type_double() }}) as ci_high,
+        false as suppressed,
+        is_complete,
+        {{ built_at() }} as _built_at
+    from completed
 )
 
-select
-    cast('interval' as {{ dbt.type_string() }}) as period_grain,
-    cast(period_start as timestamp) as period_start,
-    cast(level as {{ dbt.type_string() }}) as level,
-    cast(entity_id as {{ dbt.type_string() }}) as entity_id,
-    cast(metric as {{ dbt.type_string() }}) as metric,
-    cast(value as {{ kpi_type_double() }}) as value,
-    cast(numerator as {{ kpi_type_double() }}) as numerator,
-    cast(denominator as {{ kpi_type_double() }}) as denominator,
-    cast(sample_size as bigint) as sample_size,
-    cast(ci_low as {{ kpi_type_double() }}) as ci_low,
-    cast(ci_high as {{ kpi_type_double() }}) as ci_high,
-    false as suppressed,
-    is_complete
-from completed
+-- a build with nothing new reads no call (calls: `false`) and writes no row
+select * from rebuilt

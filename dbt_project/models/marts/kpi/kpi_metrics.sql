@@ -13,6 +13,25 @@
     additive, is taken over the per-ticket atoms of frt_median_minutes in
     int_kpi_frt_medians_daily, _weekly and _monthly.
 -#}
+{{ kpi_rebuilt_from_floor('facts') }}
+-- Rebuilt from a floor (macros/kpi/kpi_rebuild.sql): only the periods from the first day
+-- that may have changed are computed and written again.
+{% set rebuild = kpi_rebuild_plan() -%}
+{%- set floor = none -%}
+{%- if not rebuild.whole -%}
+    {%- set written = '_built_at > ' ~ rebuild.watermark -%}
+    {%- set floor = kpi_rebuild_floor([
+        'select report_date as day from ' ~ kpi_upstream_relation('fct_calls') ~ ' where ' ~ written,
+        'select report_date from ' ~ kpi_upstream_relation('fct_tickets') ~ ' where ' ~ written,
+        'select sent_report_date from ' ~ kpi_upstream_relation('fct_survey_responses') ~ ' where ' ~ written,
+        'select response_report_date from ' ~ kpi_upstream_relation('fct_survey_responses') ~ ' where ' ~ written,
+        kpi_flipped_rows(
+            'previous.period_start',
+            kpi_period_start('partial_days.partial_day', 'previous.period_grain')
+                ~ ' > previous.period_start',
+        ),
+    ]) -%}
+{%- endif -%}
 {%- set period_grains = kpi_period_grains() -%}
 {%- set median_metrics = kpi_metrics_where('value_kind', 'median') -%}
 {%- set anonymized_metrics = kpi_metrics_where('is_anonymized', true) -%}
@@ -47,9 +66,17 @@ family_atoms as (
     from {{ ref('int_kpi_customers_measured') }}
 ),
 
+-- the atoms of the periods rebuilt (from the floor's ISO week or month, the earlier)
+rebuilt_atoms as (
+    select * from family_atoms
+    {%- if not rebuild.whole %}
+    where {{ 'false' if floor is none else 'report_date >= ' ~ kpi_rebuild_atoms_from(floor) }}
+    {%- endif %}
+),
+
 -- each atom with its credited site's sourcing and location type
 metric_atoms as (
-    {{ kpi_staffed_atoms('family_atoms') }}
+    {{ kpi_staffed_atoms('rebuilt_atoms') }}
 ),
 
 metric_levels as (
@@ -149,6 +176,9 @@ medians as (
         {%- endfor %}
     ) as frt_medians
     where period_grain in {{ kpi_sql_list(period_grains) }}
+    {%- if not rebuild.whole %}
+        and {{ 'false' if floor is none else 'period_start >= ' ~ kpi_rebuild_atoms_from(floor) }}
+    {%- endif %}
 ),
 
 aggregated as (
@@ -207,20 +237,30 @@ completed as (
     from measured
     left join {{ ref('int_kpi_partial_days') }} as partial_days
         on measured.level = partial_days.level and measured.entity_id = partial_days.entity_id
+),
+
+rebuilt as (
+    select
+        cast(period_grain as {{ dbt.type_string() }}) as period_grain,
+        cast(period_start as date) as period_start,
+        cast(level as {{ dbt.type_string() }}) as level,
+        cast(entity_id as {{ dbt.type_string() }}) as entity_id,
+        cast(metric as {{ dbt.type_string() }}) as metric,
+        cast(case when not suppressed then unsuppressed_value end as {{ kpi_type_double() }}) as value,
+        cast(case when not suppressed then numerator end as {{ kpi_type_double() }}) as numerator,
+        cast(case when not suppressed then denominator end as {{ kpi_type_double() }}) as denominator,
+        cast(sample_size as bigint) as sample_size,
+        cast(case when not suppressed then unsuppressed_ci_low end as {{ kpi_type_double() }}) as ci_low,
+        cast(case when not suppressed then unsuppressed_ci_high end as {{ kpi_type_double() }}) as ci_high,
+        suppressed,
+        is_complete,
+        {{ built_at() }} as _built_at
+    from completed
 )
 
-select
-    cast(period_grain as {{ dbt.type_string() }}) as period_grain,
-    cast(period_start as date) as period_start,
-    cast(level as {{ dbt.type_string() }}) as level,
-    cast(entity_id as {{ dbt.type_string() }}) as entity_id,
-    cast(metric as {{ dbt.type_string() }}) as metric,
-    cast(case when not suppressed then unsuppressed_value end as {{ kpi_type_double() }}) as value,
-    cast(case when not suppressed then numerator end as {{ kpi_type_double() }}) as numerator,
-    cast(case when not suppressed then denominator end as {{ kpi_type_double() }}) as denominator,
-    cast(sample_size as bigint) as sample_size,
-    cast(case when not suppressed then unsuppressed_ci_low end as {{ kpi_type_double() }}) as ci_low,
-    cast(case when not suppressed then unsuppressed_ci_high end as {{ kpi_type_double() }}) as ci_high,
-    suppressed,
-    is_complete
-from completed
+-- the periods from the floor's on (the atoms read start with the floor's week or month);
+-- a build with nothing new reads no atom (`false`) and writes no row
+select * from rebuilt
+{%- if floor is not none %}
+where period_start >= {{ kpi_period_start(kpi_date_literal(floor), 'period_grain') }}
+{%- endif %}

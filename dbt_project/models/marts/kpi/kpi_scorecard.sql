@@ -1,4 +1,7 @@
-{{ config(materialized='table') }}
+{{ kpi_rebuilt_from_floor('kpi_metrics') }}
+-- Rebuilt from a floor (macros/kpi/kpi_rebuild.sql): the kpi_metrics rows written since
+-- the scorecard's last build, whose periods replace the scorecard's from the first on.
+{% set rebuild = kpi_rebuild_plan() -%}
 
 {#-
     Every kpi_metrics row beside its most specific target (seed kpi_targets):
@@ -26,6 +29,9 @@ metrics as (
         suppressed,
         is_complete
     from {{ ref('kpi_metrics') }}
+    {%- if not rebuild.whole %}
+    where _built_at > {{ rebuild.watermark }}
+    {%- endif %}
 ),
 
 targets as (
@@ -103,5 +109,6 @@ select
         when not higher_is_better and value <= target then 'met'
         else 'missed'
     end as status,
-    is_complete
+    is_complete,
+    {{ built_at() }} as _built_at
 from targeted
