@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets.ingestion import build_ingestion_assets
-from orchestration.assets.publish import build_publish_asset, incremental_tables_from_manifest
+from orchestration.assets.publish import build_publish_asset
 from orchestration.assets.quality import build_quality_checks
 from orchestration.assets.transform import (
     build_dbt_project,
@@ -13,6 +13,7 @@ from orchestration.assets.transform import (
     build_transform_assets,
 )
 from orchestration.jobs import build_nightly_job
+from orchestration.published_tables import incremental_tables_from_manifest
 from orchestration.schedules import build_landing_sensor, build_nightly_schedule
 from orchestration.semantic_layer import SEMANTIC_MANIFEST_FILE
 from orchestration.settings import load_settings

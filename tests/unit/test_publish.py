@@ -7,13 +7,8 @@ import shutil
 import duckdb
 import pytest
 
-from orchestration.assets.publish import (
-    IncrementalTable,
-    PublishRefused,
-    _in_month,
-    _month_expression,
-    publish_warehouse,
-)
+from orchestration.assets.publish import PublishRefused, publish_warehouse
+from orchestration.published_tables import IncrementalTable, in_month, month_expression
 from orchestration.releases import remove_publish_leftovers
 from orchestration.settings import load_settings
 
@@ -448,7 +443,7 @@ def test_a_delta_that_does_not_match_the_build_falls_back_to_a_full_copy(setting
 
 
 def test_a_month_folder_and_its_date_range_hold_the_same_rows():
-    """``_month_expression`` names a row's Parquet folder and ``_in_month`` selects a
+    """``month_expression`` names a row's Parquet folder and ``in_month`` selects a
     folder's rows when a night rewrites it: each must select exactly the rows of the other."""
     con = duckdb.connect()
     con.execute(
@@ -458,13 +453,13 @@ def test_a_month_folder_and_its_date_range_hold_the_same_rows():
     ).fetchall()
     table = IncrementalTable("main.fct", key="report_date", month_column="report_date")
     folders = con.execute(
-        f"select {_month_expression(table)} as month, list(report_date order by report_date) "
+        f"select {month_expression(table)} as month, list(report_date order by report_date) "
         "from fct group by all order by month"
     ).fetchall()
     assert [month for month, _ in folders] == ["2025-01", "2025-02", "2025-12", "2026-01", "none"]
     for month, dates in folders:
         in_range = con.execute(
-            f"select list(report_date order by report_date) from fct where {_in_month(table, month)}"
+            f"select list(report_date order by report_date) from fct where {in_month(table, month)}"
         ).fetchall()[0][0]
         assert in_range == dates, month
 

@@ -1,0 +1,158 @@
+"""What the publish step copies by rows, and the Parquet copy of the published tables.
+
+The incremental facts and the KPI marts rebuilt from a floor (``IncrementalTable``,
+declared by their dbt config) change by rows: a publish replaces only the rows written
+since the last one, and their Parquet copy is one folder per month, of which a publish
+rewrites only the months it touched. Every other table is one Parquet file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.releases import link_or_copy
+from orchestration.warehouse import sql_text
+
+# zstd at its fastest level: the publish is CPU-bound, and level 1 writes faster than the
+# default level for files slightly larger (still smaller than snappy's).
+PARQUET_OPTIONS = "format parquet, compression zstd, compression_level 1"
+
+
+@dataclass(frozen=True)
+class IncrementalTable:
+    """A published table that changes by rows: an incremental dbt fact, or a KPI mart
+    rebuilt from a floor (macros/kpi/kpi_rebuild.sql).
+
+    Its rows carry ``_built_at`` (the start of the dbt run that last wrote them) and a
+    ``key``: a night copies to the published file only the rows written since the last
+    publish, replacing the published rows of the same key (a fact's unique key; a KPI
+    mart's period, whose rows are all written again). Its Parquet copy is one folder per
+    month of ``month_column`` (``<table>/month=YYYY-MM/*.parquet``), so a night rewrites
+    only the months it touched.
+    """
+
+    relation: str  # schema.table
+    key: str | tuple[str, ...]
+    month_column: str
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return (self.key,) if isinstance(self.key, str) else tuple(self.key)
+
+    @property
+    def is_fact(self) -> bool:
+        """A fact (one unique key column), rather than a KPI mart written by periods."""
+        return isinstance(self.key, str)
+
+
+# The dbt model config that names the month a fact's Parquet copy is cut by.
+PUBLISHED_MONTH_META = "published_month_column"
+# The key of a model rebuilt from a floor: the columns whose rows it writes together.
+PUBLISHED_DELTA_KEY_META = "published_delta_key"
+BUILT_AT_COLUMN = "_built_at"
+NO_MONTH = "none"  # the Parquet folder of rows whose month column is null
+
+
+def incremental_tables_from_manifest(manifest_path: Path) -> tuple[IncrementalTable, ...]:
+    """The dbt models that declare a ``published_month_column`` in their meta, with their
+    ``published_delta_key`` (the KPI marts rebuilt from a floor: their periods) or else
+    the unique key of an incremental model (the facts)."""
+    manifest = json.loads(manifest_path.read_text())
+    tables = []
+    for node in manifest.get("nodes", {}).values():
+        config = node.get("config") or {}
+        meta = config.get("meta") or {}
+        month_column = meta.get(PUBLISHED_MONTH_META)
+        if node.get("resource_type") != "model" or not month_column:
+            continue
+        key = meta.get(PUBLISHED_DELTA_KEY_META)
+        if key is None and config.get("materialized") == "incremental":
+            key = config.get("unique_key")
+        if isinstance(key, list) and key and all(isinstance(k, str) for k in key):
+            key = tuple(key)
+        if isinstance(key, (str, tuple)):
+            relation = f"{node['schema']}.{node.get('alias') or node['name']}"
+            tables.append(IncrementalTable(relation, key, month_column))
+    return tuple(sorted(tables, key=lambda t: t.relation))
+
+
+def month_expression(table: IncrementalTable) -> str:
+    return f"coalesce(strftime(\"{table.month_column}\", '%Y-%m'), '{NO_MONTH}')"
+
+
+def in_month(table: IncrementalTable, month: str) -> str:
+    """The condition of the rows in the Parquet folder ``month=<month>`` of the fact."""
+    column = f'"{table.month_column}"'
+    if month == NO_MONTH:
+        return f"{column} is null"
+    start = dt.date.fromisoformat(f"{month}-01")
+    end = (start + dt.timedelta(days=31)).replace(day=1)
+    return f"{column} >= date '{start}' and {column} < date '{end}'"
+
+
+def all_months(con: duckdb.DuckDBPyConnection, table: IncrementalTable, source: str) -> set[str]:
+    return {
+        month
+        for (month,) in con.execute(
+            f"select distinct {month_expression(table)} from {source}"
+        ).fetchall()
+    }
+
+
+def export_parquet(
+    con: duckdb.DuckDBPyConnection,
+    relations: list[tuple[str, str]],
+    out_dir: Path,
+    incremental: dict[str, IncrementalTable],
+    changed_months: dict[str, set[str]] | None = None,
+    previous_dir: Path | None = None,
+) -> None:
+    """``out_dir/<schema>/<table>.parquet`` for every published relation; for an
+    incremental fact ``out_dir/<schema>/<table>/month=YYYY-MM/*.parquet``.
+
+    With ``changed_months`` (a delta publish), a fact's months that did not change are
+    hard links to the files of ``previous_dir`` (the Parquet copy of the last publish), and
+    only the changed months are written.
+    """
+    for schema, name in relations:
+        (out_dir / schema).mkdir(parents=True, exist_ok=True)
+        table = incremental.get(f"{schema}.{name}")
+        source = f'published.{schema}."{name}"'
+        if table is None:
+            path = sql_text(out_dir / schema / f"{name}.parquet")
+            con.execute(f"copy {source} to {path} ({PARQUET_OPTIONS})").fetchall()
+            continue
+        folder = out_dir / schema / name
+        folder.mkdir()
+        previous = previous_dir / schema / name if previous_dir is not None else None
+        months = (changed_months or {}).get(table.relation)
+        if months is None or previous is None or not previous.is_dir():
+            months = all_months(con, table, source)
+            may_be_empty = False  # every month found holds rows
+        else:
+            for month_dir in previous.iterdir():
+                if month_dir.is_dir() and month_dir.name.removeprefix("month=") not in months:
+                    (folder / month_dir.name).mkdir()
+                    for file in month_dir.iterdir():
+                        link_or_copy(file, folder / month_dir.name / file.name)
+            may_be_empty = True  # a changed month may have lost all its rows
+        for month in sorted(months):
+            # One COPY per month, its rows picked by a range on the month column (pruned
+            # by row-group min/max): quicker than one COPY partitioned by a month expression.
+            rows_of_month = in_month(table, month)
+            if may_be_empty:
+                (rows,) = con.execute(
+                    f"select count(*) from {source} where {rows_of_month}"
+                ).fetchall()[0]
+                if not rows:
+                    continue
+            (folder / f"month={month}").mkdir()
+            path = sql_text(folder / f"month={month}" / "data_0.parquet")
+            con.execute(
+                f"copy (select * from {source} where {rows_of_month}) to {path} ({PARQUET_OPTIONS})"
+            ).fetchall()
