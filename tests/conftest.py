@@ -11,11 +11,9 @@ INTEGRATION_DIR = Path(__file__).parent / "integration"
 # `make test` hands each of its two workers whole files in collection order
 # (`--dist loadfile --no-loadscope-reorder`): the long files start early and the short
 # ones fill in at the end, instead of one worker finishing a long file alone. The Spark
-# builds start first, each on its own worker; the first worker to need the shared sample
-# build (for the Spark comparison) builds it while the other builds the hand-made world.
+# build of the hand-made world starts first; the other worker builds the shared sample.
 LONGEST_FIRST = (
-    "test_kpi_values.py",  # its hand-made world built by DuckDB and by Spark
-    "test_spark_engine.py",  # the sample built by Spark
+    "test_kpi_values.py",  # builds the hand-made world by DuckDB and by Spark
     "test_vendor_desk.py",
     "test_vendor_calls.py",
     "test_failure_contract.py",
@@ -28,11 +26,17 @@ LONGEST_FIRST = (
     "test_employee_anonymity.py",
     "test_ingestion_run.py",
 )
+# The files that only read the hand-made world's builds (tests/integration/conftest.py
+# shares them across the workers), last: by then test_kpi_values.py has built them, and no
+# worker waits for the Spark build.
+LAST = ("test_kpi_intervals.py", "test_bad_input_counted.py", "test_spark_engine.py")
 
 
 def _file_order(item: pytest.Item) -> int:
     name = Path(item.fspath).name
-    return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+    if name in LONGEST_FIRST:
+        return LONGEST_FIRST.index(name)
+    return len(LONGEST_FIRST) + (1 + LAST.index(name) if name in LAST else 0)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

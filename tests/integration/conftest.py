@@ -12,7 +12,7 @@ import pickle
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ import pytest
 
 from orchestration import ledger
 from orchestration.sample_exports import GenerationSummary, generate_sample_exports
+from tests.integration.hand_made_world import write_landing_zone
 
 # Small, but with enough survey responses per type that the few bad scores the generator
 # always writes stay under the 5% scale-drift gate.
@@ -116,30 +117,70 @@ class Deployment:
             con.close()
 
 
-@pytest.fixture(scope="session")
-def sample_build(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str
-) -> tuple[Deployment, GenerationSummary]:
-    """A small generated landing zone, run through the nightly job once by `cxw run`.
+def shared_deployment(
+    tmp_path_factory: pytest.TempPathFactory,
+    worker_id: str,
+    name: str,
+    build: Callable[[Deployment], bytes],
+) -> tuple[Deployment, bytes]:
+    """A deployment built once per test session and shared by the pytest-xdist workers.
 
-    Built once per test session: the pytest-xdist workers share it. The first worker that
-    needs it builds it under a file lock in the session's common folder, the others wait
-    for it. Tests only read it; a test that runs or changes the deployment takes
-    ``sample_copy``.
+    The first worker that needs it builds it under a file lock in the session's common
+    folder (``build`` returns what the readers need to know of it, kept beside it); the
+    others wait for it. Tests only read it.
     """
     session_dir = tmp_path_factory.getbasetemp()
     if worker_id != "master":  # pytest-xdist: <session>/popen-gwN, shared: <session>
         session_dir = session_dir.parent
-    deployment = Deployment(session_dir / "sample_build")
-    built = session_dir / "sample_build.summary.pickle"
-    with (session_dir / "sample_build.lock").open("w") as lock:
+    deployment = Deployment(session_dir / name)
+    built = session_dir / f"{name}.built"
+    with (session_dir / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not built.exists():
             shutil.rmtree(deployment.root, ignore_errors=True)  # a worker's failed attempt
-            summary = generate_sample_exports(deployment.landing_dir, **SMALL_SAMPLE)
-            deployment.cxw("run")
-            built.write_bytes(pickle.dumps(summary))
-    return deployment, pickle.loads(built.read_bytes())
+            built.write_bytes(build(deployment))
+    return deployment, built.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def sample_build(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> tuple[Deployment, GenerationSummary]:
+    """A small generated landing zone, run through the nightly job once by `cxw run`,
+    shared by the whole session. A test that runs or changes the deployment takes
+    ``sample_copy``."""
+
+    def build(deployment: Deployment) -> bytes:
+        summary = generate_sample_exports(deployment.landing_dir, **SMALL_SAMPLE)
+        deployment.cxw("run")
+        return pickle.dumps(summary)
+
+    deployment, summary = shared_deployment(tmp_path_factory, worker_id, "sample_build", build)
+    return deployment, pickle.loads(summary)
+
+
+def hand_made_deployment(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, engine: str
+) -> Deployment:
+    """The hand-made landing zone (hand_made_world.py) run once through the nightly job by
+    `cxw run` on ``engine`` (CXW_ENGINE), shared by the session."""
+
+    def build(deployment: Deployment) -> bytes:
+        write_landing_zone(deployment.landing_dir)
+        deployment.cxw("run", CXW_ENGINE=engine)
+        return engine.encode()
+
+    name = f"hand_made_build_{engine}"
+    return shared_deployment(tmp_path_factory, worker_id, name, build)[0]
+
+
+@pytest.fixture(scope="module", params=["duckdb", "spark"])
+def hand_made_build(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Deployment:
+    """The hand-made world's build on each engine: every hand-computed value of the tests
+    that read it holds on DuckDB and on Spark."""
+    return hand_made_deployment(tmp_path_factory, worker_id, request.param)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""The hand-made landing zone of test_kpi_values.py, as delivered: every file the nightly
-job reads, written by hand, so that every KPI can be computed by hand from it.
+"""The hand-made landing zone of the KPI tests (test_kpi_values.py and its neighbours), as
+delivered: every file the nightly job reads, written by hand, so that every KPI can be
+computed by hand from it.
 
 The world (March 2026):
 
