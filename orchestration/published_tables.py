@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +58,7 @@ PUBLISHED_MONTH_META = "published_month_column"
 PUBLISHED_DELTA_KEY_META = "published_delta_key"
 BUILT_AT_COLUMN = "_built_at"
 NO_MONTH = "none"  # the Parquet folder of rows whose month column is null
+WRITTEN_ROWS = "cxw_written"
 
 
 def incremental_tables_from_manifest(manifest_path: Path) -> tuple[IncrementalTable, ...]:
@@ -102,6 +105,36 @@ def all_months(con: duckdb.DuckDBPyConnection, table: IncrementalTable, source: 
             f"select distinct {month_expression(table)} from {source}"
         ).fetchall()
     }
+
+
+@contextmanager
+def rows_written_since(
+    con: duckdb.DuckDBPyConnection, relation: str, since: dt.datetime | None
+) -> Iterator[str]:
+    """The rows of ``relation`` written after ``since`` (their ``_built_at``; none when
+    ``since`` is None), as a temporary table whose name this yields; dropped after."""
+    con.execute(
+        f"create or replace temp table {WRITTEN_ROWS} as select * from {relation} "
+        f"where {BUILT_AT_COLUMN} > ?",
+        [since],
+    ).fetchall()
+    try:
+        yield WRITTEN_ROWS
+    finally:
+        con.execute(f"drop table if exists {WRITTEN_ROWS}").fetchall()
+
+
+def replace_rows_by_key(
+    con: duckdb.DuckDBPyConnection, target: str, written: str, key_columns: Sequence[str]
+) -> None:
+    """Every row of ``target`` whose key a row of ``written`` has is replaced by the rows
+    of ``written`` (a key whose rows were all written again loses the ones not written)."""
+    keys = ", ".join(f'"{column}"' for column in key_columns)
+    target_keys = ", ".join(f'{target}."{column}"' for column in key_columns)
+    con.execute(
+        f"delete from {target} where ({target_keys}) in (select distinct {keys} from {written})"
+    ).fetchall()
+    con.execute(f"insert into {target} select * from {written}").fetchall()
 
 
 def export_parquet(

@@ -41,6 +41,8 @@ from orchestration.published_tables import (
     all_months,
     export_parquet,
     month_expression,
+    replace_rows_by_key,
+    rows_written_since,
 )
 from orchestration.releases import (
     CURRENT_RELEASE,
@@ -216,22 +218,16 @@ def _apply_delta(
                 _copy_whole(con, schema, name)
                 changed_months[relation] = before | all_months(con, table, target)
                 continue
-        con.execute(
-            f"create or replace temp table cxw_written as select * from {relation} "
-            f"where {BUILT_AT_COLUMN} > ?",
-            [since],
-        ).fetchall()
-        keys = ", ".join(f'"{column}"' for column in table.key_columns)
-        target_keys = ", ".join(f'{target}."{column}"' for column in table.key_columns)
-        replaced = f"({target_keys}) in (select distinct {keys} from cxw_written)"
-        months = con.execute(
-            f"select distinct {month_expression(table)} from {target} where {replaced} "
-            f"union select distinct {month_expression(table)} from cxw_written"
-        ).fetchall()
-        changed_months[relation] = {month for (month,) in months}
-        con.execute(f"delete from {target} where {replaced}").fetchall()
-        con.execute(f"insert into {target} select * from cxw_written").fetchall()
-        con.execute("drop table cxw_written").fetchall()
+        with rows_written_since(con, relation, since) as written:
+            keys = ", ".join(f'"{column}"' for column in table.key_columns)
+            target_keys = ", ".join(f'{target}."{column}"' for column in table.key_columns)
+            months = con.execute(
+                f"select distinct {month_expression(table)} from {target} "
+                f"where ({target_keys}) in (select distinct {keys} from {written}) "
+                f"union select distinct {month_expression(table)} from {written}"
+            ).fetchall()
+            changed_months[relation] = {month for (month,) in months}
+            replace_rows_by_key(con, target, written, table.key_columns)
     kept = set(relations)
     for schema, name in _published_relations(con, catalog="published"):
         if (schema, name) not in kept and f"{schema}.{name}" != PUBLISH_LOG_TABLE:

@@ -29,6 +29,7 @@ from data_quality.suites.kpi_metrics import KEY as KPI_KEY
 from orchestration import ledger
 from orchestration.landing.contract import FILE_PATH_COLUMN, RAW_SCHEMA
 from orchestration.names import KPI_METRICS_MODEL, raw_asset_key
+from orchestration.published_tables import BUILT_AT_COLUMN
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
@@ -249,8 +250,8 @@ def _changed_kpi_rows_in_chunks() -> ChunkQueries:
         ).fetchall()[0]
         # _built_at is the build that last wrote a row (macros/kpi/kpi_rebuild.sql): a row
         # written again with the same values is not a change
-        has_built_at = ledger.BUILT_AT in built_columns
-        rows_of = f"select * exclude ({ledger.BUILT_AT}) from" if has_built_at else "select * from"
+        has_built_at = BUILT_AT_COLUMN in built_columns
+        rows_of = f"select * exclude ({BUILT_AT_COLUMN}) from" if has_built_at else "select * from"
         copy = ledger.PUBLISHED_KPI_METRICS
         if ledger.published_kpi_metrics_columns(con) != built_columns:
             rows = f"{rows_of} {table}"
@@ -258,7 +259,7 @@ def _changed_kpi_rows_in_chunks() -> ChunkQueries:
             # a build writes whole periods again: the rows it did not write are the copy's
             period = ", ".join(ledger.KPI_PERIOD)
             written = (
-                f"{table} where {ledger.BUILT_AT} > (select max({ledger.BUILT_AT}) from {copy})"
+                f"{table} where {BUILT_AT_COLUMN} > (select max({BUILT_AT_COLUMN}) from {copy})"
             )
             rows = (
                 f"{rows_of} {written} except {rows_of} {copy} "

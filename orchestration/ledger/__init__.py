@@ -25,7 +25,6 @@ files, rejected rows, retractions), ``zone`` (the landing zone a build belongs t
 """
 
 from orchestration.ledger.builds import (
-    BUILT_AT,
     KPI_PERIOD,
     last_built_fingerprint,
     last_publish,
@@ -83,7 +82,6 @@ from orchestration.ledger.zone import (
 )
 
 __all__ = [
-    "BUILT_AT",
     "KPI_PERIOD",
     "CORRECTED",
     "DUPLICATE",

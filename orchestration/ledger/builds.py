@@ -13,6 +13,11 @@ from orchestration.ledger.tables import (
     TRANSFORM_HISTORY,
     now_utc,
 )
+from orchestration.published_tables import (
+    BUILT_AT_COLUMN,
+    replace_rows_by_key,
+    rows_written_since,
+)
 
 # ---- dbt builds and publishes ----------------------------------------------------------
 
@@ -62,10 +67,9 @@ def record_publish(
     ).fetchall()
 
 
-# The columns of kpi_metrics whose rows a build writes together, and the time it wrote
-# them (macros/kpi/kpi_rebuild.sql): a build writes every row of a period again.
+# The columns of kpi_metrics whose rows a build writes together (macros/kpi/kpi_rebuild.sql:
+# a build writes every row of a period again, with the time it wrote them, _built_at).
 KPI_PERIOD = ("period_grain", "period_start")
-BUILT_AT = "_built_at"
 
 
 def _copy_written_periods(con: duckdb.DuckDBPyConnection, kpi_metrics: str) -> bool:
@@ -79,36 +83,24 @@ def _copy_written_periods(con: duckdb.DuckDBPyConnection, kpi_metrics: str) -> b
         "where table_catalog = current_database() and table_schema = ? and table_name = ?",
         [schema, name],
     ).fetchall()[0]
-    if BUILT_AT not in (columns or []) or published_kpi_metrics_columns(con) != columns:
+    if BUILT_AT_COLUMN not in (columns or []) or published_kpi_metrics_columns(con) != columns:
         return False
-    period = ", ".join(KPI_PERIOD)
-    con.execute("begin transaction").fetchall()
-    try:
-        con.execute(
-            f"create or replace temp table cxw_written_kpis as select * from {kpi_metrics} "
-            f"where {BUILT_AT} > (select max({BUILT_AT}) from {PUBLISHED_KPI_METRICS})"
-        ).fetchall()
-        con.execute(
-            f"delete from {PUBLISHED_KPI_METRICS} where ({period}) in "
-            f"(select distinct {period} from cxw_written_kpis)"
-        ).fetchall()
-        con.execute(
-            f"insert into {PUBLISHED_KPI_METRICS} select * from cxw_written_kpis"
-        ).fetchall()
-        (copied, built) = con.execute(
-            f"select (select count(*) from {PUBLISHED_KPI_METRICS}), "
-            f"(select count(*) from {kpi_metrics})"
-        ).fetchall()[0]
-        if copied != built:
+    since = con.execute(f"select max({BUILT_AT_COLUMN}) from {PUBLISHED_KPI_METRICS}").fetchall()[
+        0
+    ][0]
+    with rows_written_since(con, kpi_metrics, since) as written:
+        con.execute("begin transaction").fetchall()
+        try:
+            replace_rows_by_key(con, PUBLISHED_KPI_METRICS, written, KPI_PERIOD)
+            (copied, built) = con.execute(
+                f"select (select count(*) from {PUBLISHED_KPI_METRICS}), "
+                f"(select count(*) from {kpi_metrics})"
+            ).fetchall()[0]
+        except BaseException:
             con.execute("rollback").fetchall()
-            return False
-        con.execute("commit").fetchall()
-    except BaseException:
-        con.execute("rollback").fetchall()
-        raise
-    finally:
-        con.execute("drop table if exists cxw_written_kpis").fetchall()
-    return True
+            raise
+        con.execute("commit" if copied == built else "rollback").fetchall()
+    return copied == built
 
 
 def published_kpi_metrics_columns(con: duckdb.DuckDBPyConnection) -> list[str] | None:
