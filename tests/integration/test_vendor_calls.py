@@ -5,9 +5,10 @@ second deployment holds the same interactions as canonical calls CSV. Every expe
 is computed by hand (the arithmetic is beside it) and read from the PUBLISHED
 `marts.kpi_metrics`.
 
-The two zones, their world (Tuesday 2026-03-10: client ``BLU`` on Amazon Connect, ``GRN`` on
-Genesys Cloud) and every record the comments below name (K1.., G1..) are written in
-`tests/integration/vendor_calls_zone.py`.
+The two zones are written in `tests/integration/vendor_calls_zone.py`; their world (Tuesday
+2026-03-10: client ``BLU`` on Amazon Connect, ``GRN`` on Genesys Cloud) is
+`vendor_calls_world.py`, and every record the comments below name is built in
+`vendor_calls_connect.py` (K1..) or `vendor_calls_genesys.py` (G1..).
 """
 
 from __future__ import annotations
@@ -16,13 +17,8 @@ import duckdb
 import pytest
 
 from tests.integration.conftest import Deployment, run_side_by_side
-from tests.integration.vendor_calls_zone import (
-    CUSTOMER_NAME,
-    DAY,
-    PHONE_NUMBERS,
-    write_canonical_zone,
-    write_vendor_zone,
-)
+from tests.integration.vendor_calls_world import CUSTOMER_NAME, DAY, PHONE_NUMBERS
+from tests.integration.vendor_calls_zone import write_canonical_zone, write_vendor_zone
 
 KPI_COLUMNS = (
     "period_grain", "period_start", "level", "entity_id", "metric", "value", "numerator",
