@@ -144,21 +144,27 @@ def export_parquet(
     incremental: dict[str, IncrementalTable],
     changed_months: dict[str, set[str]] | None = None,
     previous_dir: Path | None = None,
+    kept: frozenset[str] = frozenset(),
 ) -> None:
     """``out_dir/<schema>/<table>.parquet`` for every published relation; for an
     incremental fact ``out_dir/<schema>/<table>/month=YYYY-MM/*.parquet``.
 
     With ``changed_months`` (a delta publish), a fact's months that did not change are
     hard links to the files of ``previous_dir`` (the Parquet copy of the last publish), and
-    only the changed months are written.
+    only the changed months are written; so are the files of the relations ``kept`` as the
+    last publish has them.
     """
     for schema, name in relations:
         (out_dir / schema).mkdir(parents=True, exist_ok=True)
         table = incremental.get(f"{schema}.{name}")
         source = f'published.{schema}."{name}"'
         if table is None:
-            path = sql_text(out_dir / schema / f"{name}.parquet")
-            con.execute(f"copy {source} to {path} ({PARQUET_OPTIONS})").fetchall()
+            out = out_dir / schema / f"{name}.parquet"
+            last = previous_dir / schema / out.name if previous_dir is not None else None
+            if f"{schema}.{name}" in kept and last is not None and last.is_file():
+                link_or_copy(last, out)
+            else:
+                con.execute(f"copy {source} to {sql_text(out)} ({PARQUET_OPTIONS})").fetchall()
             continue
         folder = out_dir / schema / name
         folder.mkdir()

@@ -4,8 +4,9 @@ A contact center drops a calls export every 15 or 30 minutes. Such a run has new
 one source, and nothing upstream of the other sources' models changed, so the run loads
 that source and builds, checks and publishes only what depends on it (its ingestion, its
 dbt models downstream with their tests, the models of the run ledger, the publish). The
-models of the other sources are those of the last build, already checked and published;
-the publish copies every table of the build database, so the published warehouse is whole.
+models of the other sources are those of the last build, already checked and published:
+the publish takes them from the last publish and the rebuilt tables from the build, so the
+published warehouse is whole.
 
 The run takes every asset when the build cannot be judged source by source: no publish
 yet, changed dbt code or settings, a dbt build that was not published, keys taken out of

@@ -52,7 +52,7 @@ from orchestration.releases import (
     switch_release,
 )
 from orchestration.run_lock import exclusive_build
-from orchestration.semantic_layer import export_saved_queries
+from orchestration.semantic_layer import METRICS_SCHEMA, export_saved_queries
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import (
     PUBLISH_LOG_TABLE,
@@ -191,21 +191,43 @@ def _copy_whole(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
     ).fetchall()
 
 
+def _kept_from_last_publish(
+    con: duckdb.DuckDBPyConnection,
+    relations: list[tuple[str, str]],
+    rebuilt: frozenset[str] | None,
+    run_id: str | None,
+) -> frozenset[str]:
+    """The published relations a delta publish keeps as the last publish has them: those
+    this run's dbt build did not select (``rebuilt``: the relations it selected; None:
+    every one), when its build is the only one since the last publish. The saved queries'
+    tables are computed by every publish: never kept."""
+    if rebuilt is None or ledger.runs_built_since_last_publish(con) != {run_id}:
+        return frozenset()
+    return frozenset(
+        relation
+        for relation in (f"{schema}.{name}" for schema, name in relations)
+        if relation not in rebuilt and not relation.startswith(f"{METRICS_SCHEMA}.")
+    )
+
+
 def _apply_delta(
     con: duckdb.DuckDBPyConnection,
     relations: list[tuple[str, str]],
     incremental: dict[str, IncrementalTable],
+    kept: frozenset[str],
 ) -> dict[str, set[str]]:
     """Bring the attached copy of the last published file to this build: the rows of each
-    incremental fact written since, every other relation whole. Returns the months of
-    each fact whose rows changed (where rows were removed or added)."""
+    incremental fact written since, every other relation whole but those ``kept`` (as the
+    copy has them). Returns the months of each fact whose rows changed (where rows were
+    removed or added)."""
     changed_months: dict[str, set[str]] = {}
     for schema, name in relations:
         relation = f"{schema}.{name}"
         target = f'published.{schema}."{name}"'
         table = incremental.get(relation)
         if table is None:
-            _copy_whole(con, schema, name)
+            if relation not in kept:
+                _copy_whole(con, schema, name)
             continue
         (since,) = con.execute(f"select max({BUILT_AT_COLUMN}) from {target}").fetchall()[0]
         if not table.is_fact:
@@ -260,6 +282,7 @@ def publish_warehouse(
     run_id: str | None = None,
     incremental_tables: Sequence[IncrementalTable] = (),
     semantic_manifest: Path | None = None,
+    rebuilt: frozenset[str] | None = None,
 ) -> PublishReport:
     """Copy ``marts``, ``quality`` and ``metrics`` from the build database and swap the
     published file.
@@ -270,7 +293,9 @@ def publish_warehouse(
     When the published files are the last publish of this build, the new file starts as a
     copy of the last one and only the rows of ``incremental_tables`` written since are
     replaced (a delta publish); row counts are then compared with the build, and any
-    difference falls back to a full copy.
+    difference falls back to a full copy. A delta publish of a run that rebuilt only some
+    relations (``rebuilt``, as "schema.table"; None: every one) keeps the others as the
+    last publish has them (``_kept_from_last_publish``).
 
     With a ``semantic_manifest`` (dbt's semantic_manifest.json), the semantic layer's saved
     queries are first computed from the build's marts into its schema ``metrics``, once
@@ -282,9 +307,9 @@ def publish_warehouse(
             _refuse_without_marts(_published_relations(con))  # the saved queries read them
             export_saved_queries(con, semantic_manifest, cache=saved_queries_cache(settings))
     try:
-        return _publish(settings, run_id, incremental_tables, try_delta=True)
+        return _publish(settings, run_id, incremental_tables, rebuilt, try_delta=True)
     except _DeltaMismatch as mismatch:
-        report = _publish(settings, run_id, incremental_tables, try_delta=False)
+        report = _publish(settings, run_id, incremental_tables, rebuilt, try_delta=False)
         return dataclasses.replace(report, reason=f"delta publish did not match: {mismatch}")
 
 
@@ -292,6 +317,7 @@ def _publish(
     settings: Settings,
     run_id: str | None,
     incremental_tables: Sequence[IncrementalTable],
+    rebuilt: frozenset[str] | None,
     *,
     try_delta: bool,
 ) -> PublishReport:
@@ -314,7 +340,7 @@ def _publish(
             _refuse_personal_data(con, relations)
             built = {f"{schema}.{name}" for schema, name in relations}
             incremental = {t.relation: t for t in incremental_tables if t.relation in built}
-            changed_months = None
+            changed_months, kept = None, frozenset()
             if try_delta and target.exists() and parquet_dir.is_dir():
                 shutil.copyfile(target, staging_file)
                 con.execute(f"attach {sql_text(staging_file)} as published").fetchall()
@@ -323,7 +349,8 @@ def _publish(
                     method, reason = DELTA, "rows written since the last publish"
                     for schema in PUBLISHED_SCHEMAS:  # a schema newer than the last publish
                         con.execute(f"create schema if not exists published.{schema}").fetchall()
-                    changed_months = _apply_delta(con, relations, incremental)
+                    kept = _kept_from_last_publish(con, relations, rebuilt, run_id)
+                    changed_months = _apply_delta(con, relations, incremental, kept)
                 else:
                     con.execute("detach published").fetchall()
                     staging_file.unlink()
@@ -351,6 +378,7 @@ def _publish(
                     incremental,
                     changed_months,
                     parquet_dir if method == DELTA else None,
+                    kept,
                 )
             finally:
                 con.execute("detach published").fetchall()
@@ -388,12 +416,15 @@ def build_publish_asset(
     )
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         settings = load_settings()
+        selection = context.run.asset_selection  # a run scoped to some sources (run_scope)
+        rebuilt = None if selection is None else frozenset(".".join(k.path) for k in selection)
         with exclusive_build(settings, "publish"):
             report = publish_warehouse(
                 settings,
                 run_id=context.run.run_id,
                 incremental_tables=incremental_tables,
                 semantic_manifest=semantic_manifest,
+                rebuilt=rebuilt,
             )
         context.log.info(
             f"published {report.tables} tables to {report.path} ({report.method}: {report.reason})"

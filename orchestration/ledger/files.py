@@ -190,6 +190,14 @@ def builds_since_last_publish(con: duckdb.DuckDBPyConnection) -> int:
     ).fetchall()[0][0]
 
 
+def runs_built_since_last_publish(con: duckdb.DuckDBPyConnection) -> set[str | None]:
+    """The runs whose dbt builds succeeded since the last publish."""
+    rows = con.execute(
+        f"select distinct run_id from {TRANSFORM_HISTORY} where built_at > {_LAST_PUBLISHED_AT}"
+    ).fetchall()
+    return {run_id for (run_id,) in rows}
+
+
 # ---- rows that left raw: corrections that drop keys, withdrawals ------------------------
 
 

@@ -3,7 +3,8 @@ written since the last publish, and into the Parquet copy only their months' fol
 other months' files are linked from the last release); a KPI mart rebuilt from a floor is
 published by its periods, one rebuilt whole is replaced whole; a publish that cannot trust a
 delta (no published warehouse yet, the published files of another build database, a full
-refresh of the facts, a delta that does not match the build) copies the whole build. Also
+refresh of the facts, a delta that does not match the build) copies the whole build; a
+night scoped to some sources keeps the tables it did not rebuild from the last publish. Also
 that a month's Parquet folder and its date range hold the same rows
 (orchestration/assets/publish.py, orchestration/published_tables.py). The release switch
 and the refusals are tested in test_publish_release.py."""
@@ -11,6 +12,7 @@ and the refusals are tested in test_publish_release.py."""
 import duckdb
 import pytest
 
+from orchestration import ledger
 from orchestration.assets.publish import publish_warehouse
 from orchestration.published_tables import IncrementalTable, in_month, month_expression
 from tests.unit.publish_helpers import _build, _published, publish_settings
@@ -195,6 +197,62 @@ def test_a_kpi_mart_rebuilt_whole_is_replaced_whole_in_a_delta_publish(settings)
     folder = settings.parquet_dir / "marts" / "kpi_metrics"
     assert sorted(p.parent.name for p in folder.rglob("*.parquet")) == ["month=2026-01"]
     assert _parquet_calls(settings) == _built_calls(settings)
+
+
+SCOPED_TO_CALLS = frozenset({"marts.fct_calls", "marts.kpi_metrics"})
+
+
+def _scoped_night(settings, *builds: str) -> None:
+    """Night 2: the dbt builds of ``builds`` (run ids) recorded in the ledger, the last of
+    which wrote a new call and kpi_metrics again; marts.dim_site is as night 1 left it."""
+    con = duckdb.connect(str(settings.build_path))
+    for run_id in builds:
+        ledger.record_transform(con, "fingerprint", run_id)
+    con.execute(f"insert into marts.fct_calls values ('K08', date '2026-03-02', 80, '{NIGHT_2}')")
+    con.execute("update marts.kpi_metrics set value = 9").fetchall()
+    con.close()
+
+
+def _inodes(settings) -> dict[str, int]:
+    marts = settings.parquet_dir / "marts"
+    return {name: (marts / f"{name}.parquet").stat().st_ino for name in ("dim_site", "kpi_metrics")}
+
+
+def test_a_scoped_night_keeps_the_tables_it_did_not_rebuild_from_the_last_publish(settings):
+    """A run scoped to the calls (orchestration/run_scope.py) rebuilt fct_calls and
+    kpi_metrics only: dim_site is published as the last publish has it, its Parquet file a
+    link to the last release's; kpi_metrics is copied and written again."""
+    _facts_build(settings)
+    _night_2(settings, "create table marts.dim_site as select 'CLT' as site_id")
+    publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])
+    night_1 = _inodes(settings)
+    _scoped_night(settings, "run-2")
+    report = publish_warehouse(
+        settings, run_id="run-2", incremental_tables=[CALLS], rebuilt=SCOPED_TO_CALLS
+    )
+    assert report.method == "delta"
+    night_2 = _inodes(settings)
+    assert night_2["dim_site"] == night_1["dim_site"]
+    assert night_2["kpi_metrics"] != night_1["kpi_metrics"]
+    assert _published(settings, "select site_id from marts.dim_site") == [("CLT",)]
+    assert _published(settings, "select value from marts.kpi_metrics") == [(9,)]
+    assert _published(settings, "select count(*) from marts.fct_calls") == [(9,)]
+
+
+def test_a_scoped_night_after_an_unpublished_build_copies_every_table(settings):
+    """A dbt build since the last publish that was not published (its checks failed) may
+    have changed any table: the scoped night's publish keeps none."""
+    _facts_build(settings)
+    _night_2(settings, "create table marts.dim_site as select 'CLT' as site_id")
+    publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])
+    night_1 = _inodes(settings)
+    _scoped_night(settings, "run-2", "run-3")
+    report = publish_warehouse(
+        settings, run_id="run-3", incremental_tables=[CALLS], rebuilt=SCOPED_TO_CALLS
+    )
+    assert report.method == "delta"
+    assert _inodes(settings)["dim_site"] != night_1["dim_site"]
+    assert _published(settings, "select site_id from marts.dim_site") == [("CLT",)]
 
 
 def test_a_published_file_of_another_build_is_replaced_whole(settings):
