@@ -2,7 +2,7 @@
 
 ``KPI_CATALOGUE`` mirrors the dbt macro ``kpi_catalogue()`` (dbt_project/macros/kpi/
 kpi_catalogue.sql): metric names, their levels and grains, and which are anonymized.
-tests/unit/test_data_quality.py parses the macro and fails when the two disagree.
+tests/unit/test_data_quality_suites.py parses the macro and fails when the two disagree.
 
 Conditions on a metric (``metric in (nps, enps)``) are GX row_conditions. Conditions
 across two columns are derived in pandas by ``prepare`` (the validated copy only):
