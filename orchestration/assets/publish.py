@@ -250,9 +250,9 @@ def _apply_delta(
             ).fetchall()
             changed_months[relation] = {month for (month,) in months}
             replace_rows_by_key(con, target, written, table.key_columns)
-    kept = set(relations)
+    built = set(relations)  # a table the build no longer has leaves the published file
     for schema, name in _published_relations(con, catalog="published"):
-        if (schema, name) not in kept and f"{schema}.{name}" != PUBLISH_LOG_TABLE:
+        if (schema, name) not in built and f"{schema}.{name}" != PUBLISH_LOG_TABLE:
             con.execute(f'drop table published.{schema}."{name}"').fetchall()
     return changed_months
 
