@@ -85,9 +85,9 @@ def _copy_written_periods(con: duckdb.DuckDBPyConnection, kpi_metrics: str) -> b
     ).fetchall()[0]
     if BUILT_AT_COLUMN not in (columns or []) or published_kpi_metrics_columns(con) != columns:
         return False
-    since = con.execute(f"select max({BUILT_AT_COLUMN}) from {PUBLISHED_KPI_METRICS}").fetchall()[
-        0
-    ][0]
+    (since,) = con.execute(
+        f"select max({BUILT_AT_COLUMN}) from {PUBLISHED_KPI_METRICS}"
+    ).fetchall()[0]
     with rows_written_since(con, kpi_metrics, since) as written:
         con.execute("begin transaction").fetchall()
         try:
