@@ -121,7 +121,11 @@ def measure(
     scenario: str, command: list[str], env: dict[str, str], log: Path | None = None
 ) -> Measurement:
     """Run a command; sample the RSS of its whole process tree every 50 ms; keep what it
-    printed in ``log`` (Dagster's step timings are there)."""
+    printed in ``log`` (Dagster's step timings are there).
+
+    The disk first writes out what is pending (the scenario before, the copies of the
+    saved state): a run is timed without the write-back of the harness's own gigabytes."""
+    os.sync()
     probe = cpu_probe()
     cpu_before = _cpu_times()
     started = time.monotonic()
