@@ -14,20 +14,17 @@ import polars as pl
 import pytest
 
 from orchestration.landing.raw_tables import reconcile
+from tests.unit import loader_helpers as loader
 from tests.unit.loader_helpers import (
     CALLS_HEADER,
     GOOD_CALL,
     _ingest,
     _rows,
     _write,
-    build_database,
 )
 
-
-@pytest.fixture
-def con(tmp_path):
-    with build_database(tmp_path) as connection:
-        yield connection
+# the build database (a fixture), bound here so that pytest finds it
+con = loader.con
 
 
 def test_every_accepted_format_loads_and_other_files_are_ignored(con, tmp_path):

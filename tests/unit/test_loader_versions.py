@@ -15,20 +15,17 @@ import pytest
 from orchestration import ledger
 from orchestration.landing.raw_tables import reconcile
 from orchestration.landing.retractions import withdraw_files
+from tests.unit import loader_helpers as loader
 from tests.unit.loader_helpers import (
     CALLS_HEADER,
     GOOD_CALL,
     _ingest,
     _rows,
     _write,
-    build_database,
 )
 
-
-@pytest.fixture
-def con(tmp_path):
-    with build_database(tmp_path) as connection:
-        yield connection
+# the build database (a fixture), bound here so that pytest finds it
+con = loader.con
 
 
 def test_second_run_over_the_same_files_changes_nothing(con, tmp_path):
