@@ -147,15 +147,19 @@ def main(argv: list[str] | None = None) -> int:
         if code is not None:
             return code
     from data_quality.runner import import_great_expectations_in_background
+    from orchestration.standby_dbt import standby_dbt
 
-    # Great Expectations takes seconds to import: it loads in a thread while this process
-    # loads Dagster, dbt's manifest and the first sources; the first check waits for it.
-    import_great_expectations_in_background()
-    from orchestration.nightly import run_nightly
+    # dbt starts in its own process now, on the other core, and waits for the run's dbt
+    # command (orchestration/standby_dbt.py). Great Expectations takes seconds to import:
+    # it loads in a thread while this process loads Dagster, dbt's manifest and the first
+    # sources; the first check waits for it.
+    with standby_dbt(enabled=settings.engine == "duckdb"):
+        import_great_expectations_in_background()
+        from orchestration.nightly import run_nightly
 
-    if args.command == "demo":
-        return _demo(settings)
-    return run_nightly(settings, full_refresh=args.full_refresh)
+        if args.command == "demo":
+            return _demo(settings)
+        return run_nightly(settings, full_refresh=args.full_refresh)
 
 
 def missing_for_engine(engine: str, spark_dbt: Path) -> str | None:

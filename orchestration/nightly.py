@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ import dagster as dg
 from orchestration import ledger
 from orchestration.assets.transform import build_dbt_project
 from orchestration.names import NIGHTLY_JOB_NAME, PUBLISHED_WAREHOUSE_KEY
-from orchestration.releases import remove_publish_leftovers
+from orchestration.releases import prepare_release_copy, remove_publish_leftovers
 from orchestration.run_lock import RunInProgress, exclusive_build
 from orchestration.run_outcome import (
     EXIT_CONFIGURATION,
@@ -212,7 +213,11 @@ def run_night(settings: Settings, *, full_refresh: bool = False) -> NightOutcome
                 check_landing_zone(settings)
             # What a killed publish left, even on a night that will not publish.
             remove_publish_leftovers(settings)
-            result = execute_nightly_job(settings, full_refresh=full_refresh)
+            # the published file copied for the publish while the run builds (a full
+            # refresh publishes a new file)
+            prepared = nullcontext() if full_refresh else prepare_release_copy(settings)
+            with prepared:
+                result = execute_nightly_job(settings, full_refresh=full_refresh)
     except RunInProgress as refusal:
         return NightOutcome(refused("cxw run", refusal, EXIT_RUN_IN_PROGRESS), published=False)
     except ledger.LandingZoneMismatch as refusal:

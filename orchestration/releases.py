@@ -9,9 +9,14 @@ switch, and the removal of what an unfinished publish left. It writes no databas
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.settings import Settings
@@ -77,9 +82,21 @@ def _leftover_patterns(name: str) -> re.Pattern[str]:
     return re.compile(rf"\.{n}\.(?:{_TOKEN}\.link|retired|{_TOKEN}\.publishing(?:\.wal)?)")
 
 
-def remove_publish_leftovers(settings: Settings) -> list[Path]:
+def new_release(settings: Settings) -> Path:
+    """A new, empty release folder (not published until ``switch_release``)."""
+    release = releases_dir(settings) / f"release-{uuid.uuid4().hex[:12]}"
+    release.mkdir(parents=True)
+    return release
+
+
+def release_token(release: Path) -> str:
+    return release.name.removeprefix("release-")
+
+
+def remove_publish_leftovers(settings: Settings, keep: Path | None = None) -> list[Path]:
     """Remove what an unfinished publish left: only this module's own temporary names
-    (never another file), and every release but the one ``current`` points to.
+    (never another file), and every release but the one ``current`` points to (and
+    ``keep``, a release this run prepared).
 
     Call it holding the build lock, so that no publish is under way."""
     removed: list[Path] = []
@@ -96,6 +113,8 @@ def remove_publish_leftovers(settings: Settings) -> list[Path]:
         live = os.readlink(current) if current.is_symlink() else None
         pattern = _leftover_patterns(CURRENT_RELEASE)
         for entry in releases.iterdir():
+            if keep is not None and entry == keep:
+                continue
             if (_RELEASE_NAME.fullmatch(entry.name) and entry.name != live) or pattern.fullmatch(
                 entry.name
             ):
@@ -118,3 +137,72 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+@dataclass
+class _PreparedCopy:
+    release: Path
+    published: tuple[int, ...]  # the published file copied (device, inode, size, mtime)
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+# The copies a run of this process prepares, by published path (prepare_release_copy).
+_PREPARED: dict[Path, _PreparedCopy] = {}
+
+
+def _identity(path: Path) -> tuple[int, ...]:
+    stat = path.stat()  # the published file, through its link
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+@contextlib.contextmanager
+def prepare_release_copy(settings: Settings) -> Iterator[None]:
+    """While a run loads and builds, copy the published DuckDB file into a new release
+    folder, in a background thread: a delta publish starts from that copy
+    (``take_prepared_release``) instead of copying the file then. The copy is disk work
+    (hundreds of MB, seconds when the file is no longer in memory) beside the run's CPU
+    work. On exit a copy the publish did not take is removed.
+
+    Call it holding the build lock: no publish replaces the file meanwhile (and one that
+    did would make the copy stale, which ``take_prepared_release`` notices)."""
+    target = settings.warehouse_path
+    if not target.exists():
+        yield
+        return
+    key = target.absolute()
+    prepared = _PreparedCopy(new_release(settings), _identity(target))
+
+    def copy() -> None:
+        try:
+            shutil.copyfile(target, prepared.release / target.name)
+        except BaseException as error:  # reported to take_prepared_release
+            prepared.error = error
+        finally:
+            prepared.done.set()
+
+    _PREPARED[key] = prepared
+    threading.Thread(target=copy, name="cxw-prepare-release", daemon=True).start()
+    try:
+        yield
+    finally:
+        _PREPARED.pop(key, None)
+        prepared.done.wait()
+        current = prepared.release.parent / CURRENT_RELEASE
+        if not (current.is_symlink() and os.readlink(current) == prepared.release.name):
+            _remove(prepared.release)
+
+
+def take_prepared_release(settings: Settings) -> Path | None:
+    """The release folder this run prepared, holding a finished copy of the file published
+    now (waiting for the copy if it is still under way); None when there is none, the copy
+    failed, or the published file changed since it was copied."""
+    target = settings.warehouse_path
+    prepared = _PREPARED.pop(target.absolute(), None)
+    if prepared is None:
+        return None
+    prepared.done.wait()
+    if prepared.error is None and target.exists() and _identity(target) == prepared.published:
+        return prepared.release
+    _remove(prepared.release)
+    return None

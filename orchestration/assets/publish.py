@@ -19,7 +19,6 @@ import dataclasses
 import datetime as dt
 import os
 import shutil
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,9 +46,11 @@ from orchestration.published_tables import (
 from orchestration.releases import (
     CURRENT_RELEASE,
     RELEASE_PARQUET,
-    releases_dir,
+    new_release,
+    release_token,
     remove_publish_leftovers,
     switch_release,
+    take_prepared_release,
 )
 from orchestration.run_lock import exclusive_build
 from orchestration.semantic_layer import METRICS_SCHEMA, export_saved_queries
@@ -323,10 +324,11 @@ def _publish(
 ) -> PublishReport:
     target = settings.warehouse_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    remove_publish_leftovers(settings)
-    token = uuid.uuid4().hex[:12]
-    release = releases_dir(settings) / f"release-{token}"
-    release.mkdir(parents=True)
+    # a copy of the published file made while the run built (prepare_release_copy)
+    prepared = take_prepared_release(settings) if try_delta else None
+    remove_publish_leftovers(settings, keep=prepared)
+    release = prepared or new_release(settings)
+    token = release_token(release)
     staging_file = release / target.name
     parquet_dir = settings.parquet_dir
     staging_parquet = release / RELEASE_PARQUET
@@ -342,7 +344,8 @@ def _publish(
             incremental = {t.relation: t for t in incremental_tables if t.relation in built}
             changed_months, kept = None, frozenset()
             if try_delta and target.exists() and parquet_dir.is_dir():
-                shutil.copyfile(target, staging_file)
+                if prepared is None:
+                    shutil.copyfile(target, staging_file)
                 con.execute(f"attach {sql_text(staging_file)} as published").fetchall()
                 reason = _why_not_delta(con, settings, list(incremental.values()))
                 if reason is None:
@@ -355,6 +358,7 @@ def _publish(
                     con.execute("detach published").fetchall()
                     staging_file.unlink()
             if method == FULL:
+                staging_file.unlink(missing_ok=True)  # a prepared copy no delta used
                 con.execute(
                     f"attach {sql_text(staging_file)} as published "
                     f"(storage_version '{PUBLISHED_STORAGE_VERSION}')"

@@ -59,8 +59,9 @@ def dbt_builds_in(process: psutil.Process) -> list[psutil.Process]:
             cmdline = child.cmdline()
         except psutil.NoSuchProcess:
             continue
-        if any(Path(part).name == "dbt" for part in cmdline) and "build" in cmdline:
-            found.append(child)
+        launched = any(Path(part).name in ("dbt", "cxw-dbt") for part in cmdline)
+        if (launched and "build" in cmdline) or "orchestration.standby_dbt" in cmdline:
+            found.append(child)  # `dbt build`, or the standby that runs it for `cxw-dbt`
     return found
 
 

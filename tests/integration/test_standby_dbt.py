@@ -1,0 +1,129 @@
+"""`cxw-dbt` and the standby dbt process of a run (orchestration/standby_dbt.py): the same
+output, exit codes and files as plain dbt, one command per standby, and a standby nobody
+used is stopped with the run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from orchestration.standby_dbt import SOCKET_ENV, standby_dbt
+
+CXW_DBT = Path(sys.executable).parent / "cxw-dbt"
+
+
+@pytest.fixture(scope="module")
+def tiny_project(tmp_path_factory) -> Path:
+    """A dbt project of one good model and one that fails, on its own DuckDB file."""
+    project = tmp_path_factory.mktemp("tiny_dbt")
+    (project / "models").mkdir()
+    (project / "dbt_project.yml").write_text(
+        "name: tiny\nversion: '1.0'\nprofile: tiny\nmodel-paths: [models]\n"
+    )
+    (project / "profiles.yml").write_text(
+        "tiny:\n  target: local\n  outputs:\n    local:\n      type: duckdb\n"
+        f"      path: {project / 'tiny.duckdb'}\n      threads: 1\n"
+    )
+    (project / "models" / "answer.sql").write_text("select 42 as answer\n")
+    (project / "models" / "broken.sql").write_text("select * from no_such_table\n")
+    return project
+
+
+def _dbt(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != SOCKET_ENV}
+    if SOCKET_ENV in os.environ:  # inside standby_dbt(): what Dagster's subprocess inherits
+        env[SOCKET_ENV] = os.environ[SOCKET_ENV]
+    env["DBT_PROFILES_DIR"] = str(project)  # the environment reaches the standby's dbt
+    return subprocess.run(
+        [str(CXW_DBT), *args, "--target-path", str(project / "target")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _listening(socket_path: Path) -> bool:
+    """Whether the standby has bound its socket (it does so first thing, within moments
+    of its start; a `cxw-dbt` that came sooner would run plain dbt)."""
+    deadline = time.monotonic() + 30
+    while not socket_path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return socket_path.exists()
+
+
+def _standbys() -> list[psutil.Process]:
+    """This process's standby dbt processes still running (an ended one is a zombie until
+    the run's context reaps it)."""
+    running = []
+    for child in psutil.Process().children():
+        try:
+            if "orchestration.standby_dbt" in " ".join(child.cmdline()):
+                running.append(child)
+        except psutil.ZombieProcess:
+            continue
+    return running
+
+
+@pytest.mark.integration
+def test_without_a_standby_cxw_dbt_is_plain_dbt(tiny_project):
+    result = _dbt(tiny_project, "build", "--select", "answer")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Completed successfully" in result.stdout
+    assert "PASS=1" in result.stdout
+
+
+@pytest.mark.integration
+def test_the_standby_runs_one_command_with_the_callers_folder_output_and_exit_code(
+    tiny_project,
+):
+    with standby_dbt() as socket_path:
+        assert socket_path is not None and _listening(socket_path)
+        assert len(_standbys()) == 1
+        failed = _dbt(tiny_project, "build")
+        # the standby took the command (its socket is gone) and has ended
+        assert not socket_path.exists()
+        assert _standbys() == []
+        # a second command in the same run: plain dbt
+        passed = _dbt(tiny_project, "build", "--select", "answer")
+    # dbt's own exit codes: 1 when a node failed; its log on the caller's output
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "no_such_table" in failed.stdout
+    assert "PASS=1 WARN=0 ERROR=1" in failed.stdout
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "PASS=1" in passed.stdout
+    # files where the caller's arguments and folder put them
+    assert (tiny_project / "target" / "run_results.json").exists()
+    assert (tiny_project / "logs" / "dbt.log").exists()
+
+
+@pytest.mark.integration
+def test_a_command_dbt_refuses_exits_2_as_with_plain_dbt(tiny_project):
+    plain = _dbt(tiny_project, "build", "--no-such-option")
+    with standby_dbt():
+        standby = _dbt(tiny_project, "build", "--no-such-option")
+    assert plain.returncode == standby.returncode == 2
+    assert "no-such-option" in standby.stderr
+
+
+@pytest.mark.integration
+def test_a_standby_nobody_used_is_stopped_with_the_run():
+    with standby_dbt() as socket_path:
+        (standby,) = _standbys()
+        assert os.environ[SOCKET_ENV] == str(socket_path)
+    assert not standby.is_running()
+    assert SOCKET_ENV not in os.environ
+    assert not socket_path.parent.exists()
+
+
+def test_no_standby_when_it_is_not_wanted():
+    with standby_dbt(enabled=False) as socket_path:
+        assert socket_path is None
+        assert SOCKET_ENV not in os.environ
