@@ -162,16 +162,22 @@ def prepare_release_copy(settings: Settings) -> Iterator[None]:
     folder, in a background thread: a delta publish starts from that copy
     (``take_prepared_release``) instead of copying the file then. The copy is disk work
     (hundreds of MB, seconds when the file is no longer in memory) beside the run's CPU
-    work. On exit a copy the publish did not take is removed.
+    work. On exit a copy the publish did not take is removed. Nothing is prepared when the
+    disk has less free space than twice the file.
 
     Call it holding the build lock: no publish replaces the file meanwhile (and one that
     did would make the copy stale, which ``take_prepared_release`` notices)."""
     target = settings.warehouse_path
-    if not target.exists():
+    try:
+        size = target.stat().st_size
+        # room for the copy and as much again for the run's own writes, or no copy now
+        if shutil.disk_usage(target.parent).free < 2 * size:
+            raise OSError("little free space")
+        prepared = _PreparedCopy(new_release(settings), _identity(target))
+    except OSError:  # no published file yet, or no room: the publish copies as before
         yield
         return
     key = target.absolute()
-    prepared = _PreparedCopy(new_release(settings), _identity(target))
 
     def copy() -> None:
         try:

@@ -18,6 +18,7 @@ library: ``cxw-dbt`` starts in milliseconds.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import json
@@ -28,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -36,7 +38,6 @@ SOCKET_ENV = "CXW_DBT_STANDBY"
 # dbt's exit codes (dbt.cli.main): 0 success, 1 a node failed, 2 dbt itself failed
 EXIT_FAILED_NODES, EXIT_DBT_ERROR = 1, 2
 _HEADER = 16  # bytes: the length of the request that follows, in ASCII digits
-_SHUTDOWN_SECONDS = 30
 _MAX_SOCKET_PATH = 100  # AF_UNIX paths are limited to about 104-108 bytes
 
 
@@ -59,7 +60,8 @@ def standby_dbt(enabled: bool = True) -> Iterator[Path | None]:
         yield None
         return
     process = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.standby_dbt", str(path), str(os.getpid())],
+        # -P: the run's working folder is not on the standby's import path
+        [sys.executable, "-P", "-m", "orchestration.standby_dbt", str(path), str(os.getpid())],
         stdin=subprocess.DEVNULL,
     )
     before = os.environ.get(SOCKET_ENV)
@@ -71,13 +73,11 @@ def standby_dbt(enabled: bool = True) -> Iterator[Path | None]:
             os.environ.pop(SOCKET_ENV, None)
         else:
             os.environ[SOCKET_ENV] = before
-        if path.exists():  # never took a command (no dbt build this run)
+        # A standby that ran the run's dbt command has ended (`cxw-dbt` waits for that);
+        # one still here never took a command, or the run is being interrupted.
+        if process.poll() is None:
             process.kill()
-        try:  # it took one: it ends once dbt has, and is left to finish its shutdown
-            process.wait(timeout=_SHUTDOWN_SECONDS)
-        except subprocess.TimeoutExpired:  # the run was interrupted during dbt
-            process.kill()
-            process.wait()
+        process.wait()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -101,7 +101,8 @@ def serve(path: str, parent_pid: int) -> int:
             connection, _ = listener.accept()
             break
         except TimeoutError:
-            if os.getppid() != parent_pid:
+            if os.getppid() != parent_pid:  # the run died without stopping this process
+                shutil.rmtree(Path(path).parent, ignore_errors=True)
                 return 0
     connection.settimeout(None)
     with contextlib.suppress(OSError):
@@ -119,12 +120,16 @@ def serve(path: str, parent_pid: int) -> int:
     os.close(stdout)
     os.close(stderr)
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), line_buffering=True)
-    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True)
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # dbt's, as plain dbt's
+    sys.stderr = io.TextIOWrapper(
+        io.FileIO(2, "w", closefd=False), line_buffering=True, errors="backslashreplace"
+    )
+    sys.argv = ["dbt", *request["argv"]]  # what dbt records as its invocation command
+    signal.signal(signal.SIGINT, _first_interrupt)
     connection.sendall(f"{os.getpid()}\n".encode())  # taken: interrupts go to this process
-    code = EXIT_DBT_ERROR
+    code, interrupted = EXIT_DBT_ERROR, True
     try:
         result = dbtRunner().invoke(request["argv"])
+        interrupted = isinstance(result.exception, KeyboardInterrupt)
         if result.success:
             code = 0
         elif result.exception is None:
@@ -133,11 +138,27 @@ def serve(path: str, parent_pid: int) -> int:
             # refused before dbt logged anything (plain dbt: click's message)
             print(f"Error: {result.exception}", file=sys.stderr)
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # dbt is done: nothing to interrupt
+        # What plain dbt does as its process ends, before the caller hears of the end:
+        # dbt-duckdb's exit handler closes the database (the next step opens it), and
+        # multiprocessing's releases dbt's semaphores. Not after an interrupt: a query
+        # dbt could not cancel may still run in a worker thread, and those handlers would
+        # wait for it; the end of the process stops it, as it stops plain dbt's.
+        if not interrupted:
+            atexit._run_exitfuncs()
         sys.stdout.flush()
         sys.stderr.flush()
         with contextlib.suppress(OSError):
             connection.sendall(f"exit {code}\n".encode())
     return code
+
+
+def _first_interrupt(_signum: int, _frame: object) -> None:
+    """dbt's interrupt, once. A Ctrl-C reaches this process from the terminal and again
+    through `cxw-dbt` (and Dagster's stop through `cxw-dbt` alone); a second interrupt
+    would cut short dbt's cancelling of its queries."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def _import_what_a_build_uses() -> None:
@@ -189,6 +210,20 @@ def launch() -> NoReturn:
         _plain_dbt(argv)
     body = json.dumps({"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}).encode()
     header = str(len(body)).rjust(_HEADER).encode()
+    # An interrupt or a stop is for dbt: forwarded to the standby, held until the standby
+    # says it took the command (it would otherwise end this process and leave dbt running).
+    standby: list[int] = []
+    held: list[int] = []
+
+    def forward(received: int, _frame: object) -> None:
+        if not standby:
+            held.append(received)
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(standby[0], received)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, forward)
     try:
         sys.stdout.flush()
         socket.send_fds(client, [header], [sys.stdout.fileno(), sys.stderr.fileno()])
@@ -199,16 +234,21 @@ def launch() -> NoReturn:
         taken = b""
     if not taken.strip().isdigit():  # the standby did not take it (it was stopping)
         client.close()
+        if held:  # stopped before dbt started
+            os._exit(EXIT_DBT_ERROR)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(
+                signum, signal.SIG_DFL if signum == signal.SIGTERM else signal.default_int_handler
+            )
         _plain_dbt(argv)
-    standby = int(taken)
-
-    def forward(received: int, _frame: object) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(standby, received)
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, forward)
+    standby.append(int(taken))
+    for received in held:
+        forward(received, None)
     verdict = replies.readline().decode().split()
+    # Then the end of the connection, which comes with the end of the standby's process:
+    # like plain dbt's, cxw-dbt's exit means dbt's process and its database are closed.
+    with contextlib.suppress(OSError):
+        replies.read()
     if len(verdict) == 2 and verdict[0] == "exit" and verdict[1].isdigit():
         os._exit(int(verdict[1]))
     print("cxw-dbt: the standby dbt process ended without an exit code", file=sys.stderr)
@@ -216,6 +256,13 @@ def launch() -> NoReturn:
 
 
 if __name__ == "__main__":
-    # A whole interpreter shutdown, unlike `cxw` (orchestration/cli.py:entry): it releases
-    # dbt's multiprocessing semaphores, and it comes after the caller has its exit code.
-    sys.exit(serve(sys.argv[1], int(sys.argv[2])))
+    # The exit handlers ran before the reply (serve); then, as `cxw` ends
+    # (orchestration/cli.py:entry), no final garbage collection of dbt's manifest.
+    try:
+        code = serve(sys.argv[1], int(sys.argv[2]))
+    except BaseException:  # an interrupt outside dbt's own handling: it ends here
+        traceback.print_exc()
+        code = EXIT_DBT_ERROR
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -5,11 +5,13 @@ used is stopped with the run."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import duckdb
 import psutil
 import pytest
 
@@ -32,18 +34,25 @@ def tiny_project(tmp_path_factory) -> Path:
     )
     (project / "models" / "answer.sql").write_text("select 42 as answer\n")
     (project / "models" / "broken.sql").write_text("select * from no_such_table\n")
+    (project / "models" / "slow.sql").write_text(  # runs for minutes, until interrupted
+        "{{ config(materialized='table') }} select sum(i) as s from range(200000000000) t(i)\n"
+    )
     return project
 
 
-def _dbt(project: Path, *args: str) -> subprocess.CompletedProcess:
+def _env(project: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != SOCKET_ENV}
     if SOCKET_ENV in os.environ:  # inside standby_dbt(): what Dagster's subprocess inherits
         env[SOCKET_ENV] = os.environ[SOCKET_ENV]
     env["DBT_PROFILES_DIR"] = str(project)  # the environment reaches the standby's dbt
+    return env
+
+
+def _dbt(project: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(CXW_DBT), *args, "--target-path", str(project / "target")],
         cwd=project,
-        env=env,
+        env=_env(project),
         capture_output=True,
         text=True,
         timeout=300,
@@ -87,10 +96,12 @@ def test_the_standby_runs_one_command_with_the_callers_folder_output_and_exit_co
     with standby_dbt() as socket_path:
         assert socket_path is not None and _listening(socket_path)
         assert len(_standbys()) == 1
-        failed = _dbt(tiny_project, "build")
-        # the standby took the command (its socket is gone) and has ended
+        failed = _dbt(tiny_project, "build", "--exclude", "slow")
+        # the standby took the command (its socket is gone), has ended, and its database
+        # is closed: the next step can open it for writing at once
         assert not socket_path.exists()
         assert _standbys() == []
+        duckdb.connect(str(tiny_project / "tiny.duckdb")).close()
         # a second command in the same run: plain dbt
         passed = _dbt(tiny_project, "build", "--select", "answer")
     # dbt's own exit codes: 1 when a node failed; its log on the caller's output
@@ -102,6 +113,33 @@ def test_the_standby_runs_one_command_with_the_callers_folder_output_and_exit_co
     # files where the caller's arguments and folder put them
     assert (tiny_project / "target" / "run_results.json").exists()
     assert (tiny_project / "logs" / "dbt.log").exists()
+
+
+@pytest.mark.integration
+def test_an_interrupt_stops_the_standbys_dbt_as_it_stops_plain_dbt(tiny_project):
+    """Dagster stops a run's dbt by interrupting its process (here `cxw-dbt`): dbt cancels
+    its query and exits 2, and `cxw-dbt` exits once the standby has."""
+    with standby_dbt() as socket_path:
+        assert _listening(socket_path)
+        run = subprocess.Popen(
+            [str(CXW_DBT), "build", "--select", "slow", "--target-path", "target"],
+            cwd=tiny_project,
+            env=_env(tiny_project),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started = run.stdout.readline()
+        while "START sql table model" not in started:
+            assert started, "dbt ended before its model started"
+            started = run.stdout.readline()
+        # once the query runs: dbt-duckdb's cancel interrupts a running query only
+        time.sleep(2)
+        run.send_signal(signal.SIGINT)
+        rest = run.communicate(timeout=60)[0]  # the model alone would run for minutes
+        assert _standbys() == []
+    assert run.returncode == 2
+    assert "Exited because of keyboard interrupt" in rest
 
 
 @pytest.mark.integration

@@ -4,10 +4,12 @@ of copying the file then; a copy of a file that changed since is not used; a cop
 took is removed when the run ends."""
 
 import os
+import shutil
 
 import duckdb
 import pytest
 
+from orchestration import releases
 from orchestration.assets.publish import publish_warehouse
 from orchestration.published_tables import IncrementalTable
 from orchestration.releases import CURRENT_RELEASE, prepare_release_copy, releases_dir
@@ -74,6 +76,19 @@ def test_a_copy_nobody_took_is_removed_when_the_run_ends(settings):
     assert _releases(settings) == {night_1}
     assert _current(settings) == night_1
     assert _published(settings, "select count(*) from marts.fct_calls") == [(3,)]
+
+
+def test_nothing_is_prepared_without_room_for_the_copy_and_the_runs_writes(settings, monkeypatch):
+    published = settings.warehouse_path.resolve().stat().st_size
+    room = shutil.disk_usage(settings.warehouse_path.parent)._replace(free=2 * published - 1)
+    monkeypatch.setattr(releases.shutil, "disk_usage", lambda _path: room)
+    night_1 = _current(settings)
+    with prepare_release_copy(settings):
+        assert _releases(settings) == {night_1}
+    monkeypatch.undo()
+    report = publish_warehouse(settings, run_id="run-2", incremental_tables=[CALLS])
+    assert report.method == "delta"  # the publish copies the file itself, as before
+    assert _published(settings, "select count(*) from marts.fct_calls") == [(4,)]
 
 
 def test_nothing_is_prepared_before_the_first_publish(tmp_path):
