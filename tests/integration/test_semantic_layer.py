@@ -23,7 +23,7 @@ import duckdb
 import pytest
 
 from data_quality.suites.kpi_metrics import KPI_CATALOGUE
-from orchestration.assets.publish import SAVED_QUERIES_CACHE
+from orchestration.assets.publish import saved_queries_cache
 from orchestration.assets.transform import parsed_project_path
 from orchestration.semantic_layer import (
     SEMANTIC_MANIFEST_FILE,
@@ -74,13 +74,17 @@ KPI_ONLY_IN_KPI_METRICS = {
 }
 
 
+def _semantic_manifest(deployment) -> Path:
+    """The semantic manifest the deployment's publish reads: its parsed project's."""
+    return parsed_project_path(load_settings(deployment.env())) / SEMANTIC_MANIFEST_FILE
+
+
 @pytest.fixture(scope="module")
 def semantic(sample_build):
     """The MetricFlow engine of the sample build's semantic manifest and a read-only
     connection to its build database."""
     deployment, _ = sample_build
-    target = deployment.build_path.with_name(deployment.build_path.stem + "_dbt")
-    engine = semantic_engine(target / SEMANTIC_MANIFEST_FILE)
+    engine = semantic_engine(_semantic_manifest(deployment))
     con = duckdb.connect(str(deployment.build_path), read_only=True)
     try:
         yield engine, con
@@ -258,9 +262,8 @@ def test_the_saved_queries_sql_is_compiled_once_per_semantic_manifest(sample_bui
     the semantic manifest: the sample build's publish wrote it, the same manifest reads it
     back, and another manifest compiles anew."""
     deployment, _ = sample_build
-    target = deployment.build_path.with_name(deployment.build_path.stem + "_dbt")
-    manifest = target / SEMANTIC_MANIFEST_FILE
-    cache = target / SAVED_QUERIES_CACHE
+    manifest = _semantic_manifest(deployment)
+    cache = saved_queries_cache(load_settings(deployment.env()))
     compiled = compile_saved_queries(manifest, cache)
     assert sorted(compiled) == sorted(
         saved_query.name for saved_query in semantic_engine(manifest).list_saved_queries()
