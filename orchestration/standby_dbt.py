@@ -38,7 +38,8 @@ SOCKET_ENV = "CXW_DBT_STANDBY"
 # dbt's exit codes (dbt.cli.main): 0 success, 1 a node failed, 2 dbt itself failed
 EXIT_FAILED_NODES, EXIT_DBT_ERROR = 1, 2
 _HEADER = 16  # bytes: the length of the request that follows, in ASCII digits
-_MAX_SOCKET_PATH = 100  # AF_UNIX paths are limited to about 104-108 bytes
+_MAX_SOCKET_PATH = 100
+_FOLDER_PREFIX = "cxw-dbt-"  # AF_UNIX paths are limited to about 104-108 bytes
 
 
 def standby_supported() -> bool:
@@ -53,7 +54,9 @@ def standby_dbt(enabled: bool = True) -> Iterator[Path | None]:
     if not (enabled and standby_supported()):
         yield None
         return
-    folder = Path(tempfile.mkdtemp(prefix="cxw-dbt-"))  # private: mode 0700
+    # private (mode 0700), named by this process: see remove_stale_folders
+    folder = Path(tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-"))
+    remove_stale_folders(folder.parent)
     path = folder / "dbt.sock"
     if len(os.fsencode(path)) > _MAX_SOCKET_PATH:
         shutil.rmtree(folder, ignore_errors=True)
@@ -79,6 +82,25 @@ def standby_dbt(enabled: bool = True) -> Iterator[Path | None]:
             process.kill()
         process.wait()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_folders(temp: Path) -> list[Path]:
+    """Remove this user's standby folders whose run is gone: a run killed outright (and
+    its standby with it) has no time to remove its own. A folder is named by the process
+    id of its run; one whose process still exists (or another user's) is left alone."""
+    removed = []
+    for folder in temp.glob(f"{_FOLDER_PREFIX}*-*"):
+        pid = folder.name.removeprefix(_FOLDER_PREFIX).split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        except OSError:  # gone meanwhile, or a process of another user: not ours to judge
+            continue
+    return removed
 
 
 def serve(path: str, parent_pid: int) -> int:

@@ -15,7 +15,7 @@ import duckdb
 import psutil
 import pytest
 
-from orchestration.standby_dbt import SOCKET_ENV, standby_dbt
+from orchestration.standby_dbt import SOCKET_ENV, remove_stale_folders, standby_dbt
 
 CXW_DBT = Path(sys.executable).parent / "cxw-dbt"
 
@@ -165,3 +165,19 @@ def test_no_standby_when_it_is_not_wanted():
     with standby_dbt(enabled=False) as socket_path:
         assert socket_path is None
         assert SOCKET_ENV not in os.environ
+
+
+def test_the_folders_of_killed_runs_are_removed_and_live_ones_kept(tmp_path):
+    """A run killed outright leaves its standby's folder; the next run removes it, by the
+    process id in its name."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    killed = tmp_path / f"cxw-dbt-{ended.pid}-abc123"
+    live = tmp_path / f"cxw-dbt-{os.getpid()}-def456"
+    other = tmp_path / "cxw-dbt-notapid"
+    for folder in (killed, live, other):
+        folder.mkdir()
+    (killed / "dbt.sock").touch()
+    assert remove_stale_folders(tmp_path) == [killed]
+    assert not killed.exists()
+    assert live.exists() and other.exists()
