@@ -258,11 +258,7 @@ def launch() -> NoReturn:
         client.close()
         if held:  # stopped before dbt started
             os._exit(EXIT_DBT_ERROR)
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(
-                signum, signal.SIG_DFL if signum == signal.SIGTERM else signal.default_int_handler
-            )
-        _plain_dbt(argv)
+        _plain_dbt(argv)  # exec: plain dbt starts with the default signal handlers
     standby.append(int(taken))
     for received in held:
         forward(received, None)

@@ -356,9 +356,8 @@ def _publish(
                     changed_months = _apply_delta(con, relations, incremental, kept)
                 else:
                     con.execute("detach published").fetchall()
-                    staging_file.unlink()
             if method == FULL:
-                staging_file.unlink(missing_ok=True)  # a prepared copy no delta used
+                staging_file.unlink(missing_ok=True)  # the copy (made or prepared) no delta used
                 con.execute(
                     f"attach {sql_text(staging_file)} as published "
                     f"(storage_version '{PUBLISHED_STORAGE_VERSION}')"
