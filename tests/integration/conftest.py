@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import os
 import pickle
 import shutil
@@ -23,6 +24,7 @@ import pytest
 
 from orchestration import ledger
 from orchestration.sample_exports import GenerationSummary, generate_sample_exports
+from orchestration.settings import DBT_PROJECT_DIR, load_settings
 from tests.integration.hand_made_world import write_landing_zone
 
 # Small, but with enough survey responses per type that the few bad scores the generator
@@ -102,6 +104,27 @@ class Deployment:
         """Rows of a query on the build database."""
         with self.build_db() as con:
             return con.execute(sql, params or []).fetchall()
+
+    def dbt_test(self, select: str, target: Path) -> tuple[int, list[dict]]:
+        """``dbt test --select <select>`` on the build database, with the settings' vars and
+        the build's dbt environment: dbt's exit code and the results of run_results.json."""
+        settings = load_settings(self.env())
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("dbt")), "test",
+                "--select", select,
+                "--profiles-dir", ".",
+                "--target-path", str(target),
+                "--vars", json.dumps(settings.dbt_vars(), sort_keys=True),
+            ],
+            cwd=DBT_PROJECT_DIR,
+            env={**self.env(), **settings.dbt_env()},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )  # fmt: skip
+        results = json.loads((target / "run_results.json").read_text())["results"]
+        return result.returncode, results
 
     def query_arrow(self, sql: str, params: list | None = None):
         """A query on the build database as an Arrow table."""

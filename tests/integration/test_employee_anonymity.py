@@ -8,16 +8,10 @@ publish, shown to catch a row published against the rule.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections import defaultdict
-from pathlib import Path
 
 import duckdb
 import pytest
-
-from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 EMPLOYEE_METRICS = ("esat_pct", "enps")
 MIN_N = 5  # the default min_anonymity_n; the sample build does not change it
@@ -133,28 +127,6 @@ def test_no_published_parent_reveals_a_small_group_by_subtraction(sample_build):
         assert rows[key]["denominator"] is None, key
 
 
-def run_anonymity_data_test(deployment, target: Path) -> tuple[int, list[dict]]:
-    env = deployment.env()
-    settings = load_settings(env)
-    dbt = Path(sys.executable).with_name("dbt")
-    result = subprocess.run(
-        [
-            str(dbt), "test",
-            "--select", "test_name:kpi_anonymity_not_recoverable",
-            "--profiles-dir", ".",
-            "--target-path", str(target),
-            "--vars", json.dumps(settings.dbt_vars(), sort_keys=True),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**env, **settings.dbt_env()},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )  # fmt: skip
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    return result.returncode, results
-
-
 @pytest.mark.integration
 def test_the_dbt_check_fails_on_a_group_published_against_the_rule(sample_copy, tmp_path):
     deployment, _ = sample_copy
@@ -176,7 +148,9 @@ def test_the_dbt_check_fails_on_a_group_published_against_the_rule(sample_copy, 
         expected, _ = violations(con)
     assert expected, "un-hiding a complementary row must break the rule"
 
-    returncode, results = run_anonymity_data_test(deployment, tmp_path / "target")
+    returncode, results = deployment.dbt_test(
+        "test_name:kpi_anonymity_not_recoverable", tmp_path / "target"
+    )
 
     assert returncode != 0
     (result,) = results
