@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import datetime as dt
+import json
 import os
 import shutil
 import sys
@@ -12,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import NoReturn
 
-from orchestration.settings import Settings, SettingsError, load_settings
+from orchestration.settings import DBT_PROJECT_DIR, Settings, SettingsError, load_settings
 
 DEFAULT_START = dt.date(2026, 1, 1)
 
@@ -153,13 +154,36 @@ def main(argv: list[str] | None = None) -> int:
     # command (orchestration/standby_dbt.py). Great Expectations takes seconds to import:
     # it loads in a thread while this process loads Dagster, dbt's manifest and the first
     # sources; the first check waits for it.
-    with standby_dbt(enabled=settings.engine == "duckdb"):
+    with standby_dbt(enabled=settings.engine == "duckdb", parse_ahead=_dbt_parse(settings)):
         import_great_expectations_in_background()
         from orchestration.nightly import run_nightly
 
         if args.command == "demo":
             return _demo(settings)
         return run_nightly(settings, full_refresh=args.full_refresh)
+
+
+def _dbt_parse(settings: Settings) -> dict:
+    """The parse the run's dbt build makes (its target and vars: dbt_build_args in
+    orchestration/assets/transform.py; its folder and dbt's environment as dagster-dbt sets
+    them), which the standby makes ahead; a build whose inputs differ parses as usual."""
+    project = str(DBT_PROJECT_DIR)
+    return {
+        "argv": [
+            "parse",
+            "--target",
+            settings.dbt_target(),
+            "--vars",
+            json.dumps(settings.dbt_vars(), sort_keys=True),
+        ],
+        "env": {
+            **settings.dbt_env(),
+            "DBT_TARGET_PATH": str(settings.dbt_target_dir),
+            "DBT_PROFILES_DIR": project,
+            "DBT_PROJECT_DIR": project,
+        },
+        "cwd": project,
+    }
 
 
 def missing_for_engine(engine: str, spark_dbt: Path) -> str | None:

@@ -26,13 +26,9 @@ PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["published_warehouse"])
 
 # The build's own dbt target folder beside each build database (assets/transform.py), which
 # its build lock guards; the publish step keeps its compiled saved queries there too.
-BUILD_TARGET_SUFFIX = "_dbt"
-
-
 def build_target_path(settings: Settings) -> Path:
     """``data/build/cxw_build.duckdb`` -> ``data/build/cxw_build_dbt/``."""
-    build = settings.build_path
-    return build.with_name(build.stem + BUILD_TARGET_SUFFIX)
+    return settings.dbt_target_dir
 
 
 def raw_asset_key(source: str) -> dg.AssetKey:

@@ -132,6 +132,12 @@ class Settings:
             "CXW_LAKE_DIR": str(self.lake_dir.resolve()),
         }
 
+    @property
+    def dbt_target_dir(self) -> Path:
+        """The build's dbt target folder: ``data/build/cxw_build.duckdb`` ->
+        ``data/build/cxw_build_dbt/``."""
+        return self.build_path.with_name(self.build_path.stem + "_dbt")
+
     def dbt_target(self) -> str:
         """The output of dbt_project/profiles.yml dbt builds on."""
         return "spark" if self.engine == "spark" else "build"

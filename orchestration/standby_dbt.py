@@ -10,6 +10,11 @@ folder and output (the file descriptors themselves, so dbt writes straight to Da
 forwards an interrupt, and exits with dbt's exit code. The standby runs that one command
 and ends.
 
+While it waits, the standby also parses the project ahead (``parse_ahead``: the arguments,
+environment and folder ``cxw run`` expects the build to have) and hands the parsed manifest
+to the build, which then skips dbt's partial-parse check. It does so only when the build's
+parse inputs are those it parsed with (``ParsedAhead.fits``); otherwise dbt parses as usual.
+
 Without a standby (a run Dagster's daemon launched, a second dbt command in one run, a
 standby that failed to start or was never used) ``cxw-dbt`` is plain dbt: it replaces
 itself with the ``dbt`` installed beside it. Nothing here imports more than the standard
@@ -40,6 +45,34 @@ EXIT_FAILED_NODES, EXIT_DBT_ERROR = 1, 2
 _HEADER = 16  # bytes: the length of the request that follows, in ASCII digits
 _MAX_SOCKET_PATH = 100
 _FOLDER_PREFIX = "cxw-dbt-"  # AF_UNIX paths are limited to about 104-108 bytes
+_PARSE_AHEAD_FILE = "parse.json"
+PARSED_AHEAD_MARK = "parsed-ahead"  # in the standby's folder once its parse succeeded
+_PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+# dbt options and environment variables a manifest depends on (its parse inputs)
+_PARSE_OPTIONS = {
+    "--target": "target",
+    "-t": "target",
+    "--vars": "vars",
+    "--profile": "profile",
+    "--profiles-dir": "profiles_dir",
+    "--project-dir": "project_dir",
+    "--target-path": "target_path",
+}
+_PARSE_ENV = {
+    "DBT_TARGET": "target",
+    "DBT_PROFILES_DIR": "profiles_dir",
+    "DBT_PROJECT_DIR": "project_dir",
+    "DBT_TARGET_PATH": "target_path",
+}
+# set by Dagster for each dbt command: they shape its output, selection and usage
+# statistics, not the manifest
+_ENV_NOT_PARSED = {
+    "DBT_LOG_FORMAT",
+    "DBT_LOG_PATH",
+    "DBT_INDIRECT_SELECTION",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS",
+    SOCKET_ENV,
+}
 
 
 def standby_supported() -> bool:
@@ -47,10 +80,12 @@ def standby_supported() -> bool:
 
 
 @contextlib.contextmanager
-def standby_dbt(enabled: bool = True) -> Iterator[Path | None]:
+def standby_dbt(enabled: bool = True, parse_ahead: dict | None = None) -> Iterator[Path | None]:
     """Start a standby dbt process for this run's dbt command; on exit stop it if it was
     not used. Yields its socket (``CXW_DBT_STANDBY`` in this process's environment, which
-    the dbt subprocess inherits), or None when there is no standby."""
+    the dbt subprocess inherits), or None when there is no standby. ``parse_ahead``: the
+    ``argv`` (a ``dbt parse``), ``env`` (added to this environment) and ``cwd`` of the parse
+    the standby makes while it waits."""
     if not (enabled and standby_supported()):
         yield None
         return
@@ -62,11 +97,13 @@ def standby_dbt(enabled: bool = True) -> Iterator[Path | None]:
         shutil.rmtree(folder, ignore_errors=True)
         yield None
         return
-    process = subprocess.Popen(
-        # -P: the run's working folder is not on the standby's import path
-        [sys.executable, "-P", "-m", "orchestration.standby_dbt", str(path), str(os.getpid())],
-        stdin=subprocess.DEVNULL,
-    )
+    command = [sys.executable, "-P", "-m", "orchestration.standby_dbt", str(path), str(os.getpid())]
+    if parse_ahead is not None:
+        spec = folder / _PARSE_AHEAD_FILE
+        spec.write_text(json.dumps(parse_ahead), encoding="utf-8")
+        command.append(str(spec))
+    # -P: the run's working folder is not on the standby's import path
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     before = os.environ.get(SOCKET_ENV)
     os.environ[SOCKET_ENV] = str(path)
     try:
@@ -103,10 +140,11 @@ def remove_stale_folders(temp: Path) -> list[Path]:
     return removed
 
 
-def serve(path: str, parent_pid: int) -> int:
-    """The standby: import dbt, take one command on the socket at ``path``, run it with the
-    caller's environment, folder and output, and report its exit code. Ends without a
-    command when the process that started it is gone."""
+def serve(path: str, parent_pid: int, parse_ahead: str | None = None) -> int:
+    """The standby: import dbt, parse the project ahead (``parse_ahead``: a JSON file, see
+    standby_dbt), take one command on the socket at ``path``, run it with the caller's
+    environment, folder and output, and report its exit code. Ends without a command when
+    the process that started it is gone."""
     # Until it takes a command, an interrupt (Ctrl-C reaches the terminal's whole process
     # group) is for the run: the run stops this process as it ends.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -117,6 +155,11 @@ def serve(path: str, parent_pid: int) -> int:
     from dbt.cli.main import dbtRunner  # the cost this process exists to pay early
 
     _import_what_a_build_uses()
+    parsed = None
+    if parse_ahead is not None:
+        parsed = ParsedAhead.parse(json.loads(Path(parse_ahead).read_text(encoding="utf-8")))
+        if parsed is not None:
+            (Path(path).parent / PARSED_AHEAD_MARK).touch()
     listener.settimeout(1.0)
     while True:
         try:
@@ -150,7 +193,8 @@ def serve(path: str, parent_pid: int) -> int:
     connection.sendall(f"{os.getpid()}\n".encode())  # taken: interrupts go to this process
     code, interrupted = EXIT_DBT_ERROR, True
     try:
-        result = dbtRunner().invoke(request["argv"])
+        manifest = parsed.manifest if parsed is not None and parsed.fits(request) else None
+        result = dbtRunner(manifest=manifest).invoke(request["argv"])
         interrupted = isinstance(result.exception, KeyboardInterrupt)
         if result.success:
             code = 0
@@ -173,6 +217,78 @@ def serve(path: str, parent_pid: int) -> int:
         with contextlib.suppress(OSError):
             connection.sendall(f"exit {code}\n".encode())
     return code
+
+
+def parse_inputs(argv: list[str], env: dict[str, str], cwd: str) -> dict[str, object]:
+    """What a dbt command's manifest depends on, from its arguments (first), environment
+    and folder: target, vars (parsed), profile, profiles, project and target folders, the
+    folder itself, and the environment's CXW_ and DBT_ variables (not those of Dagster's
+    output and selection, nor the standby's socket)."""
+    inputs: dict[str, object] = {
+        _PARSE_ENV[name]: value for name, value in env.items() if name in _PARSE_ENV
+    }
+    for i, token in enumerate(argv):
+        option, equals, value = token.partition("=")
+        if option in _PARSE_OPTIONS and not equals:
+            value = argv[i + 1] if i + 1 < len(argv) else ""
+        if option in _PARSE_OPTIONS:
+            inputs[_PARSE_OPTIONS[option]] = value
+    if "vars" in inputs:
+        import yaml  # dbt's --vars is YAML (JSON is YAML)
+
+        inputs["vars"] = yaml.safe_load(str(inputs["vars"]))
+    inputs["cwd"] = cwd
+    inputs["env"] = {
+        name: value
+        for name, value in env.items()
+        if name.startswith(("CXW_", "DBT_")) and name not in _ENV_NOT_PARSED
+    }
+    return inputs
+
+
+class ParsedAhead:
+    """A manifest parsed while the standby waits, and the inputs it was parsed with."""
+
+    def __init__(self, inputs: dict[str, object], manifest: object) -> None:
+        self.inputs = inputs
+        self.manifest = manifest
+
+    @classmethod
+    def parse(cls, spec: dict) -> ParsedAhead | None:
+        """``dbt <spec argv>`` (a parse), silent, with ``spec["env"]`` added to this
+        environment, in ``spec["cwd"]``; None when it fails, or when the target folder has
+        no partial-parsing state yet (the run's first build: the build copies it there)."""
+        from dbt.cli.main import dbtRunner
+
+        env = {**os.environ, **spec["env"]}
+        inputs = parse_inputs(spec["argv"], env, spec["cwd"])
+        target = Path(spec["cwd"], str(inputs.get("target_path", "target")))
+        if not (target / _PARTIAL_PARSE_FILE).exists():
+            return None
+        saved_env, saved_cwd = dict(os.environ), os.getcwd()
+        os.environ.update(spec["env"])
+        os.chdir(spec["cwd"])
+        try:
+            quiet = ["--no-write-json", "--log-level", "none", "--log-level-file", "none"]
+            result = dbtRunner().invoke([*spec["argv"], *quiet])
+        except Exception:  # noqa: BLE001 (any failure: the build parses as usual)
+            return None
+        finally:
+            os.environ.clear()
+            os.environ.update(saved_env)
+            os.chdir(saved_cwd)
+        if not result.success or result.result is None:
+            return None
+        return cls(inputs, result.result)
+
+    def fits(self, request: dict) -> bool:
+        """Whether ``request`` (argv, env, cwd) parses to this manifest: the same parse
+        inputs, and the same value of every environment variable the project read."""
+        inputs = parse_inputs(request["argv"], request["env"], request["cwd"])
+        if inputs != self.inputs:
+            return False
+        read = getattr(self.manifest, "env_vars", {}) or {}
+        return all(request["env"].get(name) == value for name, value in read.items())
 
 
 def _first_interrupt(_signum: int, _frame: object) -> None:
@@ -277,7 +393,7 @@ if __name__ == "__main__":
     # The exit handlers ran before the reply (serve); then, as `cxw` ends
     # (orchestration/cli.py:entry), no final garbage collection of dbt's manifest.
     try:
-        code = serve(sys.argv[1], int(sys.argv[2]))
+        code = serve(sys.argv[1], int(sys.argv[2]), *sys.argv[3:4])
     except BaseException:  # an interrupt outside dbt's own handling: it ends here
         traceback.print_exc()
         code = EXIT_DBT_ERROR

@@ -31,24 +31,31 @@ def ensure_raw_tables(
     ledger.ensure_ledger(con)
     for spec in specs:
         con.execute(raw_table_ddl(spec)).fetchall()
-        for column in _missing_columns(con, spec):
+    existing = _raw_columns(con)
+    for spec in specs:
+        for column in _missing_columns(existing, spec):
             con.execute(
                 f'alter table {RAW_SCHEMA}.{spec.name} add column "{column.name}" '
                 f"{column.duckdb_type}"
             ).fetchall()
 
 
-def _missing_columns(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> list[Column]:
+def _raw_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """The columns of every raw table, by table (one catalog query for all of them)."""
+    existing: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ?",
+        [RAW_SCHEMA],
+    ).fetchall():
+        existing.setdefault(table, set()).add(column)
+    return existing
+
+
+def _missing_columns(existing: Mapping[str, set[str]], spec: SourceSpec) -> list[Column]:
     """The contract columns ``raw.<source>`` lacks (all of them when there is no table)."""
-    existing = {
-        name
-        for (name,) in con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = ? and table_name = ?",
-            [RAW_SCHEMA, spec.name],
-        ).fetchall()
-    }
-    return [column for column in spec.columns if column.name not in existing]
+    columns = existing.get(spec.name, set())
+    return [column for column in spec.columns if column.name not in columns]
 
 
 def raw_tables_complete(
@@ -56,7 +63,8 @@ def raw_tables_complete(
 ) -> bool:
     """Whether every raw table has every contract column (:func:`ensure_raw_tables` would
     change nothing)."""
-    return not any(_missing_columns(con, spec) for spec in specs)
+    existing = _raw_columns(con)
+    return not any(_missing_columns(existing, spec) for spec in specs)
 
 
 def new_or_changed_files(

@@ -15,7 +15,12 @@ import duckdb
 import psutil
 import pytest
 
-from orchestration.standby_dbt import SOCKET_ENV, remove_stale_folders, standby_dbt
+from orchestration.standby_dbt import (
+    PARSED_AHEAD_MARK,
+    SOCKET_ENV,
+    remove_stale_folders,
+    standby_dbt,
+)
 
 CXW_DBT = Path(sys.executable).parent / "cxw-dbt"
 
@@ -113,6 +118,46 @@ def test_the_standby_runs_one_command_with_the_callers_folder_output_and_exit_co
     # files where the caller's arguments and folder put them
     assert (tiny_project / "target" / "run_results.json").exists()
     assert (tiny_project / "logs" / "dbt.log").exists()
+
+
+def _parsed_ahead(socket_path: Path) -> bool:
+    deadline = time.monotonic() + 120
+    mark = socket_path.parent / PARSED_AHEAD_MARK
+    while not mark.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return mark.exists()
+
+
+@pytest.mark.integration
+def test_the_build_uses_the_parse_the_standby_made_ahead_when_its_inputs_are_the_same(
+    tiny_project,
+):
+    target = str(tiny_project / "target")
+    parse = {
+        "argv": ["parse", "--target-path", target],
+        "env": {"DBT_PROFILES_DIR": str(tiny_project)},
+        "cwd": str(tiny_project),
+    }
+    # a parse ahead needs the target's partial-parsing state (a build has run there)
+    assert _dbt(tiny_project, "parse").returncode == 0
+    model = tiny_project / "models" / "answer.sql"
+    hidden = model.with_suffix(".off")
+    try:
+        with standby_dbt(parse_ahead=parse) as socket_path:
+            assert _parsed_ahead(socket_path)
+            # the model leaves the project after the parse: only that parse still has it
+            model.rename(hidden)
+            used = _dbt(tiny_project, "run", "--select", "answer")
+        with standby_dbt(parse_ahead=parse) as socket_path:
+            assert _parsed_ahead(socket_path)
+            # other vars than the parse's: dbt parses the project as it is now
+            fresh = _dbt(tiny_project, "run", "--select", "answer", "--vars", "{x: 1}")
+    finally:
+        hidden.rename(model)
+    assert used.returncode == 0, used.stdout + used.stderr
+    assert "1 of 1 OK created sql view model main.answer" in used.stdout
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert "does not match any enabled nodes" in fresh.stdout
 
 
 @pytest.mark.integration
