@@ -35,6 +35,7 @@ from orchestration.run_outcome import (
     refused,
 )
 from orchestration.run_scope import SCOPE_TAG, RunScope, run_scope, scoped_asset_keys
+from orchestration.semantic_layer import finish_saved_queries
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import connect
 
@@ -217,7 +218,11 @@ def run_night(settings: Settings, *, full_refresh: bool = False) -> NightOutcome
             # refresh publishes a new file)
             prepared = nullcontext() if full_refresh else prepare_release_copy(settings)
             with prepared:
-                result = execute_nightly_job(settings, full_refresh=full_refresh)
+                try:
+                    result = execute_nightly_job(settings, full_refresh=full_refresh)
+                finally:
+                    # saved queries computed ahead for a publish a failed check stopped
+                    finish_saved_queries(settings)
     except RunInProgress as refusal:
         return NightOutcome(refused("cxw run", refusal, EXIT_RUN_IN_PROGRESS), published=False)
     except ledger.LandingZoneMismatch as refusal:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from metricflow.engine.metricflow_engine import MetricFlowEngine
     from metricflow.protocols.sql_client import SqlEngine
     from metricflow.sql.render.sql_plan_renderer import SqlPlanRenderer
+
+    from orchestration.settings import Settings
 
 SEMANTIC_MANIFEST_FILE = "semantic_manifest.json"
 METRICS_SCHEMA = "metrics"
@@ -138,6 +142,57 @@ def compile_saved_queries(semantic_manifest: Path, cache: Path | None = None) ->
     return compiled
 
 
+SAVED_QUERIES_CACHE = "saved_queries.json"
+
+
+def saved_queries_cache(settings: Settings) -> Path:
+    """Where the publish keeps the saved queries' compiled SQL, in the build's dbt folder."""
+    return settings.dbt_target_dir / SAVED_QUERIES_CACHE
+
+
+# The saved queries computed ahead of a publish, by build database: (thread, its error).
+_AHEAD: dict[Path, tuple[threading.Thread, list[BaseException]]] = {}
+_AHEAD_LOCK = threading.Lock()
+
+
+def start_saved_queries(settings: Settings, semantic_manifest: Path) -> None:
+    """Compute the saved queries into the build database in a thread, holding the build
+    lock: the dbt build has just written the marts they read, and the checks that come
+    before the publish only read. The publish takes them (finish_saved_queries)."""
+    from orchestration.run_lock import exclusive_build
+    from orchestration.warehouse import connect
+
+    errors: list[BaseException] = []
+
+    def compute() -> None:
+        try:
+            with (
+                exclusive_build(settings, "saved queries"),
+                connect(settings.build_path, settings) as con,
+            ):
+                export_saved_queries(con, semantic_manifest, cache=saved_queries_cache(settings))
+        except BaseException as error:  # noqa: BLE001 (the publish computes them again)
+            errors.append(error)
+
+    with _AHEAD_LOCK:
+        finish_saved_queries(settings)  # one at a time per build database
+        thread = threading.Thread(target=compute, name="cxw-saved-queries")
+        _AHEAD[settings.build_path] = (thread, errors)
+        thread.start()
+
+
+def finish_saved_queries(settings: Settings) -> bool:
+    """Wait for the saved queries started ahead for this build database, if any. True when
+    they were computed; False when none were started or they failed (the publish then
+    computes them itself, and fails as it would have)."""
+    ahead = _AHEAD.pop(settings.build_path, None)
+    if ahead is None:
+        return False
+    thread, errors = ahead
+    thread.join()
+    return not errors
+
+
 def export_saved_queries(
     connection: duckdb.DuckDBPyConnection, semantic_manifest: Path, cache: Path | None = None
 ) -> list[str]:
@@ -157,10 +212,21 @@ def export_saved_queries(
             connection.execute(f'drop table {METRICS_SCHEMA}."{name}"').fetchall()
     for name in names:
         connection.execute(
-            f'create or replace table {METRICS_SCHEMA}."{name}" as {compiled[name]}'
+            f'create or replace table {METRICS_SCHEMA}."{name}" as {_inlined_ctes(compiled[name])}'
         ).fetchall()
         _plain_column_types(connection, name)
     return names
+
+
+# A common table expression of MetricFlow's SQL: `sma_10002_cte AS (`
+_CTE = re.compile(r"\b(\w+_cte) AS \(")
+
+
+def _inlined_ctes(sql: str) -> str:
+    """MetricFlow's SQL with its CTEs read where they are used (``AS NOT MATERIALIZED``).
+    DuckDB stores a CTE read twice before reading it; MetricFlow's read a fact's rows (every
+    call of the year), where scanning the table twice, each time aggregated, is quicker."""
+    return _CTE.sub(r"\1 AS NOT MATERIALIZED (", sql)
 
 
 def _plain_column_types(connection: duckdb.DuckDBPyConnection, table: str) -> None:

@@ -116,9 +116,22 @@ def standby_dbt(enabled: bool = True, parse_ahead: dict | None = None) -> Iterat
         # A standby that ran the run's dbt command has ended (`cxw-dbt` waits for that);
         # one still here never took a command, or the run is being interrupted.
         if process.poll() is None:
-            process.kill()
+            _stop(path, process)
         process.wait()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stop(path: Path, process: subprocess.Popen) -> None:
+    """Stop a standby that took no command: a connection without a request ends it as a
+    process ends, its exit handlers releasing what dbt's parse holds (else Python warns of
+    leaked semaphores on the run's output). Killed if it does not end in time."""
+    client = _connect(str(path))
+    if client is not None:
+        client.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=30)
+    if process.poll() is None:
+        process.kill()
 
 
 def remove_stale_folders(temp: Path) -> list[Path]:
@@ -168,6 +181,7 @@ def serve(path: str, parent_pid: int, parse_ahead: str | None = None) -> int:
         except TimeoutError:
             if os.getppid() != parent_pid:  # the run died without stopping this process
                 shutil.rmtree(Path(path).parent, ignore_errors=True)
+                atexit._run_exitfuncs()
                 return 0
     connection.settimeout(None)
     with contextlib.suppress(OSError):
@@ -176,7 +190,9 @@ def serve(path: str, parent_pid: int, parse_ahead: str | None = None) -> int:
     try:
         request, (stdout, stderr) = _receive(connection)
     except (OSError, ValueError):
-        return 0  # not a request: the caller runs plain dbt
+        # not a request (the run stopping this process, or a caller that runs plain dbt)
+        atexit._run_exitfuncs()
+        return 0
     os.environ.clear()
     os.environ.update(request["env"])
     os.chdir(request["cwd"])

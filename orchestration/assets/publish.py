@@ -32,7 +32,6 @@ from orchestration.names import (
     BUILD_DB_POOL,
     KPI_METRICS_MODEL,
     PUBLISHED_WAREHOUSE_KEY,
-    build_target_path,
 )
 from orchestration.published_tables import (
     BUILT_AT_COLUMN,
@@ -53,7 +52,12 @@ from orchestration.releases import (
     take_prepared_release,
 )
 from orchestration.run_lock import exclusive_build
-from orchestration.semantic_layer import METRICS_SCHEMA, export_saved_queries
+from orchestration.semantic_layer import (
+    METRICS_SCHEMA,
+    export_saved_queries,
+    finish_saved_queries,
+    saved_queries_cache,
+)
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import (
     PUBLISH_LOG_TABLE,
@@ -71,12 +75,6 @@ PERSONAL_COLUMN_NAMES = frozenset(
 # Metabase driver's 1.4, for one). DuckDB 2.0 writes its newest storage format unless told
 # otherwise, and no 1.x release opens that; every DuckDB since 1.0 reads this one.
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
-SAVED_QUERIES_CACHE = "saved_queries.json"
-
-
-def saved_queries_cache(settings: Settings) -> Path:
-    """Where the publish keeps the saved queries' compiled SQL, in the build's dbt folder."""
-    return build_target_path(settings) / SAVED_QUERIES_CACHE
 
 
 class PublishRefused(RuntimeError):
@@ -303,7 +301,8 @@ def publish_warehouse(
     (a delta that falls back to a full copy publishes the same tables), and published like
     the marts.
     """
-    if semantic_manifest is not None:
+    # computed while the checks ran (start_saved_queries, after the dbt build), or now
+    if semantic_manifest is not None and not finish_saved_queries(settings):
         with connect(settings.build_path, settings, read_only=False) as con:
             _refuse_without_marts(_published_relations(con))  # the saved queries read them
             export_saved_queries(con, semantic_manifest, cache=saved_queries_cache(settings))

@@ -25,6 +25,7 @@ from orchestration.fingerprint import transform_fingerprint
 from orchestration.landing.contract import MAPPING_SOURCES
 from orchestration.names import BUILD_DB_POOL, NIGHTLY_JOB_NAME, build_target_path
 from orchestration.run_lock import exclusive_build
+from orchestration.semantic_layer import SEMANTIC_MANIFEST_FILE, start_saved_queries
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 from orchestration.warehouse import connect
 
@@ -251,6 +252,12 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
             if settings.engine == "spark":
                 read_spark_results(settings, project, context)
             record_transform(settings, fingerprint, context.run.run_id)
+            if context.job_name == NIGHTLY_JOB_NAME:
+                # the publish's saved queries read the marts just built: computed while
+                # the checks run, in a thread the publish waits for
+                start_saved_queries(
+                    settings, project.manifest_path.with_name(SEMANTIC_MANIFEST_FILE)
+                )
 
     return cx_warehouse_dbt
 
