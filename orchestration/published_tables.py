@@ -125,16 +125,25 @@ def rows_written_since(
 
 
 def replace_rows_by_key(
-    con: duckdb.DuckDBPyConnection, target: str, written: str, key_columns: Sequence[str]
-) -> None:
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    written: str,
+    key_columns: Sequence[str],
+    removed: str | None = None,
+) -> set:
     """Every row of ``target`` whose key a row of ``written`` has is replaced by the rows
-    of ``written`` (a key whose rows were all written again loses the ones not written)."""
+    of ``written`` (a key whose rows were all written again loses the ones not written).
+    Returns the distinct values of the expression ``removed`` over the rows it removed
+    (an empty set without one)."""
     keys = ", ".join(f'"{column}"' for column in key_columns)
     target_keys = ", ".join(f'{target}."{column}"' for column in key_columns)
-    con.execute(
+    returning = f" returning {removed}" if removed else ""
+    gone = con.execute(
         f"delete from {target} where ({target_keys}) in (select distinct {keys} from {written})"
+        + returning
     ).fetchall()
     con.execute(f"insert into {target} select * from {written}").fetchall()
+    return {value for (value,) in gone} if removed else set()
 
 
 def export_parquet(

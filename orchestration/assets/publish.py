@@ -113,13 +113,14 @@ def _refuse_without_marts(relations: list[tuple[str, str]]) -> None:
 
 
 def _refuse_personal_data(con: duckdb.DuckDBPyConnection, relations: list[tuple[str, str]]) -> None:
+    columns: dict[tuple[str, str], set[str]] = {}
+    for schema, name, column in con.execute(  # one catalog query for every relation
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_catalog = current_database()"
+    ).fetchall():
+        columns.setdefault((schema, name), set()).add(column)
     for schema, name in relations:
-        columns = con.execute(
-            "select column_name from information_schema.columns "
-            "where table_catalog = current_database() and table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchall()
-        personal = sorted({c for (c,) in columns} & PERSONAL_COLUMN_NAMES)
+        personal = sorted(columns.get((schema, name), set()) & PERSONAL_COLUMN_NAMES)
         if personal:
             raise PublishRefused(
                 f"refusing to publish {schema}.{name}: column {personal[0]!r} carries personal data"
@@ -240,15 +241,11 @@ def _apply_delta(
                 changed_months[relation] = before | all_months(con, table, target)
                 continue
         with rows_written_since(con, relation, since) as written:
-            keys = ", ".join(f'"{column}"' for column in table.key_columns)
-            target_keys = ", ".join(f'{target}."{column}"' for column in table.key_columns)
-            months = con.execute(
-                f"select distinct {month_expression(table)} from {target} "
-                f"where ({target_keys}) in (select distinct {keys} from {written}) "
-                f"union select distinct {month_expression(table)} from {written}"
-            ).fetchall()
-            changed_months[relation] = {month for (month,) in months}
-            replace_rows_by_key(con, target, written, table.key_columns)
+            # the months of the rows replaced (as the delete returns them) and of the new
+            month = month_expression(table)
+            removed = replace_rows_by_key(con, target, written, table.key_columns, month)
+            added = con.execute(f"select distinct {month} from {written}").fetchall()
+            changed_months[relation] = removed | {m for (m,) in added}
     built = set(relations)  # a table the build no longer has leaves the published file
     for schema, name in _published_relations(con, catalog="published"):
         if (schema, name) not in built and f"{schema}.{name}" != PUBLISH_LOG_TABLE:
