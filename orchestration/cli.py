@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import datetime as dt
-import json
 import os
 import shutil
 import sys
@@ -174,7 +173,7 @@ def _dbt_parse(settings: Settings) -> dict:
             "--target",
             settings.dbt_target(),
             "--vars",
-            json.dumps(settings.dbt_vars(), sort_keys=True),
+            settings.dbt_vars_json(),
         ],
         "env": {
             **settings.dbt_env(),

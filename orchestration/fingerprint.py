@@ -8,7 +8,6 @@ it whether to skip, build incrementally or rebuild everything.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings
@@ -28,7 +27,7 @@ def transform_fingerprint(settings: Settings, project_dir: Path = DBT_PROJECT_DI
         if path.is_file():
             digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-    digest.update(json.dumps(settings.dbt_vars(), sort_keys=True).encode())
+    digest.update(settings.dbt_vars_json().encode())
     if settings.engine != "duckdb":  # another engine builds the marts: a new build
         digest.update(settings.engine.encode())
     return digest.hexdigest()

@@ -9,9 +9,7 @@ import dagster as dg
 from orchestration.landing.contract import RAW_SCHEMA
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from orchestration.settings import Settings
+    pass
 
 NIGHTLY_JOB_NAME = "cxw_nightly"
 # Every step that writes the build database runs in this Dagster pool: DuckDB has one
@@ -22,13 +20,6 @@ RAW_GROUP = "raw"
 # the ledger keeps a published copy of.
 KPI_METRICS_MODEL = "kpi_metrics"
 PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["published_warehouse"])
-
-
-# The build's own dbt target folder beside each build database (assets/transform.py), which
-# its build lock guards; the publish step keeps its compiled saved queries there too.
-def build_target_path(settings: Settings) -> Path:
-    """``data/build/cxw_build.duckdb`` -> ``data/build/cxw_build_dbt/``."""
-    return settings.dbt_target_dir
 
 
 def raw_asset_key(source: str) -> dg.AssetKey:

@@ -47,6 +47,7 @@ Relative paths are resolved against the current working directory.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -134,9 +135,15 @@ class Settings:
 
     @property
     def dbt_target_dir(self) -> Path:
-        """The build's dbt target folder: ``data/build/cxw_build.duckdb`` ->
-        ``data/build/cxw_build_dbt/``."""
+        """The build's own dbt target folder beside the build database, which its build lock
+        guards (``data/build/cxw_build.duckdb`` -> ``data/build/cxw_build_dbt/``); the
+        publish keeps its compiled saved queries there too."""
         return self.build_path.with_name(self.build_path.stem + "_dbt")
+
+    def dbt_vars_json(self) -> str:
+        """dbt's ``--vars``: the effective settings, as JSON with sorted keys (one text for
+        the same vars, which dbt's partial parsing and the build fingerprint rely on)."""
+        return json.dumps(self.dbt_vars(), sort_keys=True)
 
     def dbt_target(self) -> str:
         """The output of dbt_project/profiles.yml dbt builds on."""

@@ -47,7 +47,7 @@ _MAX_SOCKET_PATH = 100
 _FOLDER_PREFIX = "cxw-dbt-"  # AF_UNIX paths are limited to about 104-108 bytes
 _PARSE_AHEAD_FILE = "parse.json"
 PARSED_AHEAD_MARK = "parsed-ahead"  # in the standby's folder once its parse succeeded
-_PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"  # dbt's partial-parsing state, in its target
 # dbt options and environment variables a manifest depends on (its parse inputs)
 _PARSE_OPTIONS = {
     "--target": "target",
@@ -279,7 +279,7 @@ class ParsedAhead:
         env = {**os.environ, **spec["env"]}
         inputs = parse_inputs(spec["argv"], env, spec["cwd"])
         target = Path(spec["cwd"], str(inputs.get("target_path", "target")))
-        if not (target / _PARTIAL_PARSE_FILE).exists():
+        if not (target / PARTIAL_PARSE_FILE).exists():
             return None
         saved_env, saved_cwd = dict(os.environ), os.getcwd()
         os.environ.update(spec["env"])

@@ -40,6 +40,22 @@ def sql_text(value: str | Path) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def column_names_by_table(
+    con: duckdb.DuckDBPyConnection, schema: str | None = None
+) -> dict[tuple[str, str], set[str]]:
+    """The column names of every table of the connected database (of one ``schema``), by
+    (schema, table): one catalog query instead of one per table."""
+    rows = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_catalog = current_database() and (? is null or table_schema = ?)",
+        [schema, schema],
+    ).fetchall()
+    columns: dict[tuple[str, str], set[str]] = {}
+    for table_schema, table, column in rows:
+        columns.setdefault((table_schema, table), set()).add(column)
+    return columns
+
+
 def single_value(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
     """The one value a query returns; None when it fails or returns another number of rows."""
     try:

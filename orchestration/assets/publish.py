@@ -61,6 +61,7 @@ from orchestration.semantic_layer import (
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import (
     PUBLISH_LOG_TABLE,
+    column_names_by_table,
     connect,
     is_last_publish,
     single_value,
@@ -113,12 +114,7 @@ def _refuse_without_marts(relations: list[tuple[str, str]]) -> None:
 
 
 def _refuse_personal_data(con: duckdb.DuckDBPyConnection, relations: list[tuple[str, str]]) -> None:
-    columns: dict[tuple[str, str], set[str]] = {}
-    for schema, name, column in con.execute(  # one catalog query for every relation
-        "select table_schema, table_name, column_name from information_schema.columns "
-        "where table_catalog = current_database()"
-    ).fetchall():
-        columns.setdefault((schema, name), set()).add(column)
+    columns = column_names_by_table(con)
     for schema, name in relations:
         personal = sorted(columns.get((schema, name), set()) & PERSONAL_COLUMN_NAMES)
         if personal:

@@ -23,10 +23,11 @@ from packaging import version
 from orchestration import lake, ledger
 from orchestration.fingerprint import transform_fingerprint
 from orchestration.landing.contract import MAPPING_SOURCES
-from orchestration.names import BUILD_DB_POOL, NIGHTLY_JOB_NAME, build_target_path
+from orchestration.names import BUILD_DB_POOL, NIGHTLY_JOB_NAME
 from orchestration.run_lock import exclusive_build
 from orchestration.semantic_layer import SEMANTIC_MANIFEST_FILE, start_saved_queries
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
+from orchestration.standby_dbt import PARTIAL_PARSE_FILE
 from orchestration.warehouse import connect
 
 # dbt's folders, apart from an analyst's plain `dbt` (dbt_project/target/):
@@ -38,7 +39,6 @@ from orchestration.warehouse import connect
 #   never write or read each other's manifest, and every night of a deployment reuses its
 #   folder (partial parsing, no pile-up of per-invocation folders).
 PARSED_PROJECTS_DIR = DBT_PROJECT_DIR / "target" / "cxw"
-PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 STANDBY_DBT_EXECUTABLE = "cxw-dbt"  # orchestration/standby_dbt.py:launch
 
 
@@ -69,7 +69,7 @@ def dbt_settings_args(settings: Settings) -> list[str]:
     interpreter_bin = str(Path(sys.executable).parent)
     if interpreter_bin not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = os.pathsep.join([interpreter_bin, os.environ.get("PATH", "")])
-    return ["--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
+    return ["--vars", settings.dbt_vars_json()]
 
 
 def build_dbt_project(
@@ -88,7 +88,7 @@ def build_dbt_project(
 def build_target(settings: Settings, parsed: Path) -> Path:
     """The build's target folder, started from the parsed project's partial-parsing state
     (so its first build does not parse the project again)."""
-    target = build_target_path(settings)
+    target = settings.dbt_target_dir
     target.mkdir(parents=True, exist_ok=True)
     state = parsed / PARTIAL_PARSE_FILE
     if not (target / PARTIAL_PARSE_FILE).exists() and state.exists():

@@ -18,6 +18,7 @@ from orchestration.landing.contract import (
     raw_table_ddl,
 )
 from orchestration.landing.files import LandingFile
+from orchestration.warehouse import column_names_by_table
 
 
 def ensure_raw_tables(
@@ -31,7 +32,7 @@ def ensure_raw_tables(
     ledger.ensure_ledger(con)
     for spec in specs:
         con.execute(raw_table_ddl(spec)).fetchall()
-    existing = _raw_columns(con)
+    existing = column_names_by_table(con, RAW_SCHEMA)
     for spec in specs:
         for column in _missing_columns(existing, spec):
             con.execute(
@@ -40,21 +41,12 @@ def ensure_raw_tables(
             ).fetchall()
 
 
-def _raw_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    """The columns of every raw table, by table (one catalog query for all of them)."""
-    existing: dict[str, set[str]] = {}
-    for table, column in con.execute(
-        "select table_name, column_name from information_schema.columns "
-        "where table_catalog = current_database() and table_schema = ?",
-        [RAW_SCHEMA],
-    ).fetchall():
-        existing.setdefault(table, set()).add(column)
-    return existing
-
-
-def _missing_columns(existing: Mapping[str, set[str]], spec: SourceSpec) -> list[Column]:
-    """The contract columns ``raw.<source>`` lacks (all of them when there is no table)."""
-    columns = existing.get(spec.name, set())
+def _missing_columns(
+    existing: Mapping[tuple[str, str], set[str]], spec: SourceSpec
+) -> list[Column]:
+    """The contract columns ``raw.<source>`` lacks (all of them when there is no table);
+    ``existing``: column_names_by_table."""
+    columns = existing.get((RAW_SCHEMA, spec.name), set())
     return [column for column in spec.columns if column.name not in columns]
 
 
@@ -63,7 +55,7 @@ def raw_tables_complete(
 ) -> bool:
     """Whether every raw table has every contract column (:func:`ensure_raw_tables` would
     change nothing)."""
-    existing = _raw_columns(con)
+    existing = column_names_by_table(con, RAW_SCHEMA)
     return not any(_missing_columns(existing, spec) for spec in specs)
 
 

@@ -115,7 +115,7 @@ class Deployment:
                 "--select", select,
                 "--profiles-dir", ".",
                 "--target-path", str(target),
-                "--vars", json.dumps(settings.dbt_vars(), sort_keys=True),
+                "--vars", settings.dbt_vars_json(),
             ],
             cwd=DBT_PROJECT_DIR,
             env={**self.env(), **settings.dbt_env()},

@@ -27,7 +27,7 @@ def test_every_dbt_unit_test_passes(sample_copy, tmp_path):
             "--target-path",
             str(tmp_path / "target"),
             "--vars",
-            json.dumps(settings.dbt_vars(), sort_keys=True),
+            settings.dbt_vars_json(),
         ],
         cwd=DBT_PROJECT_DIR,
         env={**env, **settings.dbt_env()},

@@ -16,7 +16,6 @@ from orchestration.assets.transform import (
     PARSED_PROJECTS_DIR,
     NightlyDbtCliResource,
     build_dbt_project,
-    build_target_path,
     parsed_project_path,
 )
 from orchestration.settings import load_settings
@@ -51,8 +50,8 @@ def test_each_build_database_has_its_own_dbt_target_and_each_vars_their_parse(tm
             "CXW_SOURCE_TIMEZONES": "calls=Europe/Berlin",
         }
     )
-    assert build_target_path(first) == tmp_path / "a" / "cxw_build_dbt"
-    assert build_target_path(second) == tmp_path / "b" / "cxw_build_dbt"
+    assert first.dbt_target_dir == tmp_path / "a" / "cxw_build_dbt"
+    assert second.dbt_target_dir == tmp_path / "b" / "cxw_build_dbt"
     assert parsed_project_path(first) != parsed_project_path(second)
     same_vars = load_settings({"CXW_BUILD_PATH": str(tmp_path / "b" / "cxw_build.duckdb")})
     assert parsed_project_path(first) == parsed_project_path(same_vars)
