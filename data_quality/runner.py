@@ -7,8 +7,9 @@ and examples are JSON-friendly).
 
 * Great Expectations is imported lazily, on the first validation (the import takes
   seconds); importing this module does not import it. A run calls
-  :func:`import_great_expectations_in_background` first, so the import overlaps its
-  start; the first validation then waits for it, and an import error is raised there.
+  :func:`import_great_expectations_in_background` while it waits for work elsewhere (the
+  dbt build), so the import overlaps it; the first validation then waits for it, and an
+  import error is raised there.
 * One ephemeral GX context per process (nothing is written to disk), with one pandas
   datasource and a whole-dataframe batch definition; each validation passes its frame
   as a batch parameter. A lock serializes validations (a GX context is not thread-safe).
@@ -187,7 +188,7 @@ _background_import = _BackgroundImport()
 
 def import_great_expectations_in_background() -> None:
     """Start importing GX and creating this process's context in a daemon thread (once:
-    later calls do nothing), so that the import (about 6 s) overlaps the run's start.
+    later calls do nothing), so that the import (seconds) overlaps what the caller waits for.
     The first validation waits for it and raises its error, if any."""
     _background_import.start()
 

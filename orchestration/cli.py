@@ -146,15 +146,13 @@ def main(argv: list[str] | None = None) -> int:
         code = finish_if_nothing_new(settings)
         if code is not None:
             return code
-    from data_quality.runner import import_great_expectations_in_background
     from orchestration.standby_dbt import standby_dbt
 
     # dbt starts in its own process now, on the other core, and waits for the run's dbt
-    # command (orchestration/standby_dbt.py). Great Expectations takes seconds to import:
-    # it loads in a thread while this process loads Dagster, dbt's manifest and the first
-    # sources; the first check waits for it.
+    # command (orchestration/standby_dbt.py). Great Expectations loads later, during the
+    # dbt build (orchestration/assets/transform.py): imported now, it would hold this
+    # process's one interpreter lock while Dagster loads.
     with standby_dbt(enabled=settings.engine == "duckdb", parse_ahead=_dbt_parse(settings)):
-        import_great_expectations_in_background()
         from orchestration.nightly import run_nightly
 
         if args.command == "demo":

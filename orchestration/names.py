@@ -20,6 +20,13 @@ RAW_GROUP = "raw"
 # the ledger keeps a published copy of.
 KPI_METRICS_MODEL = "kpi_metrics"
 PUBLISHED_WAREHOUSE_KEY = dg.AssetKey(["published_warehouse"])
+# The check of a Great Expectations suite's blocking expectations (orchestration/assets/quality.py).
+EXPECTATIONS_CHECK = "expectations"
+# The order of the steps that are ready at once (Dagster's "dagster/priority" op tag,
+# higher first, 0 by default): the raw suites run after the dbt build, while Great
+# Expectations imports during it, and the publish step last, after every check.
+RUN_AFTER_THE_BUILD = {"dagster/priority": "-1"}
+RUN_LAST = {"dagster/priority": "-2"}
 
 
 def raw_asset_key(source: str) -> dg.AssetKey:

@@ -22,6 +22,7 @@ import dagster as dg
 
 from orchestration import ledger
 from orchestration.assets.transform import build_dbt_project
+from orchestration.landing.contract import RAW_SCHEMA
 from orchestration.names import NIGHTLY_JOB_NAME, PUBLISHED_WAREHOUSE_KEY
 from orchestration.releases import prepare_release_copy, remove_publish_leftovers
 from orchestration.run_lock import RunInProgress, exclusive_build
@@ -60,8 +61,13 @@ def _first_line(text: str) -> str:
 
 
 def _failure_summary(result: dg.ExecuteInProcessResult) -> str | None:
-    """One line: the failed blocking check (named), else the failed step, else None."""
-    for evaluation in result.get_asset_check_evaluations():
+    """One line: the failed blocking check (named; a raw source's first, the cause the
+    marts' failed tests follow from), else the failed step, else None."""
+    evaluations = sorted(
+        result.get_asset_check_evaluations(),
+        key=lambda evaluation: evaluation.asset_key.path[0] != RAW_SCHEMA,
+    )
+    for evaluation in evaluations:
         if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
             why = f": {evaluation.description}" if evaluation.description else ""
             return (

@@ -32,7 +32,9 @@ from orchestration.names import (
     BUILD_DB_POOL,
     KPI_METRICS_MODEL,
     PUBLISHED_WAREHOUSE_KEY,
+    RUN_LAST,
 )
+from orchestration.publish_gate import expectations_stopping_the_publish
 from orchestration.published_tables import (
     BUILT_AT_COLUMN,
     IncrementalTable,
@@ -397,19 +399,25 @@ def build_publish_asset(
     incremental_tables: Sequence[IncrementalTable] = (),
     semantic_manifest: Path | None = None,
 ) -> dg.AssetsDefinition:
-    """The publish step, downstream of every mart: it runs only when their checks allow."""
+    """The publish step, downstream of every mart: it runs only when their checks and the
+    raw sources' suites allow."""
 
     @dg.asset(
         key=PUBLISHED_WAREHOUSE_KEY,
         deps=list(upstream),
         group_name="publish",
         pool=BUILD_DB_POOL,
+        op_tags=RUN_LAST,
         kinds={"duckdb"},
         description="The published warehouse BI tools read (CXW_WAREHOUSE_PATH): the marts "
         "and quality schemas of the audited build and the semantic layer's saved queries "
         "(metrics), swapped in atomically.",
     )
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        # the raw suites' gate (the marts' checks are Dagster's blocking checks)
+        stopping = expectations_stopping_the_publish(context.instance, context.run.run_id)
+        if stopping:
+            raise dg.Failure(description="not published: " + "; ".join(stopping))
         settings = load_settings()
         selection = context.run.asset_selection  # a run scoped to some sources (run_scope)
         rebuilt = None if selection is None else frozenset(".".join(k.path) for k in selection)

@@ -1,13 +1,18 @@
 """Data-quality checks: the Great Expectations suites of ``data_quality/`` as asset checks.
 
-Two checks per validated asset: ``expectations`` (blocking: a failure stops everything
-downstream, so nothing is published) and ``expectation_warnings`` (a few bad rows: shown,
-not blocking). Each validates only what is new in the run:
+Two checks per validated asset: ``expectations`` (blocking: when one fails, the run does
+not publish) and ``expectation_warnings`` (a few bad rows: shown, not blocking). Each
+validates only what is new in the run:
 
 * a raw source: the rows of the files ingested since the last publish (this night's, and
   any earlier night's that a failed check kept from being published);
 * ``kpi_metrics``: the rows that differ from the last published ones (the run ledger
   keeps a copy of what was published).
+
+The raw suites do not hold the dbt build back: they run after it, while nothing else waits
+on this process (Great Expectations imports meanwhile, see the dbt step), and the publish
+step refuses when one failed or did not run (``orchestration/publish_gate.py``). The
+``kpi_metrics`` suite blocks the publish as Dagster's blocking check.
 
 The failed expectations, with unexpected counts and example values, are in the checks'
 metadata and on the quality page (``CXW_QUALITY_PAGE_DIR``/index.html), which shows each
@@ -28,7 +33,12 @@ from data_quality.suites import VALIDATED_SOURCES, suite_for
 from data_quality.suites.kpi_metrics import KEY as KPI_KEY
 from orchestration import ledger
 from orchestration.landing.contract import FILE_PATH_COLUMN, RAW_SCHEMA
-from orchestration.names import KPI_METRICS_MODEL, raw_asset_key
+from orchestration.names import (
+    EXPECTATIONS_CHECK,
+    KPI_METRICS_MODEL,
+    RUN_AFTER_THE_BUILD,
+    raw_asset_key,
+)
 from orchestration.published_tables import BUILT_AT_COLUMN
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import Settings, load_settings
@@ -37,7 +47,6 @@ from orchestration.warehouse import connect
 # A function of a build-database connection yielding (sql, params), one query per chunk.
 ChunkQueries = Callable[[Any], Iterator[tuple[str, list]]]
 
-EXPECTATIONS_CHECK = "expectations"
 WARNINGS_CHECK = "expectation_warnings"
 # The kpi_metrics rows a check validates: a temporary table of its connection.
 _CHANGED_KPI_ROWS = "cxw_changed_kpi_rows"
@@ -180,14 +189,19 @@ def _show_on_quality_page(
     return str(page)
 
 
-def _specs(asset_key: dg.AssetKey, what: str) -> list[dg.AssetCheckSpec]:
+def _specs(
+    asset_key: dg.AssetKey, what: str, *, holds_back_the_build: bool
+) -> list[dg.AssetCheckSpec]:
+    """``holds_back_the_build``: Dagster's blocking, which keeps every asset downstream of
+    ``asset_key`` from running; otherwise only the publish step waits for the check."""
+    stops = "nothing downstream runs" if holds_back_the_build else "the publish step refuses"
     return [
         dg.AssetCheckSpec(
             EXPECTATIONS_CHECK,
             asset=asset_key,
-            blocking=True,
-            description=f"The blocking expectations of {what}: when one fails, nothing "
-            "downstream runs and the published warehouse stays as it was.",
+            blocking=holds_back_the_build,
+            description=f"The blocking expectations of {what}: when one fails, {stops} "
+            "and the published warehouse stays as it was.",
         ),
         dg.AssetCheckSpec(
             WARNINGS_CHECK,
@@ -220,8 +234,13 @@ def _new_rows_in_chunks(source: str, columns: Sequence[str] = ()) -> ChunkQuerie
 
 def build_raw_quality_checks(source: str) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
-        specs=_specs(raw_asset_key(source), f"raw_{source}__suite on the unpublished files"),
+        specs=_specs(
+            raw_asset_key(source),
+            f"raw_{source}__suite on the unpublished files",
+            holds_back_the_build=False,
+        ),
         name=f"raw_{source}_expectations",
+        op_tags=RUN_AFTER_THE_BUILD,
     )
     def _raw_checks(context: dg.AssetCheckExecutionContext):
         table = f"raw_{source}"
@@ -287,7 +306,11 @@ def build_kpi_quality_checks(transform_assets: dg.AssetsDefinition) -> dg.AssetC
     kpi_key = get_asset_key_for_model([transform_assets], KPI_METRICS_MODEL)
 
     @dg.multi_asset_check(
-        specs=_specs(kpi_key, "kpi_metrics__suite on the rows that differ from the published ones"),
+        specs=_specs(
+            kpi_key,
+            "kpi_metrics__suite on the rows that differ from the published ones",
+            holds_back_the_build=True,
+        ),
         name="kpi_metrics_expectations",
     )
     def _kpi_checks(context: dg.AssetCheckExecutionContext):

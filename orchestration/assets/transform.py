@@ -20,6 +20,7 @@ from dagster_dbt import (
 )
 from packaging import version
 
+from data_quality.runner import import_great_expectations_in_background
 from orchestration import lake, ledger
 from orchestration.fingerprint import transform_fingerprint
 from orchestration.landing.contract import MAPPING_SOURCES
@@ -234,6 +235,9 @@ def build_transform_assets(project: DbtProject) -> dg.AssetsDefinition:
         pool=BUILD_DB_POOL,
     )
     def cx_warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        # dbt builds in its own process while this one mostly waits for its output: Great
+        # Expectations (seconds of imports) loads now, for the checks after the build
+        import_great_expectations_in_background()
         settings = load_settings()
         with exclusive_build(settings, "dbt build"):
             args = dbt_build_args(settings)

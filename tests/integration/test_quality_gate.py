@@ -54,6 +54,11 @@ def test_scale_drift_blocks_the_publish_until_its_file_is_withdrawn(sample_copy)
     assert deployment.query("select count(*) from raw.surveys where survey_id like 'SVDRIFT%'") == [
         (40,)
     ]
+    # the raw suites hold back the publish, not the build: dbt built the facts meanwhile
+    assert deployment.query(
+        "select count(*), count(*) filter (invalid_score_reason = 'off_scale') "
+        "from marts.fct_survey_responses where survey_id like 'SVDRIFT%'"
+    ) == [(40, 12)]
 
     # the next night brings nothing new: the drifted file is still unpublished, still checked
     again = deployment.cxw("run", check=False)
