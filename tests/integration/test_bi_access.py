@@ -186,6 +186,7 @@ def test_the_parquet_copy_is_the_published_night(sample_build):
         ("marts", "fct_calls"),
         ("marts", "fct_survey_responses"),
         ("marts", "fct_tickets"),
+        ("marts", "kpi_agent_daily"),
         ("marts", "kpi_intervals"),
         ("marts", "kpi_metrics"),
         ("marts", "kpi_scorecard"),

@@ -47,7 +47,7 @@ def _compared_tables(deployment: Deployment) -> list[str]:
         "select table_name from information_schema.tables "
         "where table_schema = 'marts' and table_type = 'BASE TABLE' "
         "and (table_name like 'fct\\_%' escape '\\' or table_name like 'dim\\_%' escape '\\' "
-        "or table_name in ('kpi_metrics', 'kpi_intervals', 'kpi_scorecard')) "
+        "or table_name like 'kpi\\_%' escape '\\') "
         "order by table_name"
     )
     return [name for (name,) in rows]
@@ -121,6 +121,13 @@ def test_incremental_runs_equal_a_full_refresh(sample_copy, tmp_path):
         [night_built, next_day],
     )
     assert as_the_night_wrote == earlier_days > 0
+    # and so is a wide mart: its days before that day are the night's rows
+    ((earlier_agent_days, as_the_night_wrote),) = incremental.query(
+        "select count(*), count(*) filter (_built_at = ?) from marts.kpi_agent_daily "
+        "where period_start < ?",
+        [night_built, next_day],
+    )
+    assert as_the_night_wrote == earlier_agent_days > 0
 
     shutil.move(held_back, incremental.landing_dir / exports[-1])
     (calls_before_the_export,) = incremental.query("select count(*) from marts.fct_calls")[0]
@@ -144,7 +151,7 @@ def test_incremental_runs_equal_a_full_refresh(sample_copy, tmp_path):
     tables = _compared_tables(incremental)
     assert tables == _compared_tables(rebuilt)
     assert {"fct_calls", "fct_tickets", "fct_survey_responses", "kpi_metrics"} <= set(tables)
-    assert {"kpi_intervals", "kpi_scorecard"} <= set(tables)
+    assert {"kpi_intervals", "kpi_scorecard", "kpi_agent_daily", "kpi_client_weekly"} <= set(tables)
     assert {"dim_agent", "dim_agent_team_history", "dim_client", "dim_team"} <= set(tables)
     for table in tables:
         incremental_rows = _table_rows(incremental, table)
@@ -182,6 +189,7 @@ def test_incremental_runs_equal_a_full_refresh(sample_copy, tmp_path):
         "kpi_metrics",
         "kpi_intervals",
         "kpi_scorecard",
+        "kpi_agent_daily",
     ):
         assert incremental.parquet_rows("marts", table) == incremental.published(
             f"select * from marts.{table} order by all"

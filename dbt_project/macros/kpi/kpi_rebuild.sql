@@ -1,5 +1,6 @@
 {#-
-    Rebuilding the KPI marts from a floor (kpi_metrics, kpi_intervals, kpi_scorecard).
+    Rebuilding the KPI marts from a floor (kpi_metrics, kpi_intervals, kpi_scorecard and
+    the largest wide mart, kpi_agent_daily).
 
     A night, or a run during the day, changes few periods: those holding the dates of the
     facts it wrote, and those whose is_complete flips because an entity's partial day
@@ -12,7 +13,8 @@
         after the table's greatest _built_at), and
       - the start of every previous row whose is_complete this build's partial days
         would flip;
-    kpi_scorecard recomputes the kpi_metrics rows written since its own last build.
+    kpi_scorecard and kpi_agent_daily recompute the kpi_metrics rows written since their
+    own last build.
 
     kpi_rebuild_plan() says when the previous rows cannot stand and the table is rebuilt
     whole (should_full_refresh below): a full refresh, Spark (every model is rebuilt
@@ -26,8 +28,9 @@
 
 {#- The config of a model rebuilt from a floor; `rebuilt_from`: 'facts' (its floor is the
     facts' dates) or 'kpi_metrics' (the kpi_metrics rows written since). The publish step
-    copies the rows written since the last publish by period, and their months' Parquet. -#}
-{% macro kpi_rebuilt_from_floor(rebuilt_from) %}
+    copies the rows written since the last publish by `published_delta_key` (the columns
+    that name a period: a wide mart has no period_grain), and their months' Parquet. -#}
+{% macro kpi_rebuilt_from_floor(rebuilt_from, published_delta_key=['period_grain', 'period_start']) %}
     {{ config(
         materialized='incremental',
         incremental_strategy=(
@@ -37,7 +40,7 @@
         meta={
             'rebuilt_from': rebuilt_from,
             'published_month_column': 'period_start',
-            'published_delta_key': ['period_grain', 'period_start'],
+            'published_delta_key': published_delta_key,
         },
     ) }}
 {% endmacro %}
@@ -74,6 +77,10 @@
     {%- if this is none -%}
         {{ return({'whole': true, 'reason': 'a unit test', 'watermark': none}) }}
     {%- endif -%}
+    {%- set rebuilt_from = (config.get('meta') or {}).get('rebuilt_from') -%}
+    {%- if rebuilt_from is none -%}
+        {{ return({'whole': true, 'reason': 'a table model (not rebuilt from a floor)', 'watermark': none}) }}
+    {%- endif -%}
     {%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) -%}
     {%- if previous is none or flags.FULL_REFRESH -%}
         {{ return({'whole': true, 'reason': 'no previous table, or a full refresh', 'watermark': none}) }}
@@ -87,7 +94,7 @@
         {{ return({'whole': true, 'reason': 'the previous table is empty', 'watermark': none}) }}
     {%- endif -%}
     {%- set watermark = "cast('" ~ last_built ~ "' as timestamp)" -%}
-    {%- if (config.get('meta') or {}).get('rebuilt_from') == 'kpi_metrics' -%}
+    {%- if rebuilt_from == 'kpi_metrics' -%}
         {%- set kept = run_query(
             'select count(*) from ' ~ ref('kpi_metrics') ~ ' where _built_at <= ' ~ watermark
         ).columns[0].values()[0] -%}
@@ -182,20 +189,24 @@
 
 
 {#- The incremental strategy of the models rebuilt from a floor: delete the table's rows
-    of each grain from the first period the new rows hold, then insert the new rows.
-    (Their periods from the floor on are recomputed whole, so no row of the table from
-    there can be left over; rows before it are kept.) -#}
+    of each grain (a table without period_grain: of its one grain) from the first period
+    the new rows hold, then insert the new rows. (Their periods from the floor on are
+    recomputed whole, so no row of the table from there can be left over; rows before it
+    are kept.) -#}
 {% macro get_incremental_replace_from_first_period_sql(arg_dict) %}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
-    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set names = arg_dict['dest_columns'] | map(attribute='name') | list -%}
+    {%- set columns = get_quoted_csv(names) -%}
+    {%- set by_grain = 'period_grain' in names -%}
     delete from {{ target }} as existing
     using (
-        select period_grain, min(period_start) as first_start
+        select {{ 'period_grain, ' if by_grain }}min(period_start) as first_start
         from {{ source }}
-        group by period_grain
+        {{ 'group by period_grain' if by_grain }}
     ) as rebuilt
-    where existing.period_grain = rebuilt.period_grain and existing.period_start >= rebuilt.first_start;
+    where {{ 'existing.period_grain = rebuilt.period_grain and ' if by_grain -}}
+        existing.period_start >= rebuilt.first_start;
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }}

@@ -3,8 +3,8 @@
     entity of one level and grain, one column per metric value of the
     catalogue that exists at that level and grain, plus the sample sizes the
     catalogue names (`wide_sample_column`) and, for the anonymized metrics, a
-    `<metric>_is_suppressed` flag, and the period's `is_complete`. No KPI is
-    computed here: values are copied.
+    `<metric>_is_suppressed` flag, the period's `is_complete`, and `_built_at`. No KPI
+    is computed here: values are copied.
     Adding a metric to the catalogue adds its column (declare it in the
     mart's contract).
 -#}
@@ -45,8 +45,12 @@
 
 
 {#- The select of a wide mart. Grain: one row per (period_start, entity) of
-    `level` with at least one metric at `period_grain`. -#}
+    `level` with at least one metric at `period_grain`. A table, or rebuilt from a floor
+    (macros/kpi/kpi_rebuild.sql; the model's config is kpi_rebuilt_from_floor): then the
+    periods of the kpi_metrics rows written since its last build replace its own from the
+    first of them on. -#}
 {% macro kpi_wide_mart(level, period_grain) -%}
+    {%- set rebuild = kpi_rebuild_plan() -%}
     {%- set entity_column = level ~ '_id' -%}
 with
 
@@ -63,6 +67,9 @@ metrics as (
     where
         level = '{{ level }}'
         and period_grain = '{{ period_grain }}'
+        {%- if not rebuild.whole %}
+        and _built_at > {{ rebuild.watermark }}
+        {%- endif %}
 )
 
 select
@@ -83,7 +90,8 @@ select
     {{- "," }}
     {%- endfor %}
     -- every metric of an entity's period shares the period's completeness
-    min(case when is_complete then 1 else 0 end) = 1 as is_complete
+    min(case when is_complete then 1 else 0 end) = 1 as is_complete,
+    {{ built_at() }} as _built_at
 from metrics
 group by period_start, entity_id
 {%- endmacro %}
