@@ -18,8 +18,8 @@ from orchestration.names import EXPECTATIONS_CHECK
 
 def expectations_stopping_the_publish(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     """The ``expectations`` checks planned in the run that failed or did not run, one line
-    each: the publish refuses unless the list is empty. The raw suites are not Dagster's
-    blocking checks (the dbt build does not wait for them), so this is their gate."""
+    each, as Dagster's event log of the run has them: the publish refuses unless the list
+    is empty."""
     records = instance.get_records_for_run(
         run_id,
         of_type={
