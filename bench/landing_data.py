@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 START = dt.date(2025, 1, 1)
@@ -69,23 +70,36 @@ def split_last_day(year: Path, base: Path, new_day: Path, last_day: dt.date) -> 
         os.link(path, target)
 
 
-def land_intraday_calls(new_day: Path, landing: Path, last_day: dt.date) -> Path:
-    """One 30-minute export of calls: the generator delivers the last day's calls as one
-    file per UTC half hour; the busiest of them (most calls) lands in the landing zone."""
+@dataclass(frozen=True)
+class IntradayExport:
+    """The 30-minute calls export a run during the day finds new, not landed yet."""
+
+    source: Path
+    target: Path
+
+
+def land_intraday_calls(
+    new_day: Path, landing: Path, last_day: dt.date
+) -> tuple[Path, IntradayExport]:
+    """The 30-minute exports of calls of a run during the day: the generator delivers the
+    last day's calls as one file per UTC half hour; the busiest of them (most calls) is the
+    run's, and the one before it (landed now) the run before's. Returns the landed file
+    and the busiest, to land later."""
     slices = sorted(new_day.glob(f"calls/calls_{last_day}_*Z.csv.gz"))
-    if not slices:
-        raise FileNotFoundError(f"no 30-minute calls exports of {last_day} in {new_day}")
+    if len(slices) < 2:
+        raise FileNotFoundError(f"no two 30-minute calls exports of {last_day} in {new_day}")
 
     def calls_in(path: Path) -> int:
         with gzip.open(path, "rt", newline="") as fh:
             return sum(1 for _ in csv.reader(fh)) - 1
 
-    counts = {path: calls_in(path) for path in slices}
-    busiest = max(slices, key=counts.__getitem__)
-    target = landing / "calls" / busiest.name
-    os.link(busiest, target)
-    print(f"intraday: {counts[busiest]} calls in {target.name}", flush=True)
-    return target
+    counts = {path: calls_in(path) for path in slices[1:]}
+    busiest = max(slices[1:], key=counts.__getitem__)
+    before = slices[slices.index(busiest) - 1]
+    landed = landing / "calls" / before.name
+    os.link(before, landed)
+    print(f"intraday: {counts[busiest]} calls in {busiest.name}, after {before.name}", flush=True)
+    return landed, IntradayExport(busiest, landing / "calls" / busiest.name)
 
 
 def subset_days(year: Path, out: Path, last_day: dt.date) -> None:

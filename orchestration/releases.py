@@ -3,13 +3,17 @@
 A publish writes a release folder (a DuckDB file and its Parquet copy) and then renames
 one link, ``current``, to it. The published names (``CXW_WAREHOUSE_PATH`` and
 ``CXW_PARQUET_DIR``) are fixed links through ``current``, so whoever opens either sees the
-same release at every moment. This module owns that layout: where releases live, the
-switch, and the removal of what an unfinished publish left. It writes no database.
+same release at every moment. The release it replaced stays, as ``previous``, until the
+next publish: that one starts from it (``take_starting_release``) rather than from a copy of
+the current file. This module owns that layout: where releases live, the switch, the
+release a publish starts from, and the removal of what an unfinished publish left. It
+writes no database.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import shutil
@@ -25,9 +29,11 @@ from orchestration.settings import Settings
 #   .warehouse.duckdb.releases/release-<token>/warehouse.duckdb   a published DuckDB file
 #   .warehouse.duckdb.releases/release-<token>/parquet/           its Parquet copy
 #   .warehouse.duckdb.releases/current -> release-<token>         the one switch
+#   .warehouse.duckdb.releases/previous -> release-<token>        the release it replaced
 #   warehouse.duckdb -> .warehouse.duckdb.releases/current/warehouse.duckdb
 #   CXW_PARQUET_DIR  -> (relative path to) .warehouse.duckdb.releases/current/parquet
 CURRENT_RELEASE = "current"
+PREVIOUS_RELEASE = "previous"
 RELEASE_PARQUET = "parquet"
 _TOKEN = r"[0-9a-f]{12}"
 _RELEASE_NAME = re.compile(rf"release-{_TOKEN}")
@@ -93,10 +99,16 @@ def release_token(release: Path) -> str:
     return release.name.removeprefix("release-")
 
 
+def _linked_release(releases: Path, link: str) -> str | None:
+    """The release folder name a link of the releases folder holds (None: no link)."""
+    path = releases / link
+    return os.readlink(path) if path.is_symlink() else None
+
+
 def remove_publish_leftovers(settings: Settings, keep: Path | None = None) -> list[Path]:
     """Remove what an unfinished publish left: only this module's own temporary names
-    (never another file), and every release but the one ``current`` points to (and
-    ``keep``, a release this run prepared).
+    (never another file), and every release but the ones ``current`` and ``previous``
+    point to (and ``keep``, a release this run prepared).
 
     Call it holding the build lock, so that no publish is under way."""
     removed: list[Path] = []
@@ -109,14 +121,16 @@ def remove_publish_leftovers(settings: Settings, keep: Path | None = None) -> li
                     removed.append(entry)
     releases = releases_dir(settings)
     if releases.is_dir():
-        current = releases / CURRENT_RELEASE
-        live = os.readlink(current) if current.is_symlink() else None
-        pattern = _leftover_patterns(CURRENT_RELEASE)
+        live = {_linked_release(releases, link) for link in (CURRENT_RELEASE, PREVIOUS_RELEASE)}
+        previous = releases / PREVIOUS_RELEASE
+        if previous.is_symlink() and not previous.exists():  # its release was taken or lost
+            previous.unlink()
+        patterns = [_leftover_patterns(link) for link in (CURRENT_RELEASE, PREVIOUS_RELEASE)]
         for entry in releases.iterdir():
             if keep is not None and entry == keep:
                 continue
-            if (_RELEASE_NAME.fullmatch(entry.name) and entry.name != live) or pattern.fullmatch(
-                entry.name
+            if (_RELEASE_NAME.fullmatch(entry.name) and entry.name not in live) or any(
+                pattern.fullmatch(entry.name) for pattern in patterns
             ):
                 _remove(entry)
                 removed.append(entry)
@@ -125,10 +139,15 @@ def remove_publish_leftovers(settings: Settings, keep: Path | None = None) -> li
 
 def switch_release(settings: Settings, release: Path, token: str) -> None:
     """Publish ``release``: one rename of the ``current`` link switches the DuckDB file and
-    its Parquet copy together; the published names are made links to it the first time."""
+    its Parquet copy together; the published names are made links to it the first time.
+    The release it replaced becomes ``previous`` (after the switch: a publish killed
+    between the two renames leaves no ``previous``, never one naming the live release)."""
+    replaced = _linked_release(release.parent, CURRENT_RELEASE)
     _link_atomically(release.parent / CURRENT_RELEASE, release.name, token)
     for link, points_to in _published_links(settings).items():
         _link_atomically(link, points_to, token)
+    if replaced is not None and replaced != release.name:
+        _link_atomically(release.parent / PREVIOUS_RELEASE, replaced, token)
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -147,6 +166,16 @@ class _PreparedCopy:
     error: BaseException | None = None
 
 
+@dataclass(frozen=True)
+class StartingRelease:
+    """The release folder a delta publish writes, holding the published file it starts
+    from: a copy of the current one, or (``one_publish_behind``) the previous release's
+    own file, one publish older, whose Parquet copy was removed."""
+
+    folder: Path
+    one_publish_behind: bool = False
+
+
 # The copies a run of this process prepares, by published path (prepare_release_copy).
 _PREPARED: dict[Path, _PreparedCopy] = {}
 
@@ -156,25 +185,57 @@ def _identity(path: Path) -> tuple[int, ...]:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
+def _in_use(database: Path) -> bool:
+    """Whether another process has the DuckDB file open: DuckDB holds a POSIX lock on the
+    files it opens (shared when read-only), which this asks for exclusively and releases.
+
+    Never ask it of a file this process has open: closing this descriptor would release
+    this process's own locks on the file."""
+    try:
+        with open(database, "r+b") as fh:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(fh, fcntl.LOCK_UN)
+    except OSError:  # locked, or not there
+        return True
+    return False
+
+
+def _reusable_previous(settings: Settings) -> Path | None:
+    """The previous release, when a publish may start from it: it is not the live one, it
+    holds its DuckDB file, and no reader has that file open (a BI tool that opened it before
+    the last switch keeps reading it, and the publish copies the current file instead)."""
+    releases = releases_dir(settings)
+    previous = _linked_release(releases, PREVIOUS_RELEASE)
+    if previous is None or previous == _linked_release(releases, CURRENT_RELEASE):
+        return None
+    folder = releases / previous
+    database = folder / settings.warehouse_path.name
+    if not _RELEASE_NAME.fullmatch(previous) or not database.is_file() or _in_use(database):
+        return None
+    return folder
+
+
 @contextlib.contextmanager
 def prepare_release_copy(settings: Settings) -> Iterator[None]:
     """While a run loads and builds, copy the published DuckDB file into a new release
-    folder, in a background thread: a delta publish starts from that copy
-    (``take_prepared_release``) instead of copying the file then. The copy is disk work
-    (hundreds of MB, seconds when the file is no longer in memory) beside the run's CPU
-    work. On exit a copy the publish did not take is removed. Nothing is prepared when the
-    disk has less free space than twice the file.
+    folder, in a background thread, when the publish cannot start from the previous
+    release: a delta publish starts from that copy (``take_starting_release``) instead of
+    copying the file then. The copy is disk work (hundreds of MB, seconds when the file is
+    no longer in memory) beside the run's CPU work. On exit a copy the publish did not take
+    is removed. Nothing is prepared when the disk has less free space than twice the file.
 
     Call it holding the build lock: no publish replaces the file meanwhile (and one that
-    did would make the copy stale, which ``take_prepared_release`` notices)."""
+    did would make the copy stale, which ``take_starting_release`` notices)."""
     target = settings.warehouse_path
     try:
+        if _reusable_previous(settings) is not None:
+            raise OSError("the publish starts from the previous release")
         size = target.stat().st_size
         # room for the copy and as much again for the run's own writes, or no copy now
         if shutil.disk_usage(target.parent).free < 2 * size:
             raise OSError("little free space")
         prepared = _PreparedCopy(new_release(settings), _identity(target))
-    except OSError:  # no published file yet, or no room: the publish copies as before
+    except OSError:  # no published file yet, no room, or no need: no copy now
         yield
         return
     key = target.absolute()
@@ -182,7 +243,7 @@ def prepare_release_copy(settings: Settings) -> Iterator[None]:
     def copy() -> None:
         try:
             shutil.copyfile(target, prepared.release / target.name)
-        except BaseException as error:  # reported to take_prepared_release
+        except BaseException as error:  # reported to take_starting_release
             prepared.error = error
         finally:
             prepared.done.set()
@@ -199,7 +260,7 @@ def prepare_release_copy(settings: Settings) -> Iterator[None]:
             _remove(prepared.release)
 
 
-def take_prepared_release(settings: Settings) -> Path | None:
+def _take_prepared_copy(settings: Settings) -> Path | None:
     """The release folder this run prepared, holding a finished copy of the file published
     now (waiting for the copy if it is still under way); None when there is none, the copy
     failed, or the published file changed since it was copied."""
@@ -212,3 +273,22 @@ def take_prepared_release(settings: Settings) -> Path | None:
         return prepared.release
     _remove(prepared.release)
     return None
+
+
+def take_starting_release(settings: Settings) -> StartingRelease | None:
+    """The release folder a delta publish starts from: the copy of the current file this
+    run prepared, or else the previous release, renamed to a new release (so that a publish
+    killed while it writes leaves a leftover, never a ``previous`` that is not a publish)
+    and without its Parquet copy, which the publish writes again. None when there is
+    neither: the publish copies the current file itself."""
+    copied = _take_prepared_copy(settings)
+    if copied is not None:
+        return StartingRelease(copied)
+    previous = _reusable_previous(settings)
+    if previous is None:
+        return None
+    folder = new_release(settings)
+    os.replace(previous, folder)  # over the empty folder just made, one rename
+    (previous.parent / PREVIOUS_RELEASE).unlink(missing_ok=True)
+    _remove(folder / RELEASE_PARQUET)
+    return StartingRelease(folder, one_publish_behind=True)

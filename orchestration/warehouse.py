@@ -65,10 +65,16 @@ def single_value(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
     return rows[0][0] if len(rows) == 1 else None
 
 
-def is_last_publish(con: duckdb.DuckDBPyConnection, parquet_dir: Path, run_id: str | None) -> bool:
-    """Whether the published file attached to ``con`` as ``published`` and the Parquet copy
-    in ``parquet_dir`` are both the publish of ``run_id``, by their publish logs."""
+def published_runs(con: duckdb.DuckDBPyConnection, parquet_dir: Path) -> tuple[Any, Any]:
+    """The runs that published the file attached to ``con`` as ``published`` and the
+    Parquet copy in ``parquet_dir``, by their publish logs (None where there is none)."""
     published_run = single_value(con, f"select max(run_id) from published.{PUBLISH_LOG_TABLE}")
     parquet_log = sql_text(parquet_dir / "quality" / "publish_log.parquet")
     parquet_run = single_value(con, f"select max(run_id) from read_parquet({parquet_log})")
-    return run_id is not None and run_id == published_run == parquet_run
+    return published_run, parquet_run
+
+
+def is_last_publish(con: duckdb.DuckDBPyConnection, parquet_dir: Path, run_id: str | None) -> bool:
+    """Whether the published file attached to ``con`` as ``published`` and the Parquet copy
+    in ``parquet_dir`` are both the publish of ``run_id``, by their publish logs."""
+    return run_id is not None and published_runs(con, parquet_dir) == (run_id, run_id)

@@ -47,11 +47,12 @@ from orchestration.published_tables import (
 from orchestration.releases import (
     CURRENT_RELEASE,
     RELEASE_PARQUET,
+    StartingRelease,
     new_release,
     release_token,
     remove_publish_leftovers,
     switch_release,
-    take_prepared_release,
+    take_starting_release,
 )
 from orchestration.run_lock import exclusive_build
 from orchestration.semantic_layer import (
@@ -65,7 +66,7 @@ from orchestration.warehouse import (
     PUBLISH_LOG_TABLE,
     column_names_by_table,
     connect,
-    is_last_publish,
+    published_runs,
     single_value,
     sql_text,
 )
@@ -150,18 +151,24 @@ def _why_not_delta(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     tables: list[IncrementalTable],
+    *,
+    one_publish_behind: bool = False,
 ) -> str | None:
-    """Why the last published file cannot be the basis of this publish (None: it can).
+    """Why the published file attached as ``published`` cannot be the basis of this
+    publish (None: it can).
 
-    Called with a copy of the last published file attached as ``published``: it must be the
-    last publish of this build database (and so must the Parquet copy), have the facts'
-    columns, and the rows written since must be few.
+    It must be the last publish of this build database (or, ``one_publish_behind``, the
+    publish before it: the previous release's file), the Parquet copy the last publish, the
+    facts' columns the build's, and the rows written since it few.
     """
     if not tables:
         return "no incremental tables"
     last_run = (ledger.last_publish(con) or (None, None))[0]
-    if not is_last_publish(con, settings.parquet_dir, last_run):
-        return "the published files are not the last publish of this build database"
+    file_run = ledger.publish_before_last(con) if one_publish_behind else last_run
+    expected = (file_run, last_run)  # the runs of the file's and the Parquet copy's logs
+    if None in expected or published_runs(con, settings.parquet_dir) != expected:
+        which = "the publish before the last" if one_publish_behind else "the last publish"
+        return f"the published files are not {which} of this build database"
     (build_catalog,) = con.execute("select current_database()").fetchall()[0]
     changed = total = 0
     for table in tables:
@@ -182,6 +189,36 @@ def _why_not_delta(
     return None
 
 
+def _attach_delta_basis(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    starting: StartingRelease | None,
+    staging_file: Path,
+    tables: list[IncrementalTable],
+) -> tuple[str | None, bool]:
+    """Attach as ``published`` the file a delta publish writes: the previous release's,
+    one publish behind, when it qualifies; else a copy of the current file (the one this
+    run prepared, or one made now). Returns why no delta can be made (None: it can; the
+    file then stays attached) and whether the file is one publish behind."""
+    if starting is not None and starting.one_publish_behind:
+        try:
+            con.execute(f"attach {sql_text(staging_file)} as published").fetchall()
+        except duckdb.IOException:  # a reader opened it since it was checked
+            pass
+        else:
+            if _why_not_delta(con, settings, tables, one_publish_behind=True) is None:
+                return None, True
+            con.execute("detach published").fetchall()
+        staging_file.unlink()
+    if starting is None or starting.one_publish_behind:
+        shutil.copyfile(settings.warehouse_path, staging_file)
+    con.execute(f"attach {sql_text(staging_file)} as published").fetchall()
+    reason = _why_not_delta(con, settings, tables)
+    if reason is not None:
+        con.execute("detach published").fetchall()
+    return reason, False
+
+
 def _copy_whole(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
     """A build relation as a table of the attached ``published`` database (replacing it)."""
     con.execute(
@@ -198,7 +235,8 @@ def _kept_from_last_publish(
     """The published relations a delta publish keeps as the last publish has them: those
     this run's dbt build did not select (``rebuilt``: the relations it selected; None:
     every one), when its build is the only one since the last publish. The saved queries'
-    tables are computed by every publish: never kept."""
+    tables are computed by every publish: never kept. (A file one publish behind keeps
+    none: the last publish may have changed them; its Parquet copy keeps these.)"""
     if rebuilt is None or ledger.runs_built_since_last_publish(con) != {run_id}:
         return frozenset()
     return frozenset(
@@ -318,10 +356,10 @@ def _publish(
 ) -> PublishReport:
     target = settings.warehouse_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    # a copy of the published file made while the run built (prepare_release_copy)
-    prepared = take_prepared_release(settings) if try_delta else None
-    remove_publish_leftovers(settings, keep=prepared)
-    release = prepared or new_release(settings)
+    # a copy of the published file made while the run built, or the previous release
+    starting = take_starting_release(settings) if try_delta else None
+    remove_publish_leftovers(settings, keep=starting.folder if starting else None)
+    release = starting.folder if starting is not None else new_release(settings)
     token = release_token(release)
     staging_file = release / target.name
     parquet_dir = settings.parquet_dir
@@ -336,20 +374,19 @@ def _publish(
             _refuse_personal_data(con, relations)
             built = {f"{schema}.{name}" for schema, name in relations}
             incremental = {t.relation: t for t in incremental_tables if t.relation in built}
-            changed_months, kept = None, frozenset()
+            changed_months, kept, kept_in_file = None, frozenset(), frozenset()
             if try_delta and target.exists() and parquet_dir.is_dir():
-                if prepared is None:
-                    shutil.copyfile(target, staging_file)
-                con.execute(f"attach {sql_text(staging_file)} as published").fetchall()
-                reason = _why_not_delta(con, settings, list(incremental.values()))
+                reason, behind = _attach_delta_basis(
+                    con, settings, starting, staging_file, list(incremental.values())
+                )
                 if reason is None:
-                    method, reason = DELTA, "rows written since the last publish"
+                    since = "the previous release's publish" if behind else "the last publish"
+                    method, reason = DELTA, f"rows written since {since}"
                     for schema in PUBLISHED_SCHEMAS:  # a schema newer than the last publish
                         con.execute(f"create schema if not exists published.{schema}").fetchall()
                     kept = _kept_from_last_publish(con, relations, rebuilt, run_id)
-                    changed_months = _apply_delta(con, relations, incremental, kept)
-                else:
-                    con.execute("detach published").fetchall()
+                    kept_in_file = frozenset() if behind else kept
+                    changed_months = _apply_delta(con, relations, incremental, kept_in_file)
             if method == FULL:
                 staging_file.unlink(missing_ok=True)  # the copy (made or prepared) no delta used
                 con.execute(

@@ -48,6 +48,15 @@ def last_publish(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None
     return rows[0] if rows else None
 
 
+def publish_before_last(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The run id of the publish before the last one from this build database (None when
+    there were fewer than two, or it had none)."""
+    rows = con.execute(
+        f"select run_id from {PUBLISH_HISTORY} order by published_at desc limit 1 offset 1"
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
 def record_publish(
     con: duckdb.DuckDBPyConnection,
     published_at: dt.datetime,

@@ -1,7 +1,7 @@
 """The build database and the published warehouse of the publish tests
 (test_publish_release.py, test_publish_delta.py): settings that put both in a test's
 temporary folder, a build database with its raw, marts and quality schemas, and a query of
-the published warehouse (helpers, not tests)."""
+the published warehouse and its Parquet copy (helpers, not tests)."""
 
 from pathlib import Path
 
@@ -41,3 +41,13 @@ def _published(settings, sql):
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def parquet_calls(settings) -> list[tuple]:
+    """The rows of the Parquet copy's fct_calls folder (every month), by call, without
+    ``_built_at``."""
+    glob = settings.parquet_dir / "marts" / "fct_calls" / "*" / "*.parquet"
+    return duckdb.sql(
+        f"select * exclude (_built_at) from read_parquet('{glob}', hive_partitioning = false) "
+        "order by call_id"
+    ).fetchall()

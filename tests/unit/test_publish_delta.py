@@ -15,7 +15,7 @@ import pytest
 from orchestration import ledger
 from orchestration.assets.publish import publish_warehouse
 from orchestration.published_tables import IncrementalTable, in_month, month_expression
-from tests.unit.publish_helpers import _build, _published, publish_settings
+from tests.unit.publish_helpers import _build, _published, parquet_calls, publish_settings
 
 
 @pytest.fixture
@@ -49,14 +49,6 @@ def _night_2(settings, *statements):
 def _parquet_files(settings) -> dict[str, int]:
     folder = settings.parquet_dir / "marts" / "fct_calls"
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.parquet")}
-
-
-def _parquet_calls(settings) -> list[tuple]:
-    glob = settings.parquet_dir / "marts" / "fct_calls" / "*" / "*.parquet"
-    return duckdb.sql(
-        f"select * exclude (_built_at) from read_parquet('{glob}', hive_partitioning = false) "
-        "order by call_id"
-    ).fetchall()
 
 
 def _built_calls(settings) -> list[tuple]:
@@ -112,7 +104,7 @@ def test_a_night_publishes_only_the_fact_rows_written_since_and_their_months(set
         "month=2026-03/data_0.parquet",
     ]
     assert files["month=2026-01/data_0.parquet"] == january
-    assert _parquet_calls(settings) == _built_calls(settings)
+    assert parquet_calls(settings) == _built_calls(settings)
 
 
 KPIS = IncrementalTable(
@@ -196,7 +188,7 @@ def test_a_kpi_mart_rebuilt_whole_is_replaced_whole_in_a_delta_publish(settings)
     ) == [(31, 2.0, 2.0)]
     folder = settings.parquet_dir / "marts" / "kpi_metrics"
     assert sorted(p.parent.name for p in folder.rglob("*.parquet")) == ["month=2026-01"]
-    assert _parquet_calls(settings) == _built_calls(settings)
+    assert parquet_calls(settings) == _built_calls(settings)
 
 
 SCOPED_TO_CALLS = frozenset({"marts.fct_calls", "marts.kpi_metrics"})
@@ -284,7 +276,7 @@ def test_a_delta_that_does_not_match_the_build_falls_back_to_a_full_copy(setting
         "delta publish did not match: marts.fct_calls: 8 rows published, 7 built"
     )
     assert _published(settings, "select count(*) from marts.fct_calls") == [(7,)]
-    assert _parquet_calls(settings) == _built_calls(settings)
+    assert parquet_calls(settings) == _built_calls(settings)
 
 
 def test_a_month_folder_and_its_date_range_hold_the_same_rows():

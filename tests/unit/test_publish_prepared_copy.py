@@ -12,7 +12,12 @@ import pytest
 from orchestration import releases
 from orchestration.assets.publish import publish_warehouse
 from orchestration.published_tables import IncrementalTable
-from orchestration.releases import CURRENT_RELEASE, prepare_release_copy, releases_dir
+from orchestration.releases import (
+    CURRENT_RELEASE,
+    PREVIOUS_RELEASE,
+    prepare_release_copy,
+    releases_dir,
+)
 from tests.unit.publish_helpers import _build, _published, publish_settings
 
 CALLS = IncrementalTable("marts.fct_calls", key="call_id", month_column="report_date")
@@ -38,7 +43,8 @@ def settings(tmp_path):
 
 
 def _releases(settings) -> set[str]:
-    return {p.name for p in releases_dir(settings).iterdir() if p.name != CURRENT_RELEASE}
+    links = (CURRENT_RELEASE, PREVIOUS_RELEASE)
+    return {p.name for p in releases_dir(settings).iterdir() if p.name not in links}
 
 
 def _current(settings) -> str:
@@ -52,7 +58,7 @@ def test_the_delta_publish_starts_from_the_copy_prepared_while_the_run_built(set
         report = publish_warehouse(settings, run_id="run-2", incremental_tables=[CALLS])
     assert report.method == "delta"
     assert _current(settings) == prepared  # that release folder, now published
-    assert _releases(settings) == {prepared}  # night 1's release removed, as always
+    assert _releases(settings) == {prepared, night_1}  # night 1's kept as the previous one
     assert _published(settings, "select count(*) from marts.fct_calls") == [(4,)]
 
 
@@ -65,7 +71,7 @@ def test_a_copy_of_a_published_file_that_changed_since_is_not_used(settings):
         report = publish_warehouse(settings, run_id="run-2", incremental_tables=[CALLS])
     assert report.method == "delta"
     assert _current(settings) not in (prepared, night_1)  # copied afresh
-    assert _releases(settings) == {_current(settings)}  # the stale copy removed
+    assert _releases(settings) == {_current(settings), night_1}  # the stale copy removed
     assert _published(settings, "select count(*) from marts.fct_calls") == [(4,)]
 
 

@@ -26,8 +26,9 @@ def settings(tmp_path):
 
 
 def published_layout(settings) -> list[str]:
-    """The published names, as links through the one ``current`` link to the only release
-    left (named ``release-1`` here); raises when the layout is anything else."""
+    """The published names, as links through the one ``current`` link to the release
+    published last (named ``release-1`` here), and the release it replaced, when there is
+    one, kept as ``previous`` (``release-0``); raises when the layout is anything else."""
     releases = settings.warehouse_path.with_name(".warehouse.duckdb.releases")
     assert sorted(p.name for p in settings.warehouse_path.parent.iterdir()) == [
         ".warehouse.duckdb.releases",
@@ -39,11 +40,21 @@ def published_layout(settings) -> list[str]:
     assert (
         os.readlink(settings.parquet_dir) == "published/.warehouse.duckdb.releases/current/parquet"
     )
-    (release,) = [p.name for p in releases.iterdir() if p.name != "current"]
-    assert re.fullmatch(r"release-[0-9a-f]{12}", release)
-    assert os.readlink(releases / "current") == release
-    assert sorted(p.name for p in (releases / release).iterdir()) == ["parquet", "warehouse.duckdb"]
-    return sorted(p.name.replace(release, "release-1") for p in releases.iterdir())
+    links = {"current": "release-1", "previous": "release-0"}
+    named = {
+        os.readlink(releases / link): name
+        for link, name in links.items()
+        if (releases / link).is_symlink()
+    }
+    found = [p.name for p in releases.iterdir() if p.name not in links]
+    assert sorted(found) == sorted(named)
+    for release in found:
+        assert re.fullmatch(r"release-[0-9a-f]{12}", release)
+        assert sorted(p.name for p in (releases / release).iterdir()) == [
+            "parquet",
+            "warehouse.duckdb",
+        ]
+    return sorted(named.get(p.name, p.name) for p in releases.iterdir())
 
 
 def test_publishes_marts_and_quality_only(settings):
@@ -280,7 +291,7 @@ def test_the_next_publish_removes_what_a_killed_one_left_and_nothing_else(settin
     publish_warehouse(settings, run_id="run-2")
     for path in mine:
         path.unlink()
-    assert published_layout(settings) == ["current", "release-1"]
+    assert published_layout(settings) == ["current", "previous", "release-0", "release-1"]
     assert _published(settings, "select value from marts.kpi_metrics") == [(2.0,)]
     assert _parquet_value(settings) == [("nps", 2.0)]
 
@@ -303,7 +314,7 @@ def test_a_published_file_and_folder_of_the_earlier_layout_become_links_to_one_r
 
     _kpi_build(settings, 2.0)
     publish_warehouse(settings, run_id="run-2")
-    assert published_layout(settings) == ["current", "release-1"]
+    assert published_layout(settings) == ["current", "previous", "release-0", "release-1"]
     assert not (settings.parquet_dir.parent / ".parquet.retired").exists()
     assert _published(
         settings, "select run_id, value from quality.publish_log, marts.kpi_metrics"
@@ -325,16 +336,9 @@ def test_one_rename_switches_the_duckdb_file_and_its_parquet_copy_together(setti
     assert new != old
     assert settings.warehouse_path.resolve() == releases / new / "warehouse.duckdb"
     assert settings.parquet_dir.resolve() == releases / new / "parquet"
+    assert os.readlink(releases / "previous") == old  # kept, for the next publish to start from
     # Put the old release back under the switch (a reader before the rename): both names
     # follow it at once.
-    shutil.copytree(releases / new, releases / old)
-    con = duckdb.connect(str(releases / old / "warehouse.duckdb"))
-    con.execute("update marts.kpi_metrics set value = 1.0").fetchall()
-    con.close()
-    duckdb.sql(
-        f"copy (select 'nps' as metric, 1.0 as value) to "
-        f"'{releases / old / 'parquet' / 'marts' / 'kpi_metrics.parquet'}' (format parquet)"
-    ).fetchall()
     os.symlink(old, releases / ".current.0123456789ab.link")
     os.replace(releases / ".current.0123456789ab.link", releases / "current")
     assert _published(settings, "select value from marts.kpi_metrics") == [(1.0,)]
