@@ -3,13 +3,15 @@
 The incremental facts and the KPI marts rebuilt from a floor (``IncrementalTable``,
 declared by their dbt config) change by rows: a publish replaces only the rows written
 since the last one, and their Parquet copy is one folder per month, of which a publish
-rewrites only the months it touched. Every other table is one Parquet file.
+rewrites only the months where rows were replaced, and adds a file of the new rows to a
+month that only gained some. Every other table is one Parquet file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,6 +61,22 @@ PUBLISHED_DELTA_KEY_META = "published_delta_key"
 BUILT_AT_COLUMN = "_built_at"
 NO_MONTH = "none"  # the Parquet folder of rows whose month column is null
 WRITTEN_ROWS = "cxw_written"
+# A month's Parquet folder grows by one file per publish that only added rows to it (a run
+# during the day adds its half hour); at this many files the publish writes it as one.
+MONTH_FILES_LIMIT = 16
+_MONTH_FILE = re.compile(r"data_(\d+)\.parquet")
+
+
+@dataclass(frozen=True)
+class MonthChanges:
+    """How a delta publish changed an incremental table's months, against the Parquet copy
+    of the last publish: in the months ``rewritten`` rows were replaced or removed (the
+    folder is written again); the months ``appended`` only gained rows, those whose
+    ``_built_at`` is after ``since`` (a file of them joins the folder's files)."""
+
+    rewritten: frozenset[str]
+    appended: frozenset[str] = frozenset()
+    since: dt.datetime | None = None
 
 
 def incremental_tables_from_manifest(manifest_path: Path) -> tuple[IncrementalTable, ...]:
@@ -109,19 +127,71 @@ def all_months(con: duckdb.DuckDBPyConnection, table: IncrementalTable, source: 
 
 @contextmanager
 def rows_written_since(
-    con: duckdb.DuckDBPyConnection, relation: str, since: dt.datetime | None
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    since: dt.datetime | None,
+    until: dt.datetime | None = None,
 ) -> Iterator[str]:
     """The rows of ``relation`` written after ``since`` (their ``_built_at``; none when
-    ``since`` is None), as a temporary table whose name this yields; dropped after."""
+    ``since`` is None) and, given ``until``, not after it, as a temporary table whose name
+    this yields; dropped after."""
     con.execute(
         f"create or replace temp table {WRITTEN_ROWS} as select * from {relation} "
-        f"where {BUILT_AT_COLUMN} > ?",
-        [since],
+        f"where {BUILT_AT_COLUMN} > ? and (?::timestamp is null or {BUILT_AT_COLUMN} <= ?)",
+        [since, until, until],
     ).fetchall()
     try:
         yield WRITTEN_ROWS
     finally:
         con.execute(f"drop table if exists {WRITTEN_ROWS}").fetchall()
+
+
+def _parquet_rows(parquet_dir: Path, table: IncrementalTable) -> str | None:
+    """The table's Parquet copy in ``parquet_dir`` as a ``read_parquet`` (None: no file)."""
+    schema, name = table.relation.split(".")
+    folder = parquet_dir / schema / name
+    if not any(folder.glob("*/*.parquet")):
+        return None
+    return f"read_parquet({sql_text(folder / '*' / '*.parquet')}, hive_partitioning = false)"
+
+
+def _timestamp(value: dt.datetime) -> str:
+    return f"timestamp '{value.isoformat()}'"
+
+
+def last_built_at_in_parquet(
+    con: duckdb.DuckDBPyConnection, parquet_dir: Path, table: IncrementalTable
+) -> dt.datetime | None:
+    """The newest ``_built_at`` of the table's Parquet copy in ``parquet_dir`` (None when
+    it has no file)."""
+    rows = _parquet_rows(parquet_dir, table)
+    if rows is None:
+        return None
+    return con.execute(f"select max({BUILT_AT_COLUMN}) from {rows}").fetchall()[0][0]
+
+
+def months_of_parquet_rows(
+    con: duckdb.DuckDBPyConnection,
+    parquet_dir: Path,
+    table: IncrementalTable,
+    after: dt.datetime,
+    until: dt.datetime,
+    keys_of: str,
+) -> set[str]:
+    """The months of the rows of the table's Parquet copy in ``parquet_dir`` written after
+    ``after`` and not after ``until`` whose key a row of the relation ``keys_of`` has (the
+    row groups of older rows are skipped by their ``_built_at`` statistics)."""
+    rows = _parquet_rows(parquet_dir, table)
+    if rows is None:
+        return set()
+    keys = ", ".join(f'"{column}"' for column in table.key_columns)
+    found = con.execute(
+        f"select distinct {month_expression(table)} from {rows} "
+        f"where {BUILT_AT_COLUMN} > {_timestamp(after)} "
+        f"and {BUILT_AT_COLUMN} <= {_timestamp(until)} "
+        f"and ({keys}) in (select {keys} from {keys_of})"
+    ).fetchall()
+    return {month for (month,) in found}
 
 
 def replace_rows_by_key(
@@ -151,7 +221,7 @@ def export_parquet(
     relations: list[tuple[str, str]],
     out_dir: Path,
     incremental: dict[str, IncrementalTable],
-    changed_months: dict[str, set[str]] | None = None,
+    changed_months: dict[str, MonthChanges] | None = None,
     previous_dir: Path | None = None,
     kept: frozenset[str] = frozenset(),
 ) -> None:
@@ -159,9 +229,11 @@ def export_parquet(
     incremental fact ``out_dir/<schema>/<table>/month=YYYY-MM/*.parquet``.
 
     With ``changed_months`` (a delta publish), a fact's months that did not change are
-    hard links to the files of ``previous_dir`` (the Parquet copy of the last publish), and
-    only the changed months are written; so are the files of the relations ``kept`` as the
-    last publish has them.
+    hard links to the files of ``previous_dir`` (the Parquet copy of the last publish), a
+    month that only gained rows gets those rows as one more file beside its linked ones
+    (written whole once it has ``MONTH_FILES_LIMIT`` files), and only the months where rows
+    were replaced are written again; the files of the relations ``kept`` as the last
+    publish has them are links too.
     """
     for schema, name in relations:
         (out_dir / schema).mkdir(parents=True, exist_ok=True)
@@ -178,29 +250,75 @@ def export_parquet(
         folder = out_dir / schema / name
         folder.mkdir()
         previous = previous_dir / schema / name if previous_dir is not None else None
-        months = (changed_months or {}).get(table.relation)
-        if months is None or previous is None or not previous.is_dir():
-            months = all_months(con, table, source)
-            may_be_empty = False  # every month found holds rows
-        else:
-            for month_dir in previous.iterdir():
-                if month_dir.is_dir() and month_dir.name.removeprefix("month=") not in months:
-                    (folder / month_dir.name).mkdir()
-                    for file in month_dir.iterdir():
-                        link_or_copy(file, folder / month_dir.name / file.name)
-            may_be_empty = True  # a changed month may have lost all its rows
-        for month in sorted(months):
-            # One COPY per month, its rows picked by a range on the month column (pruned
-            # by row-group min/max): quicker than one COPY partitioned by a month expression.
-            rows_of_month = in_month(table, month)
-            if may_be_empty:
-                (rows,) = con.execute(
-                    f"select count(*) from {source} where {rows_of_month}"
-                ).fetchall()[0]
-                if not rows:
-                    continue
-            (folder / f"month={month}").mkdir()
-            path = sql_text(folder / f"month={month}" / "data_0.parquet")
-            con.execute(
-                f"copy (select * from {source} where {rows_of_month}) to {path} ({PARQUET_OPTIONS})"
-            ).fetchall()
+        changes = (changed_months or {}).get(table.relation)
+        if changes is None or previous is None or not previous.is_dir():
+            _write_months(con, table, source, folder, all_months(con, table, source), False)
+            continue
+        rewritten = set(changes.rewritten)
+        for month_dir in previous.iterdir():
+            month = month_dir.name.removeprefix("month=")
+            if not month_dir.is_dir() or month in rewritten:
+                continue
+            indexes = {
+                int(match[1])
+                for match in (_MONTH_FILE.fullmatch(file.name) for file in month_dir.iterdir())
+                if match
+            }
+            appended = month in changes.appended and changes.since is not None
+            if appended and not 0 < len(indexes) < MONTH_FILES_LIMIT:
+                rewritten.add(month)  # written as one file again
+                continue
+            (folder / month_dir.name).mkdir()
+            for index in sorted(indexes):
+                file = f"data_{index}.parquet"
+                link_or_copy(month_dir / file, folder / month_dir.name / file)
+            if appended:
+                since = changes.since
+                _append_rows(con, table, source, folder / month_dir.name, max(indexes) + 1, since)
+        new_months = {m for m in changes.appended if not (previous / f"month={m}").is_dir()}
+        # a month rewritten may have lost all its rows
+        _write_months(con, table, source, folder, rewritten | new_months, True)
+
+
+def _append_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: IncrementalTable,
+    source: str,
+    month_folder: Path,
+    index: int,
+    since: dt.datetime,
+) -> None:
+    """The month's rows written after ``since``, as the file ``data_<index>.parquet``."""
+    month = month_folder.name.removeprefix("month=")
+    rows = f"{in_month(table, month)} and {BUILT_AT_COLUMN} > {_timestamp(since)}"
+    path = sql_text(month_folder / f"data_{index}.parquet")
+    con.execute(
+        f"copy (select * from {source} where {rows}) to {path} ({PARQUET_OPTIONS})"
+    ).fetchall()
+
+
+def _write_months(
+    con: duckdb.DuckDBPyConnection,
+    table: IncrementalTable,
+    source: str,
+    folder: Path,
+    months: set[str],
+    may_be_empty: bool,
+) -> None:
+    """Write each of ``months`` of the table as one file (none for a month without rows,
+    when ``may_be_empty``)."""
+    for month in sorted(months):
+        # One COPY per month, its rows picked by a range on the month column (pruned
+        # by row-group min/max): quicker than one COPY partitioned by a month expression.
+        rows_of_month = in_month(table, month)
+        if may_be_empty:
+            (rows,) = con.execute(
+                f"select count(*) from {source} where {rows_of_month}"
+            ).fetchall()[0]
+            if not rows:
+                continue
+        (folder / f"month={month}").mkdir()
+        path = sql_text(folder / f"month={month}" / "data_0.parquet")
+        con.execute(
+            f"copy (select * from {source} where {rows_of_month}) to {path} ({PARQUET_OPTIONS})"
+        ).fetchall()

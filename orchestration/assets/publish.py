@@ -38,9 +38,12 @@ from orchestration.publish_gate import expectations_stopping_the_publish
 from orchestration.published_tables import (
     BUILT_AT_COLUMN,
     IncrementalTable,
+    MonthChanges,
     all_months,
     export_parquet,
+    last_built_at_in_parquet,
     month_expression,
+    months_of_parquet_rows,
     replace_rows_by_key,
     rows_written_since,
 )
@@ -251,12 +254,17 @@ def _apply_delta(
     relations: list[tuple[str, str]],
     incremental: dict[str, IncrementalTable],
     kept: frozenset[str],
-) -> dict[str, set[str]]:
-    """Bring the attached copy of the last published file to this build: the rows of each
-    incremental fact written since, every other relation whole but those ``kept`` (as the
-    copy has them). Returns the months of each fact whose rows changed (where rows were
-    removed or added)."""
-    changed_months: dict[str, set[str]] = {}
+    last_parquet: Path | None = None,
+) -> dict[str, MonthChanges]:
+    """Bring the attached published file to this build: the rows of each incremental table
+    written since, every other relation whole but those ``kept`` (as the file has them).
+
+    Returns how each incremental table's months changed against the last publish. For a
+    file one publish behind, ``last_parquet`` is the last publish's Parquet copy: the rows
+    that publish wrote are applied first, and the months are those of the rows written
+    after it, and of the rows of that copy they replace.
+    """
+    changed_months: dict[str, MonthChanges] = {}
     for schema, name in relations:
         relation = f"{schema}.{name}"
         target = f'published.{schema}."{name}"'
@@ -274,14 +282,35 @@ def _apply_delta(
             if written > MAX_DELTA_SHARE * rows:  # rebuilt whole (a roster, a correction)
                 before = all_months(con, table, target)
                 _copy_whole(con, schema, name)
-                changed_months[relation] = before | all_months(con, table, target)
+                changed_months[relation] = MonthChanges(before | all_months(con, table, target))
                 continue
-        with rows_written_since(con, relation, since) as written:
+        month = month_expression(table)
+        last = since
+        if last_parquet is not None:
+            last = last_built_at_in_parquet(con, last_parquet, table)
+            if last is None or since is None or last < since:
+                # the last publish's rows cannot be told apart: its changed months rewritten
+                with rows_written_since(con, relation, since) as written:
+                    removed = replace_rows_by_key(con, target, written, table.key_columns, month)
+                    added = con.execute(f"select distinct {month} from {written}").fetchall()
+                changed_months[relation] = MonthChanges(frozenset(removed | {m for (m,) in added}))
+                continue
+            # the rows of the last publish still as it wrote them (in its Parquet copy)
+            with rows_written_since(con, relation, since, until=last) as written:
+                replace_rows_by_key(con, target, written, table.key_columns)
+        with rows_written_since(con, relation, last) as written:
             # the months of the rows replaced (as the delete returns them) and of the new
-            month = month_expression(table)
             removed = replace_rows_by_key(con, target, written, table.key_columns, month)
-            added = con.execute(f"select distinct {month} from {written}").fetchall()
-            changed_months[relation] = removed | {m for (m,) in added}
+            if last_parquet is not None and last != since:
+                # and those of the last publish's rows written again since, which the
+                # file one publish behind never held
+                removed |= months_of_parquet_rows(con, last_parquet, table, since, last, written)
+            added = {
+                m for (m,) in con.execute(f"select distinct {month} from {written}").fetchall()
+            }
+        changed_months[relation] = MonthChanges(
+            frozenset(removed), frozenset(added - removed), since=last
+        )
     built = set(relations)  # a table the build no longer has leaves the published file
     for schema, name in _published_relations(con, catalog="published"):
         if (schema, name) not in built and f"{schema}.{name}" != PUBLISH_LOG_TABLE:
@@ -374,7 +403,7 @@ def _publish(
             _refuse_personal_data(con, relations)
             built = {f"{schema}.{name}" for schema, name in relations}
             incremental = {t.relation: t for t in incremental_tables if t.relation in built}
-            changed_months, kept, kept_in_file = None, frozenset(), frozenset()
+            changed_months, kept = None, frozenset()
             if try_delta and target.exists() and parquet_dir.is_dir():
                 reason, behind = _attach_delta_basis(
                     con, settings, starting, staging_file, list(incremental.values())
@@ -385,8 +414,13 @@ def _publish(
                     for schema in PUBLISHED_SCHEMAS:  # a schema newer than the last publish
                         con.execute(f"create schema if not exists published.{schema}").fetchall()
                     kept = _kept_from_last_publish(con, relations, rebuilt, run_id)
-                    kept_in_file = frozenset() if behind else kept
-                    changed_months = _apply_delta(con, relations, incremental, kept_in_file)
+                    changed_months = _apply_delta(
+                        con,
+                        relations,
+                        incremental,
+                        frozenset() if behind else kept,  # the file misses the last publish
+                        parquet_dir if behind else None,
+                    )
             if method == FULL:
                 staging_file.unlink(missing_ok=True)  # the copy (made or prepared) no delta used
                 con.execute(

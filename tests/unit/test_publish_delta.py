@@ -12,7 +12,7 @@ and the refusals are tested in test_publish_release.py."""
 import duckdb
 import pytest
 
-from orchestration import ledger
+from orchestration import ledger, published_tables
 from orchestration.assets.publish import publish_warehouse
 from orchestration.published_tables import IncrementalTable, in_month, month_expression
 from tests.unit.publish_helpers import _build, _published, parquet_calls, publish_settings
@@ -299,3 +299,52 @@ def test_a_month_folder_and_its_date_range_hold_the_same_rows():
             f"select list(report_date order by report_date) from fct where {in_month(table, month)}"
         ).fetchall()[0][0]
         assert in_range == dates, month
+
+
+def _month_files(settings, month: str) -> dict[str, int]:
+    folder = settings.parquet_dir / "marts" / "fct_calls" / f"month={month}"
+    return {p.name: p.stat().st_ino for p in sorted(folder.iterdir())}
+
+
+def test_a_month_that_only_gained_rows_gets_a_file_of_them_beside_its_linked_ones(settings):
+    """A run during the day adds calls to the current month: the month's files are linked
+    and one file of the new rows joins them; a month where a row is restated is written
+    again as one file."""
+    _facts_build(settings)
+    publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])
+    february = _month_files(settings, "2026-02")
+    _night_2(
+        settings, f"insert into marts.fct_calls values ('K08', date '2026-02-27', 80, '{NIGHT_2}')"
+    )
+    publish_warehouse(settings, run_id="run-2", incremental_tables=[CALLS])
+    files = _month_files(settings, "2026-02")
+    assert list(files) == ["data_0.parquet", "data_1.parquet"]
+    assert files["data_0.parquet"] == february["data_0.parquet"]  # linked, not written
+    folder = settings.parquet_dir / "marts" / "fct_calls" / "month=2026-02"
+    assert duckdb.sql(f"select call_id from '{folder / 'data_1.parquet'}'").fetchall() == [("K08",)]
+    assert parquet_calls(settings) == _built_calls(settings)
+    # night 3 restates a February call: the month is written again, as one file
+    _night_2(
+        settings,
+        "update marts.fct_calls set talk_seconds = 1, _built_at = '2026-03-03 02:00:00' "
+        "where call_id = 'K05'",
+    )
+    publish_warehouse(settings, run_id="run-3", incremental_tables=[CALLS])
+    assert list(_month_files(settings, "2026-02")) == ["data_0.parquet"]
+    assert parquet_calls(settings) == _built_calls(settings)
+
+
+def test_a_month_of_many_files_is_written_again_as_one(settings, monkeypatch):
+    monkeypatch.setattr(published_tables, "MONTH_FILES_LIMIT", 2)
+    _facts_build(settings)
+    publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])
+    for night, call in ((2, "K08"), (3, "K09")):
+        _night_2(
+            settings,
+            f"insert into marts.fct_calls values "
+            f"('{call}', date '2026-02-27', 80, '2026-03-0{night} 02:00:00')",
+        )
+        publish_warehouse(settings, run_id=f"run-{night}", incremental_tables=[CALLS])
+        expected = ["data_0.parquet", "data_1.parquet"] if night == 2 else ["data_0.parquet"]
+        assert list(_month_files(settings, "2026-02")) == expected
+        assert parquet_calls(settings) == _built_calls(settings)

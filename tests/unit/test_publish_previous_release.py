@@ -5,6 +5,7 @@ written since that older publish and writes its Parquet copy from the current on
 previous release a reader holds open, one that is not the publish before the last, or one
 whose publish was killed is never used: the publish copies the current file, as before."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -50,17 +51,17 @@ def _folders(settings) -> set[str]:
 
 @pytest.fixture
 def settings(tmp_path):
-    """Two nights published: night 1 (16 calls in January and February, dim_site CLT)
-    whole, night 2 (K01 restated, K16 new in March, dim_site CLT-2, kpi_metrics 9) by
-    delta; night 1's release is now the previous one. Night 3 then writes K17 (April) and
-    restates K00 (January)."""
+    """Two nights published: night 1 (20 calls in January and February, dim_site CLT)
+    whole, night 2 (K01 restated, K20 new in March, dim_site CLT-2, kpi_metrics 9) by
+    delta; night 1's release is now the previous one. Night 3 then writes K21 (April) and
+    K22 (March) and restates K00 (January)."""
     settings = publish_settings(tmp_path)
     _build(
         settings,
         "create table marts.fct_calls as select 'K' || lpad(i::varchar, 2, '0') as call_id, "
-        "date '2026-01-10' + cast(i * 3 as integer) as report_date, i * 10 as talk_seconds, "
-        f"timestamp '{NIGHT_1}' as _built_at from range(16) as t(i)",
-        "create table marts.kpi_metrics as select 'handled_calls' as metric, 16 as value",
+        "date '2026-01-10' + cast(i * 2 as integer) as report_date, i * 10 as talk_seconds, "
+        f"timestamp '{NIGHT_1}' as _built_at from range(20) as t(i)",
+        "create table marts.kpi_metrics as select 'handled_calls' as metric, 20 as value",
         "create table marts.dim_site as select 'CLT' as site_id",
     )
     publish_warehouse(settings, run_id="run-1", incremental_tables=[CALLS])
@@ -68,7 +69,7 @@ def settings(tmp_path):
         settings,
         f"update marts.fct_calls set talk_seconds = 99, _built_at = '{NIGHT_2}' "
         "where call_id = 'K01'",
-        f"insert into marts.fct_calls values ('K16', date '2026-03-02', 160, '{NIGHT_2}')",
+        f"insert into marts.fct_calls values ('K20', date '2026-03-02', 200, '{NIGHT_2}')",
         "update marts.kpi_metrics set value = 9",
         "update marts.dim_site set site_id = 'CLT-2'",
     )
@@ -76,7 +77,8 @@ def settings(tmp_path):
     assert (second.method, second.reason) == ("delta", FROM_CURRENT)  # no previous yet
     _write(
         settings,
-        f"insert into marts.fct_calls values ('K17', date '2026-04-01', 170, '{NIGHT_3}')",
+        f"insert into marts.fct_calls values ('K21', date '2026-04-01', 210, '{NIGHT_3}')",
+        f"insert into marts.fct_calls values ('K22', date '2026-03-20', 220, '{NIGHT_3}')",
         f"update marts.fct_calls set talk_seconds = 7, _built_at = '{NIGHT_3}' "
         "where call_id = 'K00'",
         "update marts.kpi_metrics set value = 10",
@@ -104,6 +106,7 @@ def test_the_third_night_starts_from_the_release_before_the_current_one(settings
     night_1, night_2 = _release(settings, PREVIOUS_RELEASE), _release(settings, CURRENT_RELEASE)
     assert _folders(settings) == {night_1, night_2}
     february = _month_inode(settings, "2026-02")  # written by night 1 alone
+    march = _month_inode(settings, "2026-03")  # written by night 2 (K20)
     with prepare_release_copy(settings):
         assert _folders(settings) == {night_1, night_2}  # no copy of the current file
         report = publish_warehouse(settings, run_id="run-3", incremental_tables=[CALLS])
@@ -117,8 +120,8 @@ def test_the_third_night_starts_from_the_release_before_the_current_one(settings
     assert _published(
         settings,
         "select call_id, talk_seconds from marts.fct_calls "
-        "where call_id in ('K00', 'K01', 'K02', 'K16', 'K17') order by 1",
-    ) == [("K00", 7), ("K01", 99), ("K02", 20), ("K16", 160), ("K17", 170)]
+        "where call_id in ('K00', 'K01', 'K02', 'K20', 'K21', 'K22') order by 1",
+    ) == [("K00", 7), ("K01", 99), ("K02", 20), ("K20", 200), ("K21", 210), ("K22", 220)]
     assert _published(settings, "select value from marts.kpi_metrics") == [(10,)]
     assert _published(settings, "select site_id from marts.dim_site") == [("CLT-2",)]
     assert _published(settings, "select run_id, method from quality.publish_log") == [
@@ -127,12 +130,17 @@ def test_the_third_night_starts_from_the_release_before_the_current_one(settings
     assert _published(
         settings, "select tags from duckdb_databases() where database_name = current_database()"
     ) == [({"storage_version": "v1.0.0+"},)]
-    # The Parquet copy: the months either night changed written again, February linked.
+    # The Parquet copy, against the current release's: January written again (K00
+    # restated), February linked, March linked with a file of night 3's K22 beside it
+    # (night 2's K20 once), April new.
     assert parquet_calls(settings) == _built(settings, CALLS_SQL)
     assert _month_inode(settings, "2026-02") == february
+    assert _month_inode(settings, "2026-03") == march
+    march_3 = settings.parquet_dir / "marts" / "fct_calls" / "month=2026-03" / "data_1.parquet"
+    assert duckdb.sql(f"select call_id from '{march_3}'").fetchall() == [("K22",)]
     assert sorted(
         p.parent.name for p in (settings.parquet_dir / "marts" / "fct_calls").rglob("*.parquet")
-    ) == ["month=2026-01", "month=2026-02", "month=2026-03", "month=2026-04"]
+    ) == ["month=2026-01", "month=2026-02", "month=2026-03", "month=2026-03", "month=2026-04"]
 
 
 def test_a_scoped_night_copies_what_the_last_publish_changed_into_the_older_file(settings):
@@ -184,7 +192,7 @@ def test_a_previous_release_a_reader_holds_open_is_left_to_the_reader(settings):
     finally:
         reader.kill()
     assert (report.method, report.reason) == ("delta", FROM_CURRENT)
-    assert out.strip() == "[('run-1', 16)]"
+    assert out.strip() == "[('run-1', 20)]"
     assert _published(settings, CALLS_SQL) == _built(settings, CALLS_SQL)
     assert _folders(settings) == {
         _release(settings, CURRENT_RELEASE),
@@ -226,3 +234,21 @@ def test_a_publish_killed_while_it_writes_the_previous_release_leaves_no_previou
     report = publish_warehouse(settings, run_id="run-3", incremental_tables=[CALLS])
     assert (report.method, report.reason) == ("delta", FROM_CURRENT)
     assert _published(settings, CALLS_SQL) == _built(settings, CALLS_SQL)
+
+
+def test_a_row_the_last_publish_wrote_and_this_run_restates_is_in_the_parquet_copy_once(
+    settings,
+):
+    """K20 came with night 2 (March, in the current release's Parquet copy, not in the
+    previous release's file): night 3 restates it, so March is written again, not added to."""
+    _write(
+        settings,
+        f"update marts.fct_calls set talk_seconds = 5, _built_at = '{NIGHT_3}' "
+        "where call_id = 'K20'",
+    )
+    report = publish_warehouse(settings, run_id="run-3", incremental_tables=[CALLS])
+    assert (report.method, report.reason) == ("delta", FROM_PREVIOUS)
+    march = settings.parquet_dir / "marts" / "fct_calls" / "month=2026-03"
+    assert sorted(p.name for p in march.iterdir()) == ["data_0.parquet"]
+    assert parquet_calls(settings) == _built(settings, CALLS_SQL)
+    assert ("K20", dt.date(2026, 3, 2), 5) in parquet_calls(settings)
