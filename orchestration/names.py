@@ -32,3 +32,8 @@ RUN_LAST = {"dagster/priority": "-2"}
 def raw_asset_key(source: str) -> dg.AssetKey:
     """The asset of ``raw.<source>``: equal to its dbt source, so the graph is one line."""
     return dg.AssetKey([RAW_SCHEMA, source])
+
+
+# The metadata of an ingestion step's materialization that lists the landing files it
+# rejected whole, with why (the run's last lines name them).
+REJECTED_FILES_METADATA = "rejected_files"

@@ -23,7 +23,11 @@ import dagster as dg
 from orchestration import ledger
 from orchestration.assets.transform import build_dbt_project
 from orchestration.landing.contract import RAW_SCHEMA
-from orchestration.names import NIGHTLY_JOB_NAME, PUBLISHED_WAREHOUSE_KEY
+from orchestration.names import (
+    NIGHTLY_JOB_NAME,
+    PUBLISHED_WAREHOUSE_KEY,
+    REJECTED_FILES_METADATA,
+)
 from orchestration.releases import prepare_release_copy, remove_publish_leftovers
 from orchestration.run_lock import RunInProgress, exclusive_build
 from orchestration.run_outcome import (
@@ -84,6 +88,17 @@ def _failure_summary(result: dg.ExecuteInProcessResult) -> str | None:
     if not result.success:
         return "the run did not succeed (see the Dagster log above)"
     return None
+
+
+def _files_rejected_whole(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The landing files this run rejected whole, each with why (what the ingestion steps
+    recorded as ``rejected_files``): the operator must fix and land them again."""
+    rejected: list[str] = []
+    for event in result.get_asset_materialization_events():
+        entry = event.materialization.metadata.get(REJECTED_FILES_METADATA)
+        if entry is not None and isinstance(entry.value, list):
+            rejected += [str(error) for error in entry.value]
+    return sorted(rejected)
 
 
 # Parsed projects kept besides the newest (one per dbt code and vars a run used).
@@ -233,6 +248,11 @@ def run_night(settings: Settings, *, full_refresh: bool = False) -> NightOutcome
         return NightOutcome(refused("cxw run", refusal, EXIT_RUN_IN_PROGRESS), published=False)
     except ledger.LandingZoneMismatch as refusal:
         return NightOutcome(refused("cxw run", refusal, EXIT_CONFIGURATION), published=False)
+    for rejected in _files_rejected_whole(result):
+        print(
+            f"cxw run: WARNING: file rejected whole, none of its rows loaded: {rejected}",
+            file=sys.stderr,
+        )
     failure = _failure_summary(result)
     if failure:
         elapsed = time.monotonic() - started

@@ -12,7 +12,7 @@ from orchestration import ledger
 from orchestration.landing.contract import RAW_SCHEMA, SOURCES, SourceSpec
 from orchestration.landing.loader import ingest_source
 from orchestration.landing.raw_tables import reconcile
-from orchestration.names import BUILD_DB_POOL, RAW_GROUP, raw_asset_key
+from orchestration.names import BUILD_DB_POOL, RAW_GROUP, REJECTED_FILES_METADATA, raw_asset_key
 from orchestration.run_lock import exclusive_build
 from orchestration.settings import load_settings
 from orchestration.warehouse import connect
@@ -134,7 +134,9 @@ def build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                         for r in report.files_loaded
                     ]
                 ),
-                "rejected_files": dg.MetadataValue.json([r.error for r in report.files_rejected]),
+                REJECTED_FILES_METADATA: dg.MetadataValue.json(
+                    [r.error for r in report.files_rejected]
+                ),
                 "ignored_files": dg.MetadataValue.json(report.ignored_files),
                 "raw_table_rows": raw_rows,
             },

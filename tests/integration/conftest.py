@@ -165,17 +165,21 @@ def shared_deployment(
     return deployment, built.read_bytes()
 
 
+FIRST_RUN_STDERR = "first_run.stderr"
+
+
 @pytest.fixture(scope="session")
 def sample_build(
     tmp_path_factory: pytest.TempPathFactory, worker_id: str
 ) -> tuple[Deployment, GenerationSummary]:
     """A small generated landing zone, run through the nightly job once by `cxw run`,
-    shared by the whole session. A test that runs or changes the deployment takes
+    shared by the whole session (what that run printed on stderr is kept beside it, in
+    ``FIRST_RUN_STDERR``). A test that runs or changes the deployment takes
     ``sample_copy``."""
 
     def build(deployment: Deployment) -> bytes:
         summary = generate_sample_exports(deployment.landing_dir, **SMALL_SAMPLE)
-        deployment.cxw("run")
+        (deployment.root / FIRST_RUN_STDERR).write_text(deployment.cxw("run").stderr)
         return pickle.dumps(summary)
 
     deployment, summary = shared_deployment(tmp_path_factory, worker_id, "sample_build", build)

@@ -3,7 +3,7 @@
 import os
 
 from orchestration.landing.contract import MAPPING_SOURCES, SOURCES
-from tests.integration.conftest import Deployment
+from tests.integration.conftest import FIRST_RUN_STDERR, Deployment
 
 PARSE_REASONS = {"bad_timestamp", "bad_number", "negative_duration", "empty_key", "unknown_enum"}
 NOTHING_NEW = "; nothing new since the last publish; the published warehouse is unchanged"
@@ -48,6 +48,13 @@ def test_rejects_match_the_bad_input_the_generator_wrote(sample_build):
     )
     assert [reason for _, reason, _ in file_rejects] == ["missing_required_column"]
     assert file_rejects[0][2] == summary.bad_rows_by_reason["missing_required_column"]
+    # the run's last lines name the file, for the operator to fix and land it again
+    stderr = (deployment.root / FIRST_RUN_STDERR).read_text()
+    warnings = [line for line in stderr.splitlines() if "rejected whole" in line]
+    assert warnings == [
+        "cxw run: WARNING: file rejected whole, none of its rows loaded: "
+        f"{file_rejects[0][0]}: missing required column 'channel'"
+    ]
 
 
 def test_second_run_changes_nothing(sample_copy):

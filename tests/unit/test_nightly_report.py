@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,15 @@ from tests.unit.test_report import build_published_warehouse
 
 @dataclass(frozen=True)
 class Materialization:
+    """A materialization event, and (as Dagster's event holds) its materialization, whose
+    metadata names no rejected file."""
+
     asset_key: object
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def materialization(self) -> Materialization:
+        return self
 
 
 @dataclass(frozen=True)
