@@ -2,8 +2,9 @@
 from its file, one publish behind, instead of copying the current one: it applies the rows
 written since that older publish and writes its Parquet copy from the current one's
 (orchestration/releases.py, take_starting_release; orchestration/assets/publish.py). A
-previous release a reader holds open, one that is not the publish before the last, or one
-whose publish was killed is never used: the publish copies the current file, as before."""
+previous release a reader holds open, one that is not the publish before the last, one
+DuckDB cannot open, or one whose publish was killed is never used: the publish copies the
+current file, as before."""
 
 import datetime as dt
 import os
@@ -252,3 +253,17 @@ def test_a_row_the_last_publish_wrote_and_this_run_restates_is_in_the_parquet_co
     assert sorted(p.name for p in march.iterdir()) == ["data_0.parquet"]
     assert parquet_calls(settings) == _built(settings, CALLS_SQL)
     assert ("K20", dt.date(2026, 3, 2), 5) in parquet_calls(settings)
+
+
+def test_a_previous_release_whose_file_is_damaged_is_not_used(settings):
+    """A previous release's file that DuckDB cannot open (damaged on disk, half copied by
+    hand) costs the run its copy of the current file, nothing else."""
+    night_1 = _release(settings, PREVIOUS_RELEASE)
+    path = releases_dir(settings) / night_1 / settings.warehouse_path.name
+    with open(path, "r+b") as fh:
+        fh.write(b"not a DuckDB file" * 300)
+    report = publish_warehouse(settings, run_id="run-3", incremental_tables=[CALLS])
+    assert (report.method, report.reason) == ("delta", FROM_CURRENT)
+    assert _published(settings, CALLS_SQL) == _built(settings, CALLS_SQL)
+    assert parquet_calls(settings) == _built(settings, CALLS_SQL)
+    assert night_1 not in _folders(settings)
