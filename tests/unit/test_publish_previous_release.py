@@ -224,7 +224,7 @@ def test_a_publish_killed_while_it_writes_the_previous_release_leaves_no_previou
     def killed(*_args, **_kwargs):
         raise RuntimeError("killed half way")
 
-    monkeypatch.setattr(publish, "_apply_delta", killed)
+    monkeypatch.setattr(publish, "apply_delta", killed)
     with pytest.raises(RuntimeError, match="killed half way"):
         publish_warehouse(settings, run_id="run-3", incremental_tables=[CALLS])
     monkeypatch.undo()
